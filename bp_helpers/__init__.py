@@ -1,0 +1,36 @@
+"""bp_helpers: the math, data, plots and widgets behind *Backprop, hands-on*.
+
+Every lesson imports this package; the notebooks only hold narrative, formulas
+and a few calls into it, so everything a lesson shows can be tested without a
+browser.
+
+Notation (the lessons' own)
+---------------------------
+``a_prev`` is a(L-1), the activation feeding layer L; ``w``, ``b`` are that
+layer's weight(s) and bias(es); ``z = w a_prev + b``; ``a = sigma(z)``;
+``y`` is the target; ``C0`` the cost of one example; ``delta = dC/dz``;
+``dC_dw``, ``dC_db``, ``dC_da`` are partial derivatives of the cost.
+
+Layers and indices
+------------------
+Layer 0 is the input, layers 1..L compute. In code, per-layer lists are
+0-based: ``W[l - 1]`` and ``b[l - 1]`` belong to layer l, while activations
+keep their layer number, ``a[0] = x`` ... ``a[L]`` (one more entry than
+there are layers). ``W[l - 1][j, k]`` connects neuron k of layer l-1 to
+neuron j of layer l, so a weight matrix has shape ``(n_l, n_{l-1})``:
+row j = *to* neuron j, column k = *from* neuron k.
+
+Batch layout (fixed for the whole package)
+------------------------------------------
+**Examples are rows.** A single example is a 1-D vector of shape ``(n,)``;
+a batch of m examples is a 2-D array of shape ``(m, n)``, the way datasets
+are stored. For one example ``z = W @ a_prev + b``; for a batch
+``Z = A_prev @ W.T + b``, the same equation applied to every row.
+
+Randomness
+----------
+Everything random takes a ``seed`` (int) or a ``numpy.random.Generator``, so
+every lesson gives the same numbers on every run.
+"""
+
+__version__ = "0.1.0"

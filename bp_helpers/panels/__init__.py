@@ -1,0 +1,13 @@
+"""Interactive panels: a pure function from slider values to numbers, plus a thin view.
+
+Each module holds one panel. Its logic function takes a frozen state (the
+slider values) and returns a frozen result (readouts and figure data), so
+tests check the numbers without a browser; the view class builds the
+sliders, calls the logic on every change and updates its readout and plot
+artists in place.
+"""
+
+from bp_helpers.panels.chain import ChainPanel, ChainState, chain_panel
+from bp_helpers.panels.nudge import NudgePanel, NudgeState, nudge
+
+__all__ = ["ChainPanel", "ChainState", "NudgePanel", "NudgeState", "chain_panel", "nudge"]

@@ -1,0 +1,186 @@
+"""Lesson 2's chain panel: one neuron per layer, x = a(0) -> a(1) -> a(2) -> a(3).
+
+Sliders set every weight and bias, the input x and the target y. One
+backward pass gives all six partial derivatives; nudging each parameter in
+turn measures them again, and the table shows the two side by side. The bars
+show how large the gradient is in each layer.
+"""
+
+from dataclasses import dataclass, replace
+
+import ipywidgets as widgets
+import numpy as np
+
+from bp_helpers import chain
+from bp_helpers.activations import get_activation
+from bp_helpers.gradcheck import numerical_gradient, relative_error
+from bp_helpers.panels.view import Blitter, PanelView, fmt, live_figure, nice_top
+from bp_helpers.validate import as_float
+
+PARAM_RANGE = (-6.0, 6.0)
+RANGES = {"x": (-2.0, 2.0), "y": (0.0, 1.0)}
+NUDGE = 1e-6
+
+
+@dataclass(frozen=True)
+class ChainState:
+    """The panel's slider values: weights and biases per layer, x, y, activation."""
+
+    w: tuple = (1.5, -2.0, 2.5)
+    b: tuple = (0.5, 1.0, -1.0)
+    x: float = 1.0
+    y: float = 1.0
+    activation: str = "sigmoid"
+
+
+@dataclass(frozen=True)
+class ChainResult:
+    """What the panel shows for one state.
+
+    gradients: the backward pass (dC_dw, dC_db, dC_da, delta per layer).
+    nudged_dw, nudged_db (L,): the same partials measured by central
+    differences with a nudge of 1e-6; rel_error_dw, rel_error_db compare them.
+    """
+
+    state: ChainState
+    gradients: chain.ChainGradients
+    nudged_dw: np.ndarray
+    nudged_db: np.ndarray
+    rel_error_dw: np.ndarray
+    rel_error_db: np.ndarray
+
+
+def check_state(state):
+    """Validate a ChainState against the sliders' ranges."""
+    w, b, _, _ = chain.check_chain(state.w, state.b, state.x, state.y)
+    get_activation(state.activation)
+    low, high = PARAM_RANGE
+    for name, values in (("w", w), ("b", b)):
+        if np.any((values < low) | (values > high)):
+            raise ValueError(f"every {name} must lie in [{low}, {high}], got {values.tolist()}")
+    for name, (low, high) in RANGES.items():
+        if not low <= as_float(name, getattr(state, name)) <= high:
+            raise ValueError(f"{name} must lie in [{low}, {high}], got {getattr(state, name)}")
+
+
+def chain_panel(state):
+    """Backpropagate once and nudge every parameter; return a ChainResult."""
+    check_state(state)
+    gradients = chain.backward(state.w, state.b, state.x, state.y, state.activation)
+    w, b = np.array(state.w, dtype=float), np.array(state.b, dtype=float)
+    nudged_dw, nudged_db = numerical_gradient(
+        lambda: chain.cost(w, b, state.x, state.y, state.activation), [w, b], h=NUDGE
+    )
+    return ChainResult(
+        state=state,
+        gradients=gradients,
+        nudged_dw=nudged_dw,
+        nudged_db=nudged_db,
+        rel_error_dw=relative_error(gradients.dC_dw, nudged_dw),
+        rel_error_db=relative_error(gradients.dC_db, nudged_db),
+    )
+
+
+def table_rows(result):
+    """(parameter, backprop, nudged, relative error) rows, one per parameter."""
+    g = result.gradients
+    rows = []
+    for name, analytic, nudged, error in (
+        ("w", g.dC_dw, result.nudged_dw, result.rel_error_dw),
+        ("b", g.dC_db, result.nudged_db, result.rel_error_db),
+    ):
+        for l in range(1, len(analytic) + 1):
+            rows.append((f"∂C<sub>0</sub>/∂{name}<sup>({l})</sup>",
+                         fmt(analytic[l - 1], 6), fmt(nudged[l - 1], 6), f"{error[l - 1]:.1e}"))
+    return rows
+
+
+def table_html(result):
+    """The derivative table as HTML, headed by the forward pass's values."""
+    fwd = result.gradients.forward
+    header = "".join(
+        f"a<sup>({l})</sup> = {fmt(a)} &nbsp; " for l, a in enumerate(fwd.a)
+    ) + f"&nbsp; C<sub>0</sub> = {fmt(fwd.C0)}"
+    cells = "".join(
+        "<tr>" + "".join(f"<td style='padding:1px 8px;text-align:right'>{c}</td>" for c in row)
+        + "</tr>"
+        for row in table_rows(result)
+    )
+    head = "".join(f"<th style='padding:1px 8px'>{h}</th>"
+                   for h in ("", "backprop", "nudged", "rel. error"))
+    return f"<div>{header}</div><table><tr>{head}</tr>{cells}</table>"
+
+
+class ChainPanel(PanelView):
+    """The chain panel's view: eight sliders, the derivative table, gradient bars."""
+
+    title = "Chain panel for x → a(1) → a(2) → a(3) → C0"
+
+    def __init__(self, state=ChainState()):
+        check_state(state)
+        self.L = len(state.w)
+        slider = dict(min=PARAM_RANGE[0], max=PARAM_RANGE[1], step=0.01,
+                      description_allow_html=True, layout=widgets.Layout(width="300px"))
+        self.w_sliders = [widgets.FloatSlider(value=v, description=f"w<sup>({l})</sup>", **slider)
+                          for l, v in enumerate(state.w, start=1)]
+        self.b_sliders = [widgets.FloatSlider(value=v, description=f"b<sup>({l})</sup>", **slider)
+                          for l, v in enumerate(state.b, start=1)]
+        self.x_slider = widgets.FloatSlider(value=state.x, min=RANGES["x"][0], max=RANGES["x"][1],
+                                            step=0.01, description="x = a<sup>(0)</sup>",
+                                            description_allow_html=True)
+        self.y_slider = widgets.FloatSlider(value=state.y, min=RANGES["y"][0], max=RANGES["y"][1],
+                                            step=0.01, description="y")
+        self.activation = widgets.ToggleButtons(options=["sigmoid", "relu", "tanh"],
+                                                value=state.activation, description="σ")
+        self.table = widgets.HTML()
+        self.fig = live_figure(6.0, 2.6)
+        self.ax = self.fig.subplots()
+        layers = np.arange(1, self.L + 1)
+        self.w_bars = self.ax.bar(layers - 0.2, np.zeros(self.L), 0.4, label="|∂C₀/∂w(l)|")
+        self.b_bars = self.ax.bar(layers + 0.2, np.zeros(self.L), 0.4, label="|∂C₀/∂b(l)|")
+        self.ax.set(xticks=layers, xticklabels=[f"layer {l}" for l in layers],
+                    title="how much each layer's parameters matter to C₀")
+        self.ax.legend(fontsize=8)
+        self.top = None
+        self.blitter = Blitter(self.fig, [*self.w_bars, *self.b_bars])
+        controls = [self.activation, self.x_slider, self.y_slider, *self.w_sliders,
+                    *self.b_sliders]
+        self.widget = widgets.VBox([
+            widgets.HBox([widgets.VBox(controls), widgets.VBox([self.table, self.fig.canvas])]),
+        ])
+        for control in controls:
+            control.observe(self.update, names="value")
+        self.update()
+
+    @property
+    def state(self):
+        """The current slider values as a ChainState."""
+        return ChainState(
+            w=tuple(s.value for s in self.w_sliders), b=tuple(s.value for s in self.b_sliders),
+            x=self.x_slider.value, y=self.y_slider.value, activation=self.activation.value,
+        )
+
+    def set_state(self, **values):
+        """Move sliders, e.g. panel.set_state(w=(1, 2, 3), x=0.5)."""
+        state = replace(self.state, **values)
+        check_state(state)
+        for sliders, values in ((self.w_sliders, state.w), (self.b_sliders, state.b)):
+            for s, v in zip(sliders, values, strict=True):
+                s.value = v
+        self.x_slider.value, self.y_slider.value = state.x, state.y
+        self.activation.value = state.activation
+
+    def update(self, change=None):
+        """Recompute for the current sliders; update the table and bars in place."""
+        result = chain_panel(self.state)
+        self.table.value = table_html(result)
+        g = result.gradients
+        for bars, heights in ((self.w_bars, np.abs(g.dC_dw)), (self.b_bars, np.abs(g.dC_db))):
+            for bar, height in zip(bars, heights, strict=True):
+                bar.set_height(height)
+        top = nice_top(max(np.abs(g.dC_dw).max(), np.abs(g.dC_db).max()))
+        rescale = top != self.top
+        if rescale:
+            self.top = top
+            self.ax.set_ylim(0, top)
+        self.blitter.update(full=rescale)

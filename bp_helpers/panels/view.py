@@ -1,0 +1,116 @@
+"""What every panel view shares: a live figure, readout tables, display."""
+
+import io
+import warnings
+
+import ipywidgets as widgets
+from ipympl.backend_nbagg import Canvas, FigureManager
+from matplotlib.figure import Figure
+
+
+def live_figure(width, height):
+    """A matplotlib Figure drawn by an ipympl canvas widget, whatever the backend.
+
+    The notebook's own backend (inline) is left alone. The layout is laid
+    out once (constrained) and then frozen, so that a slider update never
+    pays for a new layout; see `Blitter` for the update itself.
+    """
+    fig = Figure(figsize=(width, height), layout="constrained")
+    canvas = Canvas(fig)
+    with warnings.catch_warnings():
+        # ipympl's toolbar passes traitlets an argument it deprecates; harmless.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        FigureManager(canvas, num=0)
+    canvas.header_visible = False
+    canvas.toolbar_visible = False
+    canvas.resizable = False
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+    return fig
+
+
+class Blitter:
+    """Redraw only the artists a slider moves, on top of a saved background.
+
+    A full draw of a figure with axes, ticks and labels takes tens of
+    milliseconds; the lines that move take a few. The artists given are
+    marked animated: a full draw (for the browser, or after axes limits
+    change) paints everything else and saves it as the background; an
+    `update` restores that background, draws the moving artists and sends
+    only the result. This is matplotlib's blitting, which ipympl supports.
+    """
+
+    def __init__(self, fig, artists):
+        self.fig, self.artists, self.background = fig, list(artists), None
+        for artist in self.artists:
+            artist.set_animated(True)
+        fig.canvas.mpl_connect("draw_event", self._on_draw)
+
+    def _on_draw(self, event):
+        self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self._draw_artists()
+
+    def _draw_artists(self):
+        for artist in self.artists:
+            artist.axes.draw_artist(artist)
+
+    def update(self, full=False):
+        """Show the artists' new data; `full` redraws everything (limits changed)."""
+        canvas = self.fig.canvas
+        if full or self.background is None:
+            canvas.draw()
+            return
+        canvas.restore_region(self.background)
+        self._draw_artists()
+        canvas.blit(self.fig.bbox)
+
+
+def nice_top(highest):
+    """An axis top 5% above the first of 0.01, 0.02, 0.05, 0.1, ..., 1000 >= highest.
+
+    A few fixed steps keep an axis still while sliders move, so most updates
+    redraw only the moving artists (see Blitter).
+    """
+    for step in (m * 10.0**k for k in range(-2, 4) for m in (1, 2, 5)):
+        if step >= highest:
+            return 1.05 * step
+    return 1.05 * highest
+
+
+def html_table(rows, caption=""):
+    """An HTML table of (label, value) rows; labels may hold HTML such as <sup>."""
+    body = "".join(
+        f"<tr><td style='padding:1px 10px 1px 0'>{label}</td>"
+        f"<td style='text-align:right;font-family:monospace'>{value}</td></tr>"
+        for label, value in rows
+    )
+    head = f"<caption style='text-align:left'><b>{caption}</b></caption>" if caption else ""
+    return f"<table style='border-collapse:collapse'>{head}{body}</table>"
+
+
+def fmt(x, digits=4):
+    """A number as learners read it: 4 significant digits, or a dash for None."""
+    if x is None:
+        return "—"
+    return f"{x:+.{digits}g}" if x != 0 else "0"
+
+
+class PanelView:
+    """Base of the panel views: `self.widget` is what the notebook displays.
+
+    Displaying a panel shows the live widget in JupyterLab, a PNG snapshot of
+    its figure where no kernel runs (static renderers), and a one-line text
+    description in plain-text contexts such as nbval.
+    """
+
+    title = "panel"
+    widget: widgets.Widget
+    fig: Figure
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        buffer = io.BytesIO()
+        self.fig.savefig(buffer, format="png")
+        bundle["image/png"] = buffer.getvalue()
+        bundle["text/plain"] = f"{self.title} (interactive: open in JupyterLab to use it)"
+        return bundle

@@ -1,0 +1,40 @@
+"""Input checks at the package boundary, with errors a learner can act on.
+
+Each check names the argument, what was expected and what came instead, e.g.
+"w must be finite, got nan at index 2".
+"""
+
+import numbers
+
+import numpy as np
+
+
+def as_float_array(name, value, ndim=None):
+    """Return `value` as a finite float64 array, or raise naming `name`.
+
+    ndim, if given, is the number of dimensions required (0 for a number).
+    """
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}")
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be a number or an array of numbers, got {type(value).__name__}"
+        ) from None
+    if ndim is not None and array.ndim != ndim:
+        kind = {0: "a single number", 1: "a 1-D array", 2: "a 2-D array"}.get(ndim, f"{ndim}-D")
+        raise ValueError(f"{name} must be {kind}, got an array of shape {array.shape}")
+    bad = ~np.isfinite(array)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = "" if array.ndim == 0 else f" at index {index[0] if array.ndim == 1 else index}"
+        raise ValueError(f"{name} must be finite, got {array[bad].flat[0]}{where}")
+    return array
+
+
+def as_float(name, value):
+    """Return `value` as a finite Python float, or raise naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.ndarray)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}: {value!r}")
+    return float(as_float_array(name, value, ndim=0))

@@ -1,0 +1,284 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,text//py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lesson 1 · The last link
+#
+# Backpropagation has a reputation for being hard. It is not: it is the chain rule,
+# applied with care, over and over. In this lesson we take the smallest network that
+# has anything to learn, one neuron feeding one neuron, and we look at a single
+# derivative from every side: as a formula, as a picture, as a number, and as
+# something you can *nudge* with a slider and watch the cost respond.
+#
+# By the end you will be able to say, for each of the three factors in
+#
+# $$\frac{\partial C_0}{\partial w^{(L)}} = a^{(L-1)}\,\sigma'\!\big(z^{(L)}\big)\,2\big(a^{(L)} - y\big),$$
+#
+# what it means, when it is large, and when it shuts learning off.
+
+# %%
+# %matplotlib inline
+import numpy as np
+
+from bp_helpers import chain
+from bp_helpers.activations import relu_prime, sigmoid, sigmoid_prime
+from bp_helpers.exercises import Quiz, check_function
+from bp_helpers.panels import NudgePanel, NudgeState, nudge
+from bp_helpers.plots import computation_tree
+
+# %% [markdown]
+# ## The notation
+#
+# Look at the last two layers of a network, each with a single neuron. A superscript in
+# parentheses names the *layer*: $L$ is the last one, $L-1$ the one before it.
+#
+# | symbol | meaning | in code |
+# |---|---|---|
+# | $a^{(L-1)}$ | the activation of the neuron in layer $L-1$ | `a_prev` |
+# | $w^{(L)}$, $b^{(L)}$ | the weight and bias of the last layer | `w`, `b` |
+# | $z^{(L)} = w^{(L)} a^{(L-1)} + b^{(L)}$ | the weighted input | `z` |
+# | $a^{(L)} = \sigma\big(z^{(L)}\big)$ | the output activation | `a` |
+# | $y$ | the value we want $a^{(L)}$ to have | `y` |
+# | $C_0 = \big(a^{(L)} - y\big)^2$ | the cost of this one training example | `C0` |
+#
+# Here $\sigma$ is the sigmoid, $\sigma(z) = 1/(1+e^{-z})$, which squashes any number
+# into $(0, 1)$. Let us put in some numbers and run the link forward.
+
+# %%
+fwd = chain.forward(w=[1.5], b=[-0.5], x=0.8, y=0.0)
+print(f"z = {fwd.z[0]:.4f},  a = {fwd.a[1]:.4f},  C0 = {fwd.C0:.4f}")
+
+# %% [markdown]
+# With $w = 1.5$, $b = -0.5$ and $a^{(L-1)} = 0.8$ the weighted input is
+# $z = 1.5 \cdot 0.8 - 0.5 = 0.7$, the neuron outputs $\sigma(0.7) \approx 0.668$, and
+# since we wanted $y = 0$ the cost is $0.668^2 \approx 0.446$. Training means changing
+# $w$ and $b$ so that this cost goes down. To know *which way* to change them, we need
+# to know how sensitive $C_0$ is to each.
+
+# %% [markdown]
+# ## The computation tree
+#
+# Each quantity is computed from a few others. Drawn as a tree, $w^{(L)}$, $a^{(L-1)}$
+# and $b^{(L)}$ feed $z^{(L)}$, which feeds $a^{(L)}$, which (together with the target
+# $y$) feeds $C_0$. On every arrow we write the *local* derivative: how much the
+# quantity at the head moves when the one at the tail moves a little.
+
+# %%
+computation_tree()
+
+# %% [markdown]
+# ## The chain rule, one factor at a time
+#
+# A nudge to $w^{(L)}$ travels along the arrows: it changes $z^{(L)}$, which changes
+# $a^{(L)}$, which changes $C_0$. The total sensitivity is the product of the local
+# ones along the way:
+#
+# $$
+# \frac{\partial C_0}{\partial w^{(L)}}
+# = \underbrace{\frac{\partial z^{(L)}}{\partial w^{(L)}}}_{a^{(L-1)}}\;
+#   \underbrace{\frac{\partial a^{(L)}}{\partial z^{(L)}}}_{\sigma'(z^{(L)})}\;
+#   \underbrace{\frac{\partial C_0}{\partial a^{(L)}}}_{2(a^{(L)} - y)} .
+# $$
+#
+# Each factor tells its own story.
+#
+# * **$a^{(L-1)}$, the input's activation.** A weight's influence is proportional to
+#   how strongly its input neuron fires. If $a^{(L-1)} = 0$, changing $w^{(L)}$ changes
+#   nothing at all. This is the mathematical core of "neurons that fire together wire
+#   together".
+# * **$\sigma'(z^{(L)})$, the activation's slope.** The sigmoid is steep near $z = 0$
+#   (slope $1/4$) and flat far from it. A *saturated* neuron, with $|z|$ large, barely
+#   responds to anything, so the gradient through it is close to zero.
+# * **$2(a^{(L)} - y)$, the error.** The farther the output is from the target, the
+#   stronger the signal. When the output is right, this factor is zero and nothing
+#   needs to change.
+#
+# The bias and the previous activation follow the same path, with a different first
+# factor: $\partial z/\partial b = 1$ and $\partial z/\partial a^{(L-1)} = w^{(L)}$.
+# That last one matters in lesson 2: it is how the signal travels further back.
+#
+# `chain.backward` computes all of these in one pass:
+
+# %%
+g = chain.backward(w=[1.5], b=[-0.5], x=0.8, y=0.0)
+print(f"a_prev = {g.forward.a[0]:.4f}   sigma'(z) = {g.sigma_prime[0]:.4f}   "
+      f"2(a - y) = {g.dC_da[1]:.4f}")
+print(f"dC0/dw = {g.dC_dw[0]:.4f}   dC0/db = {g.dC_db[0]:.4f}   dC0/da_prev = {g.dC_da[0]:.4f}")
+
+# %% [markdown]
+# Check the product yourself: $0.8 \times 0.2217 \times 1.3364 \approx 0.2370$.
+# The derivative is positive, so *increasing* $w$ increases the cost; gradient descent
+# will decrease it.
+
+# %% [markdown]
+# ## What a derivative promises
+#
+# A derivative is a promise about small changes: nudge $x$ by $\Delta$, and the cost
+# changes by about $\frac{\partial C_0}{\partial x}\,\Delta$. We can test the promise
+# directly, by measuring $\Delta C = C(x+\Delta) - C(x)$ and dividing by the prediction.
+
+# %%
+for delta in [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6]:
+    r = nudge(NudgeState(wrt="w", delta=delta))
+    print(f"Δ = {delta:.0e}   measured ΔC = {r.measured:+.6e}   "
+          f"predicted = {r.predicted:+.6e}   ratio = {r.ratio:.6f}")
+
+# %% [markdown]
+# The ratio creeps towards 1 as $\Delta$ shrinks: the smaller the nudge, the better
+# the straight-line (tangent) prediction. The leftover error, measured minus
+# predicted, shrinks like $\Delta^2$, because it comes from the curvature the tangent
+# ignores.
+
+# %% [markdown]
+# ## The nudge panel
+#
+# Now it is your turn. Pick which input to nudge (`w`, `b` or `a(L-1)`), set the
+# sliders, and watch:
+#
+# * the **readouts**: $z$, $a$, $C_0$, the three factors of the derivative and their
+#   product, the measured $\Delta C$, the predicted change and their ratio;
+# * **left plot**: $C_0$ as a function of the variable you nudge, the tangent line at
+#   the current point, and the nudge itself in red;
+# * **right plot**: $|\text{measured} - \text{predicted}|$ for every nudge size from
+#   $10^{-12}$ to $1$, with your current $\Delta$ marked.
+#
+# Things to try:
+#
+# 1. Drag $\Delta$ down from $1$ to $10^{-6}$ and watch the ratio approach 1.
+# 2. Keep going to $10^{-12}$. On the right plot the error stops shrinking around
+#    $10^{-17}$: that is round-off. $C(x+\Delta)$ and $C(x)$ agree in almost all of their
+#    16 digits, and the subtraction leaves mostly noise.
+# 3. Set $a^{(L-1)} = 0$ and nudge `w`: the cost does not move at all.
+# 4. Set $y$ close to the current $a$: every derivative fades, because there is no
+#    error left to correct.
+# 5. Push $w$ and $b$ to $6$: the neuron saturates and $\sigma'(z)$ almost vanishes.
+
+# %%
+NudgePanel()
+
+# %% [markdown]
+# ## Sigmoid or ReLU: when learning stops
+#
+# The panel's **σ** switch swaps the sigmoid for the rectified linear unit,
+# $\operatorname{ReLU}(z) = \max(0, z)$, whose slope is $1$ for $z > 0$ and $0$ for
+# $z < 0$. The two fail in different ways:
+
+# %%
+for z in [0.0, 2.0, 5.0, 10.0, -3.0]:
+    print(f"z = {z:+5.1f}   sigmoid'(z) = {sigmoid_prime(z):.2e}   relu'(z) = {relu_prime(z):.0f}")
+
+# %% [markdown]
+# * A **saturated sigmoid** ($|z| \gtrsim 5$) has a slope below $0.01$: the neuron still
+#   outputs something, but the gradient through it is tiny, so learning crawls.
+# * A **dead ReLU** ($z < 0$) has slope exactly $0$: no gradient passes, and nothing
+#   through that neuron is learned until something else moves $z$ back above zero.
+#
+# In both cases $\partial C_0/\partial w^{(L)} = a^{(L-1)}\,\sigma'(z^{(L)})\,2(a^{(L)}-y)$
+# is (nearly) zero however wrong the output is. Here is the dead ReLU in numbers:
+
+# %%
+dead = nudge(NudgeState(w=-2.0, b=-0.5, a_prev=0.8, y=1.0, wrt="w", activation="relu"))
+print(f"z = {dead.z:.2f}   a = {dead.a:.2f}   C0 = {dead.C0:.2f}   dC0/dw = {dead.dC_dx:.2f}")
+
+# %% [markdown]
+# The output is $0$ where we wanted $1$, the cost is as large as it gets, and yet the
+# weight's derivative is $0$: gradient descent has nothing to go on.
+
+# %% [markdown]
+# ## One example, or all of them?
+#
+# Everything here is the cost of **one** training example, $C_0$. A network is trained
+# on many examples, and the cost it really minimises is the *average*
+# $C = \frac{1}{n}\sum_{i} C_i$ over all of them. Because differentiation is linear,
+# its gradient is simply the average of the per-example gradients we now know how to
+# compute. Each example "votes" for how the weights should change, and the votes are
+# averaged. Lesson 4 builds gradient descent on exactly that, and shows why averaging
+# over a small random *mini-batch* is usually better than waiting for all of them.
+
+# %% [markdown]
+# ## Summary
+#
+# * The last link computes $z = w a^{(L-1)} + b$, $a = \sigma(z)$, $C_0 = (a - y)^2$.
+# * By the chain rule, $\partial C_0/\partial w = a^{(L-1)} \cdot \sigma'(z) \cdot 2(a-y)$:
+#   input activation × slope × error. For the bias the first factor is $1$; for the
+#   previous activation it is $w$.
+# * A derivative predicts the change in cost for a small nudge. The prediction error
+#   shrinks like $\Delta^2$ until round-off sets a floor, below about $\Delta = 10^{-7}$.
+# * Learning through a weight stops when its input is $0$, its neuron is saturated or
+#   dead, or the output is already right.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1. Write $\sigma'(z)$.** Use $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$. Replace the
+# `raise` line with your code and run both cells. (`np.exp` works on numbers and arrays
+# alike.)
+
+# %%
+def my_sigmoid_prime(z):
+    raise NotImplementedError
+
+
+cases = [{"z": 0.0}, {"z": 2.0}, {"z": np.array([-1.0, 3.0])}]
+check_function(my_sigmoid_prime, sigmoid_prime, cases, hint="the slope at z = 0 should be 1/4.")
+
+# %% [markdown]
+# **2. Write $\partial C_0/\partial w^{(L)}$** for the sigmoid neuron, from `w`, `b`,
+# `a_prev` and `y`. You may use `sigmoid` and `sigmoid_prime` from bp_helpers (they are
+# imported at the top), or your own.
+
+# %%
+def my_dC0_dw(w, b, a_prev, y):
+    raise NotImplementedError
+
+
+def reference_dC0_dw(w, b, a_prev, y):
+    return chain.backward([w], [b], a_prev, y).dC_dw[0]
+
+
+cases = [{"w": 1.5, "b": -0.5, "a_prev": 0.8, "y": 0.0},
+         {"w": -1.0, "b": 2.0, "a_prev": 0.3, "y": 1.0}]
+check_function(my_dC0_dw, reference_dC0_dw, cases,
+               hint="multiply the three factors a_prev, sigma'(z) and 2(a - y).")
+
+# %% [markdown]
+# **3. A quick question.** Pick an answer and press the button.
+
+# %%
+Quiz(
+    "The input neuron is silent: a(L-1) = 0. What is ∂C₀/∂w(L)?",
+    ["It depends on how wrong the output is", "Exactly 0", "It equals σ′(z(L))",
+     "It is 2(a(L) − y)"],
+    answer=1,
+    explanations=[
+        "The error factor can be large, but it is multiplied by a(L-1) = 0.",
+        "The first factor, ∂z/∂w = a(L-1), is 0, so the whole product is 0: "
+        "changing w cannot change z.",
+        "σ′(z) is only the middle factor; the first factor a(L-1) = 0 wipes the product out.",
+        "That is the last factor alone; it is multiplied by a(L-1) = 0.",
+    ],
+)
+
+# %%
+Quiz(
+    "You shrink Δ from 1e-6 to 1e-12. What happens to |measured ΔC − predicted|?",
+    ["It keeps shrinking like Δ²", "It stops shrinking: round-off sets a floor",
+     "It becomes exactly 0"],
+    answer=1,
+    explanations=[
+        "It does for a while, but below about Δ = 1e-7 it cannot go further.",
+        "C(x+Δ) and C(x) agree in almost all their digits, so their difference is "
+        "dominated by round-off near 1e-17.",
+        "Floating-point numbers carry about 16 digits; the difference keeps some noise.",
+    ],
+)

@@ -1,0 +1,236 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,text//py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lesson 2 · A chain of layers
+#
+# In lesson 1 the cost depended on one weight through one neuron. Real networks stack
+# layers, and the weights of the *first* layer influence the cost only through every
+# layer after it. How do we find their derivatives without starting from scratch for
+# each one?
+#
+# The answer is the heart of backpropagation: the derivative with respect to a layer's
+# *input*, $\partial C_0/\partial a^{(L-1)}$, is exactly where the same three-factor
+# step for the previous layer begins. Compute it once, pass it back, repeat.
+
+# %%
+# %matplotlib inline
+import numpy as np
+
+from bp_helpers import chain
+from bp_helpers.activations import sigmoid_prime
+from bp_helpers.exercises import Quiz, check_function
+from bp_helpers.gradient_cost import layer_evaluations, time_gradients
+from bp_helpers.panels import ChainPanel
+from bp_helpers.plots import chain_graph, gradient_cost_plot, gradient_per_layer
+
+# %% [markdown]
+# ## The chain
+#
+# Still one neuron per layer, but now three layers: the input $x = a^{(0)}$ feeds
+# $a^{(1)}$, which feeds $a^{(2)}$, which feeds $a^{(3)}$, and the cost of the example
+# is $C_0 = \big(a^{(3)} - y\big)^2$. Every layer $l$ does the same thing:
+#
+# $$z^{(l)} = w^{(l)} a^{(l-1)} + b^{(l)}, \qquad a^{(l)} = \sigma\big(z^{(l)}\big).$$
+#
+# Three weights and three biases: six parameters.
+
+# %%
+chain_graph(L=3)
+
+# %%
+w, b, x, y = [1.5, -2.0, 2.5], [0.5, 1.0, -1.0], 1.0, 1.0
+fwd = chain.forward(w, b, x, y)
+print("a(0..3) =", np.round(fwd.a, 4), "  C0 =", round(fwd.C0, 4))
+
+# %% [markdown]
+# In code, `w[0]` is $w^{(1)}$ (lists count from 0, layers from 1), while `a[l]` is
+# $a^{(l)}$ with `a[0]` the input $x$.
+
+# %% [markdown]
+# ## Propagating backward
+#
+# For the last layer nothing is new. With $\delta^{(3)} = \frac{\partial C_0}{\partial z^{(3)}}
+# = 2\big(a^{(3)} - y\big)\,\sigma'\big(z^{(3)}\big)$, lesson 1 gives
+#
+# $$\frac{\partial C_0}{\partial w^{(3)}} = a^{(2)}\,\delta^{(3)}, \qquad
+#   \frac{\partial C_0}{\partial b^{(3)}} = \delta^{(3)}, \qquad
+#   \frac{\partial C_0}{\partial a^{(2)}} = w^{(3)}\,\delta^{(3)}.$$
+#
+# Now look at layer 2. Its weight reaches the cost through $z^{(2)} \to a^{(2)} \to
+# \dots \to C_0$, so
+#
+# $$\frac{\partial C_0}{\partial w^{(2)}} = a^{(1)}\;\sigma'\big(z^{(2)}\big)\;
+#   \frac{\partial C_0}{\partial a^{(2)}}.$$
+#
+# It is the *same* three-factor product, with $\frac{\partial C_0}{\partial a^{(2)}}$
+# playing the role that $2(a - y)$ played at the end of the chain. And we have just
+# computed it. So the whole backward pass is one step, repeated from the last layer
+# to the first:
+#
+# $$
+# \delta^{(l)} = \frac{\partial C_0}{\partial a^{(l)}}\,\sigma'\big(z^{(l)}\big), \quad
+# \frac{\partial C_0}{\partial w^{(l)}} = a^{(l-1)}\,\delta^{(l)}, \quad
+# \frac{\partial C_0}{\partial b^{(l)}} = \delta^{(l)}, \quad
+# \frac{\partial C_0}{\partial a^{(l-1)}} = w^{(l)}\,\delta^{(l)},
+# $$
+#
+# starting from $\frac{\partial C_0}{\partial a^{(3)}} = 2\big(a^{(3)} - y\big)$. Here it
+# is, layer by layer, on our chain:
+
+# %%
+g = chain.backward(w, b, x, y)
+for l in [3, 2, 1]:
+    print(f"layer {l}:  ∂C0/∂a({l}) = {g.dC_da[l]:+.4f}   σ'(z({l})) = {g.sigma_prime[l - 1]:.4f}"
+          f"   δ({l}) = {g.delta[l - 1]:+.4f}   ∂C0/∂w({l}) = {g.dC_dw[l - 1]:+.4f}"
+          f"   → ∂C0/∂a({l - 1}) = {g.dC_da[l - 1]:+.4f}")
+
+# %% [markdown]
+# Read the last column of each row and the first column of the next: what layer $l$
+# hands back, $\partial C_0/\partial a^{(l-1)}$, is what layer $l-1$ starts from. Each
+# step needs only numbers that the forward pass already stored ($a^{(l-1)}$ and
+# $z^{(l)}$) and the one number handed back from above.
+
+# %% [markdown]
+# ## The chain panel
+#
+# Move any of the eight sliders. The table puts the six derivatives from **one backward
+# pass** next to the same six **measured by nudging** each parameter up and down by
+# $10^{-6}$; their relative error stays around $10^{-9}$ or below. The bars show how
+# large each layer's derivatives are.
+#
+# Things to try:
+#
+# 1. Set $y$ equal to the output $a^{(3)}$ (read it above the table): every derivative
+#    vanishes at once, because every one of them carries the factor $2(a^{(3)} - y)$.
+# 2. Push $w^{(1)}$ to $6$. Layer 1's neuron saturates, and the bars of layer 1 drop.
+# 3. Switch to ReLU and make $z^{(2)}$ negative (for instance $b^{(2)} = -6$): layer 2
+#    dies, and *every* layer before it stops learning too.
+# 4. Compare the bars of layer 1 and layer 3 with the sigmoid. Which layer learns faster?
+
+# %%
+ChainPanel()
+
+# %% [markdown]
+# ## Vanishing gradients
+#
+# Unroll the recursion and the derivative for the first layer is a long product:
+#
+# $$\frac{\partial C_0}{\partial w^{(1)}} = a^{(0)}\,\sigma'\big(z^{(1)}\big)\,
+#   w^{(2)}\sigma'\big(z^{(2)}\big) \cdots w^{(L)}\sigma'\big(z^{(L)}\big)\;2\big(a^{(L)}-y\big).$$
+#
+# The sigmoid's slope is at most $\tfrac14$, so with weights near 1 every layer shrinks
+# the signal by a factor of 4 or more. Twelve layers shrink it by at least $4^{11} \approx 4$
+# million. Here are the same twelve weights and biases with three activations:
+
+# %%
+w12, b12, x12, y12 = chain.random_chain(12, seed=0)
+gradients = {name: chain.backward(w12, b12, x12, y12, name) for name in ["sigmoid", "tanh", "relu"]}
+gradient_per_layer(gradients)
+
+# %%
+for name, grads in gradients.items():
+    first, last = abs(grads.dC_dw[0]), abs(grads.dC_dw[-1])
+    print(f"{name:8s} |∂C0/∂w(1)| = {first:.1e}   |∂C0/∂w(12)| = {last:.1e}")
+
+# %% [markdown]
+# With the sigmoid, the first layer's gradient is about seven orders of magnitude
+# smaller than the last one's: gradient descent would barely move the early layers.
+# tanh (slope up to 1) fares much better, and ReLU, whose slope is exactly 1 wherever
+# the neuron is alive, passes the signal through undiminished. This *vanishing
+# gradient* problem is why deep networks mostly use ReLU-like activations in their
+# hidden layers.
+
+# %% [markdown]
+# ## Why backprop?
+#
+# There is a simpler way to get every derivative: nudge each parameter up and down,
+# run the network forward each time, and divide. With $P$ parameters that costs $2P$
+# forward passes. For our chain, $P = 2L$ and each forward pass evaluates $L$ layers,
+# so nudging costs $4L^2$ layer evaluations. Backprop needs one forward and one
+# backward pass: about $2L$.
+
+# %%
+for L in [1, 3, 10, 100, 1000]:
+    backprop, nudging = layer_evaluations(L)
+    print(f"L = {L:5d}:  backprop {backprop:7d}   nudging {nudging:9d}   "
+          f"ratio {nudging // backprop}")
+
+# %% [markdown]
+# The ratio grows with the size of the network: it is $2L$ here, and $P$, the number
+# of parameters, in general. A network with 13,000 parameters (the MNIST network of
+# lesson 5) would need 26,000 forward passes per example to be nudged, against one
+# backward pass. Measured on this machine, as the chain grows:
+
+# %%
+lengths = np.array([2, 4, 8, 16, 32, 64])
+backprop_seconds, nudging_seconds = time_gradients(lengths, seed=0)
+gradient_cost_plot(lengths, backprop_seconds, nudging_seconds, ylabel="seconds (best of 3)")
+
+# %% [markdown]
+# The two lines are not parallel: the nudging line rises with slope 2 on this log scale
+# (time $\propto L^2$), backprop's with slope 1 (time $\propto L$). Nudging is still
+# precious, though. It is how we *check* backprop, as the panel above does.
+
+# %% [markdown]
+# ## Summary
+#
+# * A chain of layers repeats $z^{(l)} = w^{(l)} a^{(l-1)} + b^{(l)}$, $a^{(l)} = \sigma(z^{(l)})$.
+# * Backpropagation starts from $\partial C_0/\partial a^{(L)} = 2(a^{(L)} - y)$ and
+#   repeats one step per layer, from the last to the first: $\delta^{(l)} =
+#   \frac{\partial C_0}{\partial a^{(l)}}\sigma'(z^{(l)})$, then
+#   $\partial C_0/\partial w^{(l)} = a^{(l-1)}\delta^{(l)}$,
+#   $\partial C_0/\partial b^{(l)} = \delta^{(l)}$ and
+#   $\partial C_0/\partial a^{(l-1)} = w^{(l)}\delta^{(l)}$.
+# * Early layers' derivatives are long products of $w\,\sigma'$ factors. With the
+#   sigmoid ($\sigma' \le \tfrac14$) they vanish; ReLU keeps them alive.
+# * One backward pass costs about as much as a forward pass; nudging every parameter
+#   costs $2P$ forward passes.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1. Write the backward pass.** Given a chain's `w`, `b` (lists, one number per
+# layer), `x` and `y`, return the array of $\partial C_0/\partial w^{(l)}$ for every
+# layer, using the sigmoid. `chain.forward(w, b, x, y)` gives you every `z` and `a`,
+# and `sigmoid_prime` is imported at the top.
+
+# %%
+def my_backward(w, b, x, y):
+    raise NotImplementedError
+
+
+def reference(w, b, x, y):
+    return chain.backward(w, b, x, y).dC_dw
+
+
+check_function(my_backward, reference,
+               [{"w": [2.0], "b": [0.0], "x": 0.5, "y": 1.0}, {"w": w, "b": b, "x": x, "y": y}],
+               hint="start from dC_da = 2(a[L] - y) and walk l = L, ..., 1.")
+
+# %% [markdown]
+# **2. Vanishing gradients.**
+
+# %%
+Quiz(
+    "Ten sigmoid layers, every weight equal to 1. At most how large is ∂C₀/∂w(1), "
+    "relative to the error signal 2(a(10) − y) times the input x?",
+    ["(1/4)¹⁰ ≈ 1e-6", "1/4", "10 × 1/4 = 2.5", "It depends only on the last layer"],
+    answer=0,
+    explanations=[
+        "Each of the ten layers contributes a factor w σ′(z) ≤ 1 × 1/4, and they multiply.",
+        "That is one layer's slope; there are ten of them in the product.",
+        "The factors multiply along the chain; they do not add.",
+        "Every layer on the way from w(1) to the cost contributes a factor.",
+    ],
+)

@@ -1,0 +1,25 @@
+"""Static figures: they build, and a dead ReLU's zeros do not break the log plot."""
+
+import numpy as np
+
+from bp_helpers import chain
+from bp_helpers.plots import chain_graph, computation_tree, gradient_cost_plot, gradient_per_layer
+
+
+def test_graphs_have_one_node_per_quantity():
+    tree = computation_tree()
+    labels = [t.get_text() for t in tree.axes[0].texts]
+    assert {r"$w^{(L)}$", r"$z^{(L)}$", r"$C_0$", r"$2(a^{(L)} - y)$"} <= set(labels)
+    assert sum("z^{(4)}" in t.get_text() for t in chain_graph(4).axes[0].texts) >= 1
+
+
+def test_gradient_per_layer_skips_exact_zeros():
+    dead = chain.backward([-3.0, 1.0, 1.0], [0.0, 0.5, 0.5], 0.5, 0.2, "relu")
+    fig = gradient_per_layer({"relu": dead})
+    ydata = fig.axes[0].lines[0].get_ydata()
+    assert np.isnan(ydata[0]) and ydata[2] > 0
+
+
+def test_gradient_cost_plot_draws_both_ways():
+    fig = gradient_cost_plot([1, 2], [1e-5, 2e-5], [4e-5, 1.6e-4], ylabel="s")
+    assert len(fig.axes[0].lines) == 2
