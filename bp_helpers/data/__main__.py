@@ -1,0 +1,62 @@
+"""Command line: fetch or check the full MNIST files.
+
+    python -m bp_helpers.data download [--dir DIR]
+    python -m bp_helpers.data verify [--dir DIR]
+
+DIR defaults to $BP_MNIST_DIR, else the project's data/mnist/. Exit status
+0 means all four files are there and intact.
+"""
+
+import argparse
+import sys
+import warnings
+
+from bp_helpers.data.download import DownloadError, download_mnist
+from bp_helpers.data.locate import MNIST_FILES, mnist_dir, verified_files
+
+
+def main(argv=None):
+    """Run the command in argv (default sys.argv[1:]); return the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bp_helpers.data", description="Fetch or check the full MNIST files."
+    )
+    parser.add_argument("command", choices=["download", "verify"])
+    parser.add_argument("--dir", help="where the files go (default: $BP_MNIST_DIR or data/mnist)")
+    args = parser.parse_args(argv)
+    command = {"download": _download, "verify": _verify}[args.command]
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = _show_plainly
+        return command(mnist_dir(args.dir))
+
+
+def _download(directory):
+    """Fetch the files missing from directory; 0 if all are then there and intact."""
+    try:
+        download_mnist(directory)
+    except (DownloadError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"All {len(MNIST_FILES)} MNIST files are in {directory} and intact.")
+    return 0
+
+
+def _verify(directory):
+    """List which files in directory are intact; 0 if all are."""
+    found = verified_files(directory)
+    for name in MNIST_FILES:
+        print(f"{name:<28} {'ok' if name in found else 'missing'}")
+    if len(found) == len(MNIST_FILES):
+        print(f"All {len(MNIST_FILES)} MNIST files are in {directory} and intact.")
+        return 0
+    print(f"Not all files are in {directory}: run `python -m bp_helpers.data download`.")
+    return 1
+
+
+def _show_plainly(message, category, filename, lineno, file=None, line=None):
+    """Print a warning as one line, without the source location meant for programmers."""
+    print(f"warning: {message}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

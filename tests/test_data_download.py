@@ -1,0 +1,248 @@
+"""The downloader, against a real HTTP server on 127.0.0.1 that misbehaves on cue."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from _data_fakes import ScriptedServer, fake_mnist
+
+from bp_helpers.data.__main__ import main
+from bp_helpers.data.download import DownloadError, download_mnist
+from bp_helpers.data.locate import PROJECT_ROOT, TRAIN_IMAGES, TRAIN_LABELS
+
+FIRST = TRAIN_IMAGES  # the file the downloader fetches first
+
+
+@pytest.fixture(autouse=True)
+def local_only(monkeypatch):
+    """Online, but able to reach nothing beyond 127.0.0.1, and never through a proxy."""
+    for name in ("BP_OFFLINE", "BP_MNIST_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("no_proxy", "*")
+    monkeypatch.setenv("NO_PROXY", "*")
+    getaddrinfo = socket.getaddrinfo
+
+    def resolve_local_only(host, *args, **kwargs):
+        assert host == "127.0.0.1", f"a test tried to reach {host}"
+        return getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve_local_only)
+
+
+@pytest.fixture
+def server():
+    httpd = ScriptedServer()
+    httpd.start()
+    try:
+        yield httpd
+    finally:
+        httpd.close()
+
+
+@pytest.fixture
+def fake(tmp_path_factory):
+    """Small MNIST-like files: (table {name: sha256}, {name: file bytes})."""
+    source = tmp_path_factory.mktemp("fake")
+    table, _ = fake_mnist(source)
+    return table, {name: (source / name).read_bytes() for name in table}
+
+
+def serve(server, fake, *mirrors):
+    """Put the fake files on the server under each mirror; return the mirror URLs."""
+    for mirror in mirrors:
+        for name, data in fake[1].items():
+            server.files[f"/{mirror}/{name}"] = data
+    return (f"{server.url}/a/", f"{server.url}/b/")
+
+
+def fetch(dest, fake, mirrors, **kwargs):
+    """download_mnist with the fake table, quietly, and with short timeouts."""
+    kwargs = {"timeout": 2.0, "retries": 0, "progress": False, **kwargs}
+    return download_mnist(dest, mirrors=mirrors, files=fake[0], **kwargs)
+
+
+def assert_files(dest, fake):
+    """dest holds exactly the fake files, intact, with nothing left over."""
+    assert sorted(p.name for p in dest.iterdir()) == sorted(fake[1])
+    for name, data in fake[1].items():
+        assert (dest / name).read_bytes() == data
+
+
+def test_downloads_and_verifies_every_file(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a")
+    assert fetch(tmp_path / "new" / "dir", fake, mirrors) == tmp_path / "new" / "dir"
+    assert_files(tmp_path / "new" / "dir", fake)
+    assert server.requests == [f"/a/{name}" for name in fake[0]]
+
+
+def test_a_404_on_the_first_mirror_falls_back_to_the_second(tmp_path, server, fake):
+    mirrors = serve(server, fake, "b")
+    fetch(tmp_path, fake, mirrors, retries=2)
+    assert_files(tmp_path, fake)
+    assert server.requests[:2] == [f"/a/{FIRST}", f"/b/{FIRST}"]  # a 404 is not retried
+
+
+def test_a_truncated_file_is_retried(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a")
+    server.faults[f"/a/{FIRST}"] = ["truncate"]
+    fetch(tmp_path, fake, mirrors, retries=1)
+    assert_files(tmp_path, fake)
+    assert server.requests[:2] == [f"/a/{FIRST}", f"/a/{FIRST}"]
+
+
+def test_a_file_truncated_everywhere_is_rejected(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a", "b")
+    for mirror in "ab":
+        server.faults[f"/{mirror}/{FIRST}"] = ["truncate"] * 2
+    with pytest.raises(DownloadError, match=f"could not download {FIRST}.*cut short: got"):
+        fetch(tmp_path, fake, mirrors, retries=1)
+    assert list(tmp_path.iterdir()) == []
+    assert len(server.requests) == 4
+
+
+def test_a_wrong_checksum_is_never_put_in_place(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a")
+    server.faults[f"/a/{FIRST}"] = ["corrupt"] * 3
+    with pytest.raises(DownloadError, match=r"a/train-images-idx3-ubyte\.gz: wrong SHA-256"):
+        fetch(tmp_path, fake, mirrors, retries=2)
+    assert list(tmp_path.iterdir()) == []
+    assert server.requests == [f"/a/{FIRST}", f"/b/{FIRST}"]  # same bytes again would not help
+
+
+def test_a_wrong_checksum_falls_back_to_the_next_mirror(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a", "b")
+    server.faults[f"/a/{FIRST}"] = ["corrupt"]
+    fetch(tmp_path, fake, mirrors)
+    assert_files(tmp_path, fake)
+
+
+@pytest.mark.parametrize("fault", ["hang", "hang_body"])
+def test_a_hanging_server_times_out_quickly(tmp_path, server, fake, fault):
+    mirrors = serve(server, fake, "a", "b")
+    server.faults[f"/a/{FIRST}"] = [fault]
+    start = time.monotonic()
+    fetch(tmp_path, fake, mirrors, timeout=0.3)
+    assert time.monotonic() - start < 2
+    assert_files(tmp_path, fake)
+    assert server.requests[:2] == [f"/a/{FIRST}", f"/b/{FIRST}"]
+
+
+def test_the_error_names_every_attempt(tmp_path, server, fake):
+    mirrors = serve(server, fake, "b")
+    server.faults[f"/b/{FIRST}"] = ["hang"]
+    with pytest.raises(DownloadError) as error:
+        fetch(tmp_path, fake, mirrors, timeout=0.3)
+    assert f"a/{FIRST}: HTTP 404" in str(error.value)
+    assert f"b/{FIRST}: no answer within 0.3 s" in str(error.value)
+
+
+def test_an_interrupted_download_leaves_good_files_and_no_partial(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a")
+    (tmp_path / TRAIN_LABELS).write_bytes(fake[1][TRAIN_LABELS])
+    (tmp_path / FIRST).write_bytes(b"a damaged earlier download")
+    before = os.stat(tmp_path / TRAIN_LABELS)
+
+    def press_ctrl_c(name, done, total):
+        raise KeyboardInterrupt
+
+    with pytest.warns(UserWarning, match="moved aside to train-images-idx3-ubyte.gz.corrupt"):
+        with pytest.raises(KeyboardInterrupt):
+            fetch(tmp_path, fake, mirrors, progress=press_ctrl_c)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{FIRST}.corrupt", TRAIN_LABELS]
+    assert (tmp_path / f"{FIRST}.corrupt").read_bytes() == b"a damaged earlier download"
+    assert os.stat(tmp_path / TRAIN_LABELS) == before
+
+
+def test_good_files_are_never_touched_or_fetched(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a")
+    (tmp_path / TRAIN_LABELS).write_bytes(fake[1][TRAIN_LABELS])
+    before = os.stat(tmp_path / TRAIN_LABELS)
+    fetch(tmp_path, fake, mirrors)
+    assert f"/a/{TRAIN_LABELS}" not in server.requests
+    assert os.stat(tmp_path / TRAIN_LABELS) == before
+    server.requests.clear()
+    fetch(tmp_path, fake, mirrors)
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("value", ["1", "true", "yes", "TRUE"])
+def test_offline_refuses_without_opening_a_socket(tmp_path, server, fake, monkeypatch, value):
+    mirrors = serve(server, fake, "a")
+    monkeypatch.setenv("BP_OFFLINE", value)
+
+    def no_sockets(*args, **kwargs):
+        raise AssertionError("a socket was opened while offline")
+
+    monkeypatch.setattr(socket.socket, "connect", no_sockets)
+    monkeypatch.setattr(socket, "create_connection", no_sockets)
+    with pytest.raises(DownloadError, match=f"BP_OFFLINE is set, so {FIRST}, .* not be downloaded"):
+        fetch(tmp_path, fake, mirrors)
+    assert server.requests == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_offline_with_every_file_present_is_fine(tmp_path, fake, monkeypatch):
+    for name, data in fake[1].items():
+        (tmp_path / name).write_bytes(data)
+    monkeypatch.setenv("BP_OFFLINE", "1")
+    assert fetch(tmp_path, fake, mirrors=()) == tmp_path
+
+
+def test_an_unclear_offline_setting_is_an_error(tmp_path, fake, monkeypatch):
+    monkeypatch.setenv("BP_OFFLINE", "maybe")
+    with pytest.raises(ValueError, match=r"BP_OFFLINE should be 1, true, yes .* got 'maybe'"):
+        fetch(tmp_path, fake, mirrors=())
+
+
+def test_the_progress_bar_goes_to_stderr(tmp_path, server, fake, capsys):
+    mirrors = serve(server, fake, "a")
+    fetch(tmp_path, fake, mirrors, progress=True)
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("100%") == len(fake[0]) == err.count("\n")
+    assert f"\r{FIRST} [{'#' * 30}] 100% 0.2/0.2 MB\n" in err
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"mirrors": "http://x/"}, TypeError, "mirrors must be a list of URL prefixes"),
+        ({"timeout": 0}, ValueError, "timeout must be a positive number of seconds, got 0"),
+        ({"retries": -1}, ValueError, "retries must be a whole number 0 or more, got -1"),
+    ],
+)
+def test_bad_arguments(tmp_path, fake, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        fetch(tmp_path, fake, **{"mirrors": (), **kwargs})
+
+
+def test_cli_download_offline(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("BP_OFFLINE", "1")
+    assert main(["download", "--dir", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.startswith("error: BP_OFFLINE is set")
+
+
+def test_cli_verify_reports_missing_and_damaged_files(tmp_path, capsys):
+    (tmp_path / FIRST).write_bytes(b"junk")
+    assert main(["verify", "--dir", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert f"{FIRST}   missing" in out
+    assert "run `python -m bp_helpers.data download`" in out
+    assert err.startswith(f"warning: {tmp_path / FIRST} is damaged or not the original")
+    assert (tmp_path / f"{FIRST}.corrupt").read_bytes() == b"junk"
+
+
+def test_cli_runs_as_a_module(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "bp_helpers.data", "verify", "--dir", str(tmp_path)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "t10k-labels-idx1-ubyte.gz    missing" in result.stdout

