@@ -25,11 +25,12 @@ def sigmoid(z):
 def sigmoid_prime(z):
     """sigma'(z) = sigma(z)(1 - sigma(z)) = e / (1 + e)^2 with e = exp(-|z|).
 
-    The second form never rounds to exactly 0 for moderate |z|, and never exceeds 1/4.
+    The second form never rounds to exactly 0 for moderate |z|; the clip keeps
+    round-off from pushing it past its true maximum, 1/4 at z = 0.
     """
     z = np.asarray(z, dtype=float)
     e = np.exp(-np.abs(z))
-    return e / (1.0 + e) ** 2
+    return np.minimum(e / (1.0 + e) ** 2, 0.25)
 
 
 def relu(z):
@@ -48,8 +49,12 @@ def tanh(z):
 
 
 def tanh_prime(z):
-    """tanh'(z) = 1 - tanh(z)^2."""
-    return 1.0 - np.tanh(np.asarray(z, dtype=float)) ** 2
+    """tanh'(z) = 1 - tanh(z)^2, computed as 4e / (1 + e)^2 with e = exp(-2|z|).
+
+    The second form keeps full relative precision where tanh(z)^2 rounds to 1.
+    """
+    e = np.exp(-2.0 * np.abs(np.asarray(z, dtype=float)))
+    return 4.0 * e / (1.0 + e) ** 2
 
 
 class Activation(NamedTuple):
@@ -71,7 +76,7 @@ def get_activation(name):
     """Return the Activation called `name` ("sigmoid", "relu" or "tanh")."""
     if isinstance(name, Activation):
         return name
-    if name not in ACTIVATIONS:
+    if not isinstance(name, str) or name not in ACTIVATIONS:
         raise ValueError(
             f"unknown activation {name!r}: expected one of {', '.join(map(repr, ACTIVATIONS))}"
         )

@@ -99,8 +99,8 @@ class GradientReport:
         neuron = f"to neuron {j} from neuron {k[0]}" if k else f"neuron {j}"
         verdict = "passed" if self.ok else f"FAILED (threshold {self.threshold:.0e})"
         layers = "; ".join(
-            f"layer {i + 1}: W {np.max(e_W):.1e}, b {np.max(e_b):.1e}"
-            for i, (e_W, e_b) in enumerate(zip(self.error_W, self.error_b, strict=True))
+            f"layer {n}: W {np.max(e_W):.1e}, b {np.max(e_b):.1e}"
+            for n, (e_W, e_b) in enumerate(zip(self.error_W, self.error_b, strict=True), start=1)
         )
         return (
             f"gradient check {verdict}: worst relative error {self.worst:.1e} at {entry} "
@@ -123,9 +123,11 @@ def check_gradients(network, X, Y, h=1e-5, backprop=None, threshold=1e-6):
     h, threshold = as_float("h", h), as_float("threshold", threshold)
     if threshold <= 0:
         raise ValueError(f"threshold must be positive, got {threshold}")
+    if h == 0:
+        raise ValueError("the nudge h must be non-zero, got 0")
     backprop = backprop or type(network).backprop
     dC_dW, dC_db = _as_gradients(backprop(network.copy(), X, Y), network)
-    nudged = network.copy()
+    nudged = network.copy()  # _cost skips the checks: X and Y passed them above
     numeric = numerical_gradient(lambda: nudged._cost(X, Y), nudged.W + nudged.b, h)
     round_off = np.finfo(float).eps * max(abs(nudged._cost(X, Y)), 1.0) / abs(h)
     floor = 10 * round_off / threshold

@@ -9,5 +9,17 @@ artists in place.
 
 from bp_helpers.panels.chain import ChainPanel, ChainState, chain_panel
 from bp_helpers.panels.nudge import NudgePanel, NudgeState, nudge
+from bp_helpers.panels.paths import PathsPanel, PathsState, example_network, follow_paths
 
-__all__ = ["ChainPanel", "ChainState", "NudgePanel", "NudgeState", "chain_panel", "nudge"]
+__all__ = [
+    "ChainPanel",
+    "ChainState",
+    "NudgePanel",
+    "NudgeState",
+    "PathsPanel",
+    "PathsState",
+    "chain_panel",
+    "example_network",
+    "follow_paths",
+    "nudge",
+]

@@ -82,7 +82,7 @@ def chain_panel(state):
 
 
 def table_rows(result):
-    """(parameter, backprop, nudged, relative error) rows, one per parameter."""
+    """(key, parameter, backprop, nudged, relative error) rows, one per parameter."""
     g = result.gradients
     rows = []
     for name, analytic, nudged, error in (
@@ -90,7 +90,7 @@ def table_rows(result):
         ("b", g.dC_db, result.nudged_db, result.rel_error_db),
     ):
         for l in range(1, len(analytic) + 1):
-            rows.append((f"∂C<sub>0</sub>/∂{name}<sup>({l})</sup>",
+            rows.append((f"{name}{l}", f"∂C<sub>0</sub>/∂{name}<sup>({l})</sup>",
                          fmt(analytic[l - 1], 6), fmt(nudged[l - 1], 6), f"{error[l - 1]:.1e}"))
     return rows
 
@@ -101,10 +101,13 @@ def table_html(result):
     header = "".join(
         f"a<sup>({l})</sup> = {fmt(a)} &nbsp; " for l, a in enumerate(fwd.a)
     ) + f"&nbsp; C<sub>0</sub> = {fmt(fwd.C0)}"
+    columns = ("parameter", "backprop", "nudged", "error")
     cells = "".join(
-        "<tr>" + "".join(f"<td style='padding:1px 8px;text-align:right'>{c}</td>" for c in row)
-        + "</tr>"
-        for row in table_rows(result)
+        f"<tr data-key='{key}'>" + "".join(
+            f"<td data-column='{column}' style='padding:1px 8px;text-align:right'>{cell}</td>"
+            for column, cell in zip(columns, row, strict=True)
+        ) + "</tr>"
+        for key, *row in table_rows(result)
     )
     head = "".join(f"<th style='padding:1px 8px'>{h}</th>"
                    for h in ("", "backprop", "nudged", "rel. error"))

@@ -130,19 +130,21 @@ def nudge(state):
 
 
 def readout_rows(result):
-    """The panel's readouts as (label, value) rows, in lesson notation."""
+    """The panel's readouts as (key, label, value) rows, in lesson notation."""
     x = LABELS[result.state.wrt]
     factors = " × ".join(fmt(value) for _, value in result.factors)
+    ratio = fmt(result.ratio, 8) if result.ratio is not None else "— (predicted change is 0)"
     return [
-        ("z<sup>(L)</sup> = w<sup>(L)</sup>a<sup>(L-1)</sup> + b<sup>(L)</sup>", fmt(result.z)),
-        ("a<sup>(L)</sup> = σ(z<sup>(L)</sup>)", fmt(result.a)),
-        ("C<sub>0</sub> = (a<sup>(L)</sup> − y)²", fmt(result.C0)),
-        (f"∂C<sub>0</sub>/∂{x} = {' × '.join(label for label, _ in result.factors)}", factors),
-        ("", f"= {fmt(result.dC_dx)}"),
-        (f"measured ΔC = C({x} + Δ) − C({x})", fmt(result.measured)),
-        (f"predicted ∂C<sub>0</sub>/∂{x} · Δ", fmt(result.predicted)),
-        ("measured / predicted", fmt(result.ratio, 8) if result.ratio is not None else
-         "— (predicted change is 0)"),
+        ("z", "z<sup>(L)</sup> = w<sup>(L)</sup>a<sup>(L-1)</sup> + b<sup>(L)</sup>",
+         fmt(result.z)),
+        ("a", "a<sup>(L)</sup> = σ(z<sup>(L)</sup>)", fmt(result.a)),
+        ("C0", "C<sub>0</sub> = (a<sup>(L)</sup> − y)²", fmt(result.C0)),
+        ("factors", f"∂C<sub>0</sub>/∂{x} = {' × '.join(label for label, _ in result.factors)}",
+         factors),
+        ("dC_dx", "", f"= {fmt(result.dC_dx)}"),
+        ("measured", f"measured ΔC = C({x} + Δ) − C({x})", fmt(result.measured)),
+        ("predicted", f"predicted ∂C<sub>0</sub>/∂{x} · Δ", fmt(result.predicted)),
+        ("ratio", "measured / predicted", ratio),
     ]
 
 

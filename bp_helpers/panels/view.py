@@ -8,12 +8,13 @@ from ipympl.backend_nbagg import Canvas, FigureManager
 from matplotlib.figure import Figure
 
 
-def live_figure(width, height):
+def live_figure(width, height, freeze_layout=True):
     """A matplotlib Figure drawn by an ipympl canvas widget, whatever the backend.
 
-    The notebook's own backend (inline) is left alone. The layout is laid
-    out once (constrained) and then frozen, so that a slider update never
-    pays for a new layout; see `Blitter` for the update itself.
+    The notebook's own backend (inline) is left alone. With freeze_layout the
+    layout is laid out once (constrained) and then kept, so that a slider
+    update never pays for a new layout (see `Blitter`); panels that redraw
+    whole plots with new tick labels keep it live instead.
     """
     fig = Figure(figsize=(width, height), layout="constrained")
     canvas = Canvas(fig)
@@ -24,8 +25,9 @@ def live_figure(width, height):
     canvas.header_visible = False
     canvas.toolbar_visible = False
     canvas.resizable = False
-    fig.canvas.draw()
-    fig.set_layout_engine("none")
+    if freeze_layout:
+        fig.canvas.draw()
+        fig.set_layout_engine("none")
     return fig
 
 
@@ -78,11 +80,14 @@ def nice_top(highest):
 
 
 def html_table(rows, caption=""):
-    """An HTML table of (label, value) rows; labels may hold HTML such as <sup>."""
+    """An HTML table of (key, label, value) rows; labels may hold HTML such as <sup>.
+
+    Each value cell carries data-key="key", so a browser test can read it.
+    """
     body = "".join(
         f"<tr><td style='padding:1px 10px 1px 0'>{label}</td>"
-        f"<td style='text-align:right;font-family:monospace'>{value}</td></tr>"
-        for label, value in rows
+        f"<td data-key='{key}' style='text-align:right;font-family:monospace'>{value}</td></tr>"
+        for key, label, value in rows
     )
     head = f"<caption style='text-align:left'><b>{caption}</b></caption>" if caption else ""
     return f"<table style='border-collapse:collapse'>{head}{body}</table>"

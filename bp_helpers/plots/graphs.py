@@ -1,9 +1,4 @@
-"""Static figures for the lessons: computation graphs and gradient plots.
-
-Every function returns a matplotlib Figure that pyplot does not track, so a
-notebook cell shows it exactly once (as an inline PNG, readable without a
-kernel) and nothing accumulates in memory.
-"""
+"""Diagrams: computation graphs, chains and dense networks with their weights."""
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -82,35 +77,63 @@ def chain_graph(L=3):
     return fig
 
 
-def gradient_per_layer(gradients_by_name, title="size of ∂C₀/∂w(l), layer by layer"):
-    """Log plot of |dC0/dw(l)| against the layer l, one line per labelled chain.
+def neuron_positions(sizes):
+    """(x, y) of every neuron: positions[l][j] for neuron j of layer l, layers left to right.
 
-    gradients_by_name: {label: ChainGradients}. Zero gradients (a dead ReLU)
-    are left out of the log plot rather than drawn at minus infinity.
+    Neuron 0 of each layer is at the top, as in the weight matrix's row 0.
     """
-    fig = Figure(figsize=(6.5, 3.2), layout="constrained")
-    ax = fig.add_subplot()
-    for name, gradients in gradients_by_name.items():
-        size = np.abs(gradients.dC_dw)
-        layers = np.arange(1, len(size) + 1)
-        ax.semilogy(layers, np.where(size > 0, size, np.nan), "o-", label=name)
-    ax.set(xlabel="layer l", ylabel="|∂C₀/∂w(l)|", title=title)
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend()
-    return fig
+    return [[(1.6 * l, (n - 1) / 2 - j) for j in range(n)] for l, n in enumerate(sizes)]
 
 
-def gradient_cost_plot(lengths, backprop, nudging, ylabel):
-    """Compare the work of one backward pass with nudging every parameter.
+def draw_network(ax, W, highlight=(), chosen=None):
+    """Draw a dense network whose edges show its weights.
 
-    lengths (n,): chain lengths; backprop and nudging (n,): the work of each
-    way, as time or as a count of forward passes.
+    W: the weight matrices, W[l-1] of shape (n_l, n_{l-1}). An edge's width
+    grows with |w_jk|; blue is positive, red negative. highlight: edges
+    (l, j, k) to draw strongly while the rest fade; chosen: (l, j), a
+    neuron to ring.
     """
-    fig = Figure(figsize=(6.5, 3.2), layout="constrained")
-    ax = fig.add_subplot()
-    ax.plot(lengths, nudging, "o-", color="C3", label="nudge every parameter (2P forward passes)")
-    ax.plot(lengths, backprop, "o-", color="C0", label="backprop (one forward, one backward)")
-    ax.set(xlabel="number of layers L", ylabel=ylabel, yscale="log")
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend()
+    sizes = [W[0].shape[1]] + [w.shape[0] for w in W]
+    positions = neuron_positions(sizes)
+    largest = max(np.abs(w).max() for w in W)
+    faded = bool(highlight)
+    for l, w in enumerate(W, start=1):
+        for j, k in np.ndindex(w.shape):
+            (x0, y0), (x1, y1) = positions[l - 1][k], positions[l][j]
+            strong = (l, j, k) in highlight
+            ax.plot([x0, x1], [y0, y1], color="#2a6fdb" if w[j, k] > 0 else "#d1495b",
+                    lw=0.5 + 3.5 * abs(w[j, k]) / largest, zorder=2 if strong else 1,
+                    alpha=1.0 if strong or not faded else 0.15)
+    for l, layer in enumerate(positions):
+        for j, (x, y) in enumerate(layer):
+            ring = chosen == (l, j)
+            ax.scatter([x], [y], s=420, zorder=3, c="#fff3b0" if ring else "white",
+                       edgecolors="#b03a2e" if ring else "#333", linewidths=2.5 if ring else 1)
+            ax.text(x, y, str(j), ha="center", va="center", fontsize=9, zorder=4)
+    for l in range(len(sizes)):
+        ax.text(1.6 * l, (max(sizes) - 1) / 2 + 0.8, f"layer {l}", ha="center", fontsize=9)
+    ax.set(xlim=(-0.6, 1.6 * (len(sizes) - 1) + 0.6),
+           ylim=(-(max(sizes) - 1) / 2 - 0.6, (max(sizes) - 1) / 2 + 1.1))
+    ax.set_axis_off()
+
+
+def draw_matrix(ax, w, name="W"):
+    """Show a weight matrix with every entry written in: row j (to), column k (from)."""
+    limit = np.abs(w).max()
+    ax.imshow(w, cmap="RdBu", vmin=-limit, vmax=limit)
+    for j, k in np.ndindex(w.shape):
+        dark = abs(w[j, k]) > 0.6 * limit
+        ax.text(k, j, f"{w[j, k]:+.2f}", ha="center", va="center", fontsize=9,
+                color="white" if dark else "black")
+    ax.set(xticks=range(w.shape[1]), yticks=range(w.shape[0]),
+           xlabel="k: from neuron k of layer L-1", ylabel="j: to neuron j of layer L",
+           title=f"{name}: row j, column k holds $w_{{jk}}$")
+
+
+def network_and_matrix(W):
+    """A small network's diagram beside its last weight matrix, for the notation."""
+    fig = Figure(figsize=(9.5, 3.4), layout="constrained")
+    ax_net, ax_matrix = fig.subplots(1, 2, width_ratios=[1.2, 1])
+    draw_network(ax_net, W)
+    draw_matrix(ax_matrix, W[-1], name=f"W({len(W)})")
     return fig

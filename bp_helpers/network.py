@@ -1,0 +1,373 @@
+"""The dense network: every neuron of layer l-1 feeds every neuron of layer l.
+
+Layer l computes z(l) = W(l) a(l-1) + b(l) and a(l) = sigma(z(l)). The cost of
+one example is either the lessons' quadratic C0 = sum_j (a_j(L) - y_j)^2, with
+the same sigma on the output layer, or softmax with cross-entropy,
+C0 = -sum_j y_j log softmax(z(L))_j. `cost`, `backprop` and `backward` use the
+batch-averaged cost C = (1/m) sum_i C0_i, so a gradient step does not grow
+with the batch size.
+
+Everything is vectorised over the batch: a batch of m examples is an (m, n)
+array (examples are rows) and z(l) = A(l-1) @ W(l).T + b(l) does all m at once.
+A single example of shape (n_0,) also works and gives 1-D results.
+`bp_helpers.network_loops` computes the same gradients with one loop per index.
+"""
+
+import itertools
+import numbers
+from dataclasses import dataclass
+from math import isqrt
+from typing import NamedTuple
+
+import numpy as np
+
+from bp_helpers.activations import get_activation
+from bp_helpers.costs import (
+    cross_entropy_delta,
+    cross_entropy_from_logits,
+    quadratic,
+    quadratic_prime,
+    softmax,
+)
+from bp_helpers.validate import as_float_array
+
+COSTS = ("quadratic", "cross_entropy")
+
+
+class Forward(NamedTuple):
+    """Every z and a of a forward pass: zs[l-1] is z(l); activations[l] is a(l), a[0] = x."""
+
+    zs: list
+    activations: list
+
+
+@dataclass(frozen=True)
+class Backward:
+    """Everything one backward pass computes (lists indexed like the network's).
+
+    deltas[l-1] = dC0/dz(l) and dC_da[l] = dC0/da(l) are per example, shape
+    (m, n_l), for the cost C0 of each example on its own: dC_da[L] is what
+    each output neuron "wishes", dC_da[0] = dC0/dx. dC_dW[l-1] (n_l, n_{l-1})
+    and dC_db[l-1] (n_l,) are for the batch-averaged cost C. For a single
+    example every per-example array is 1-D.
+    """
+
+    zs: list
+    activations: list
+    deltas: list
+    dC_da: list
+    dC_dW: list
+    dC_db: list
+
+
+class Network:
+    """A fully connected network with seeded weights, checked inputs and backprop.
+
+    sizes lists the neurons per layer, inputs first: [784, 16, 16, 10].
+    activation ("sigmoid", "relu" or "tanh") is used by every hidden layer,
+    and by the output layer too for the quadratic cost; cost "cross_entropy"
+    puts a softmax on the output instead. W[l-1] has shape (n_l, n_{l-1}),
+    drawn from N(0, 1/n_{l-1}) so z starts out of order 1; b[l-1] has shape
+    (n_l,) and starts at 0. seed is an int or a numpy Generator.
+    """
+
+    def __init__(self, sizes, activation="sigmoid", cost="quadratic", seed=0):
+        self.sizes = _check_sizes(sizes)
+        self.activation = get_activation(activation)
+        self.cost_name = _check_cost(cost, self.sizes)
+        rng = np.random.default_rng(seed)
+        pairs = list(itertools.pairwise(self.sizes))
+        self.W = [rng.standard_normal((n, n_prev)) / np.sqrt(n_prev) for n_prev, n in pairs]
+        self.b = [np.zeros(n) for n in self.sizes[1:]]
+
+    @classmethod
+    def from_weights(cls, W, b, activation="sigmoid", cost="quadratic"):
+        """A network with the given W (list of (n_l, n_{l-1})) and b (list of (n_l,)), copied."""
+        W, b = _check_weights(W, b)
+        sizes = [W[0].shape[1]] + [w.shape[0] for w in W]
+        network = cls(sizes, activation, cost)
+        network.W, network.b = W, b
+        return network
+
+    def __repr__(self):
+        return (
+            f"Network({self.sizes}, activation={self.activation.name!r}, "
+            f"cost={self.cost_name!r})"
+        )
+
+    def copy(self):
+        """An independent copy: changing its weights leaves this network alone."""
+        return type(self).from_weights(self.W, self.b, self.activation, self.cost_name)
+
+    def forward(self, X):
+        """Run X ((m, n_0) or (n_0,)) forward; return every z and a as a Forward."""
+        X = _numbers("X", X)
+        single = X.ndim == 1
+        X, _ = self.as_batch(X)
+        zs, activations = self._forward(X)
+        return Forward(*_unbatch(single, zs, activations))
+
+    def output(self, X):
+        """a(L) for X: shape (m, n_L), or (n_L,) for one example."""
+        return self.forward(X).activations[-1]
+
+    def cost(self, X, Y):
+        """The cost averaged over the batch, C = (1/m) sum_i C0_i, as a float."""
+        X, Y = self.as_batch(X, Y)
+        return self._cost(X, Y)
+
+    def backprop(self, X, Y):
+        """(dC_dW, dC_db) for the batch-averaged cost, shaped like W and b."""
+        gradients = self.backward(X, Y)
+        return gradients.dC_dW, gradients.dC_db
+
+    def backward(self, X, Y):
+        """The whole backward pass as a Backward: every delta and dC/da, and the gradients."""
+        X = _numbers("X", X)
+        single = X.ndim == 1
+        X, Y = self.as_batch(X, Y)
+        zs, activations, deltas, dC_da, dC_dW, dC_db = self._backward(X, Y)
+        zs, activations, deltas, dC_da = _unbatch(single, zs, activations, deltas, dC_da)
+        return Backward(zs, activations, deltas, dC_da, dC_dW, dC_db)
+
+    def predict(self, X):
+        """The label of the most active output neuron: int array (m,), or an int for one example."""
+        labels = np.argmax(self.output(X), axis=-1)
+        return int(labels) if labels.ndim == 0 else labels
+
+    def accuracy(self, X, labels):
+        """The fraction of examples in X whose predicted label equals `labels` (m,)."""
+        X, _ = self.as_batch(X)
+        labels = self.as_labels(labels, len(X))
+        return float(np.mean(np.argmax(self._forward(X)[1][-1], axis=1) == labels))
+
+    def as_batch(self, X, Y=None, dtype=np.float64):
+        """Check X and Y once; return them as 2-D arrays of `dtype`, X (m, n_0), Y (m, n_L).
+
+        Every public method starts here. A single example (n_0,) becomes a
+        batch of one. Y may be integer labels (m,) or one-hot rows (m, n_L),
+        and for the quadratic cost any real targets (m, n_L) (or (m,) when
+        there is one output neuron). Raises ValueError or TypeError saying
+        what was expected and what came instead.
+        """
+        X = _numbers("X", X)
+        single = X.ndim == 1
+        n_0 = self.sizes[0]
+        if X.ndim not in (1, 2) or X.shape[-1] != n_0:
+            raise ValueError(_input_shape_message(X.shape, n_0))
+        X = np.atleast_2d(X)
+        if len(X) == 0:
+            raise ValueError(f"X must hold at least one example, got shape {X.shape}")
+        _check_finite("X", X)
+        if Y is not None:
+            Y = self._targets(Y, len(X), single).astype(dtype, copy=False)
+        return X.astype(dtype, copy=False), Y
+
+    def _targets(self, Y, m, single):
+        """Y as an (m, n_L) float array of targets (see as_batch)."""
+        n_L = self.sizes[-1]
+        Y = _numbers("Y", Y)
+        real_targets = n_L == 1 and self.cost_name == "quadratic"
+        if single:
+            if Y.shape not in ((), (n_L,)):
+                raise ValueError(
+                    f"Y for one example must be a label (0 to {n_L - 1}) or a vector of "
+                    f"{n_L} targets, got shape {Y.shape}"
+                )
+            Y = Y.reshape(1, -1) if Y.ndim == 1 else Y.reshape(1)
+        if Y.ndim == 1 and not real_targets:
+            return one_hot(self.as_labels(Y, m), n_L)
+        if Y.ndim == 1:
+            Y = Y[:, None]
+        if Y.ndim != 2 or Y.shape[1] != n_L:
+            raise ValueError(
+                f"Y must be labels of shape ({m},) or targets of shape ({m}, {n_L}), "
+                f"got shape {Y.shape}"
+            )
+        if len(Y) != m:
+            raise ValueError(f"Y has {len(Y)} rows but X has {m} examples")
+        _check_finite("Y", Y)
+        if self.cost_name == "cross_entropy":
+            _check_one_hot(Y, "cross-entropy needs one-hot rows in Y")
+        return Y.astype(float, copy=False)
+
+    def as_labels(self, labels, m):
+        """Check labels for m examples; return them as ints (m,). One-hot rows (m, n_L) work too."""
+        labels = _numbers("labels", labels)
+        if labels.ndim == 2 and labels.shape[1] == self.sizes[-1]:
+            _check_one_hot(labels, "labels given as rows must be one-hot")
+            labels = np.argmax(labels, axis=1)
+        labels = check_labels(np.atleast_1d(labels), self.sizes[-1])
+        if labels.shape != (m,):
+            raise ValueError(f"expected {m} labels, one per example, got shape {labels.shape}")
+        return labels
+
+    def _output_activation(self, z):
+        return softmax(z) if self.cost_name == "cross_entropy" else self.activation.f(z)
+
+    def _forward(self, X):
+        """zs and activations for a checked (m, n_0) batch: z = a_prev @ W.T + b."""
+        zs, activations = [], [X]
+        for layer, (w, b) in enumerate(zip(self.W, self.b, strict=True), start=1):
+            z = activations[-1] @ w.T + b
+            sigma = self._output_activation if layer == len(self.W) else self.activation.f
+            zs.append(z)
+            activations.append(sigma(z))
+        return zs, activations
+
+    def _cost(self, X, Y):
+        zs, activations = self._forward(X)
+        if self.cost_name == "cross_entropy":
+            return float(np.mean(cross_entropy_from_logits(zs[-1], Y)))
+        return float(np.mean(quadratic(activations[-1], Y)))
+
+    def _backward(self, X, Y):
+        """Backprop for a checked batch, all m examples at once.
+
+        delta(L) = dC0/da(L) * sigma'(z(L))  (softmax - y for cross-entropy),
+        dC0/da(l) = delta(l+1) @ W(l+1)      (sum_j w_jk delta_j, for every k),
+        delta(l) = dC0/da(l) * sigma'(z(l)),
+        dC/dW(l) = mean over examples of delta(l) a(l-1)^T, dC/db(l) = mean of delta(l).
+        """
+        zs, activations = self._forward(X)
+        L, m = len(self.W), len(X)
+        sigma_prime = self.activation.df
+        deltas, dC_da = [None] * L, [None] * (L + 1)
+        if self.cost_name == "cross_entropy":
+            with np.errstate(divide="ignore"):  # -inf where a probability rounded to 0
+                dC_da[L] = np.divide(-Y, activations[L], out=np.zeros_like(Y), where=Y != 0)
+            deltas[L - 1] = cross_entropy_delta(zs[L - 1], Y)
+        else:
+            dC_da[L] = quadratic_prime(activations[L], Y)
+            deltas[L - 1] = dC_da[L] * sigma_prime(zs[L - 1])
+        for layer in range(L - 1, -1, -1):  # dC/da(layer) from delta(layer+1) = deltas[layer]
+            dC_da[layer] = deltas[layer] @ self.W[layer]  # self.W[layer] is W(layer+1)
+            if layer > 0:
+                deltas[layer - 1] = dC_da[layer] * sigma_prime(zs[layer - 1])
+        a_prevs = activations[:-1]
+        dC_dW = [delta.T @ a_prev / m for delta, a_prev in zip(deltas, a_prevs, strict=True)]
+        dC_db = [delta.mean(axis=0) for delta in deltas]
+        return zs, activations, deltas, dC_da, dC_dW, dC_db
+
+
+def one_hot(labels, n):
+    """Rows of n zeros with a 1 at each label: (m,) labels give (m, n); one label gives (n,)."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"n must be a positive whole number of classes, got {n!r}")
+    return np.eye(n)[check_labels(labels, n)]
+
+
+def check_labels(labels, n):
+    """Return labels as ints, or raise unless every one is a whole number from 0 to n-1."""
+    labels = _numbers("labels", labels)
+    if labels.dtype.kind not in "iuf":
+        raise TypeError(f"labels must be whole numbers, got values of type {labels.dtype}")
+    bad = ~np.isin(labels, np.arange(n))
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = f" at index {index[0] if len(index) == 1 else index}" if index else ""
+        raise ValueError(
+            f"labels must be whole numbers from 0 to {n - 1} (one per output neuron), "
+            f"got {labels[bad].flat[0]}{where}"
+        )
+    return labels.astype(int)
+
+
+def _numbers(name, value):
+    """value as a numeric (bool, int or float) array, without copying one."""
+    if not isinstance(value, (str, bytes)):
+        try:
+            array = np.asarray(value)
+        except (TypeError, ValueError):  # ragged nested lists, for instance
+            array = None
+        if array is not None and array.dtype.kind in "biuf":
+            return array
+    return as_float_array(name, value)  # converts numbers stored as objects, else TypeError
+
+
+def _check_finite(name, array):
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        as_float_array(name, array)  # raises, naming the first bad value and its index
+
+
+def _check_one_hot(Y, requirement):
+    """Raise `requirement`, showing the first row that is not a single 1 among 0s."""
+    ok = np.isin(Y, (0, 1)).all(axis=1) & (Y.sum(axis=1) == 1)
+    if not ok.all():
+        i = int(np.argmin(ok))
+        raise ValueError(
+            f"{requirement} (a single 1, the rest 0), "
+            f"got row {i}: {np.array2string(Y[i], precision=3, threshold=12)}"
+        )
+
+
+def _input_shape_message(shape, n_0):
+    side = isqrt(n_0)
+    pixels = f" ({side}x{side} pixels)" if side >= 8 and side * side == n_0 else ""
+    if len(shape) in (1, 2) and shape[-1] != n_0:
+        hint = " (examples are rows: did you mean X.T?)" if shape[0] == n_0 else ""
+        return f"expected {n_0} inputs per example{pixels}, got {shape[-1]}{hint}"
+    hint = ": flatten each example, e.g. X.reshape(len(X), -1)" if len(shape) > 2 else ""
+    return (
+        f"X must be one example of shape ({n_0},) or a batch of shape (m, {n_0}), "
+        f"got shape {shape}{hint}"
+    )
+
+
+def _check_sizes(sizes):
+    example = "a list of layer sizes such as [784, 16, 16, 10]"
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+        raise TypeError(f"sizes must be {example}, got {sizes!r}")
+    sizes = list(sizes)
+    for i, n in enumerate(sizes):
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise TypeError(f"sizes must hold whole numbers, got {n!r} at position {i}")
+        if n < 1:
+            raise ValueError(f"every layer needs at least one neuron, got {n} at position {i}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes needs at least 2 layers (inputs and outputs), got {sizes}")
+    return [int(n) for n in sizes]
+
+
+def _check_cost(cost, sizes):
+    if cost not in COSTS:
+        raise ValueError(f"unknown cost {cost!r}: expected one of {', '.join(map(repr, COSTS))}")
+    if cost == "cross_entropy" and sizes[-1] < 2:
+        raise ValueError(
+            f"cross_entropy needs at least 2 output neurons (a softmax over one is always 1), "
+            f"got sizes {sizes}"
+        )
+    return cost
+
+
+def _check_weights(W, b):
+    """W and b as lists of float64 copies, with shapes that chain layer to layer."""
+    if isinstance(W, np.ndarray) or isinstance(b, np.ndarray):
+        raise TypeError("W and b must be lists with one array per layer")
+    W = [as_float_array(f"W[{i}]", w, ndim=2).copy() for i, w in enumerate(W)]
+    b = [as_float_array(f"b[{i}]", b_l, ndim=1).copy() for i, b_l in enumerate(b)]
+    if not W or len(W) != len(b):
+        raise ValueError(
+            f"W and b need one entry per layer, got {len(W)} weight matrices and {len(b)} biases"
+        )
+    for i, (w, b_l) in enumerate(zip(W, b, strict=True)):
+        if i > 0 and w.shape[1] != W[i - 1].shape[0]:
+            raise ValueError(
+                f"mismatched layer sizes: W[{i}] has shape {w.shape}, but layer {i} has "
+                f"{W[i - 1].shape[0]} neurons (W[{i - 1}] has shape {W[i - 1].shape}), "
+                f"so W[{i}] needs {W[i - 1].shape[0]} columns"
+            )
+        if b_l.shape != (w.shape[0],):
+            raise ValueError(
+                f"mismatched layer sizes: b[{i}] has shape {b_l.shape}, expected "
+                f"({w.shape[0]},), one bias per row of W[{i}]"
+            )
+    return W, b
+
+
+def _unbatch(single, *lists):
+    """For a single example, drop the batch axis of every array in every list."""
+    return [[array[0] for array in arrays] if single else arrays for arrays in lists]
+
+
+__all__ = ["COSTS", "Backward", "Forward", "Network", "check_labels", "one_hot"]

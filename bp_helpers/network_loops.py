@@ -1,0 +1,80 @@
+"""Backprop written out one index at a time, exactly as the formulas read.
+
+This is the slow, plain version of `Network.backprop`, for reading next to
+the lesson and for testing: the two must give the same gradients. For each
+example, layer by layer,
+
+    z_j(l)  = sum_k w_jk(l) a_k(l-1) + b_j(l),      a_j(l) = sigma(z_j(l))
+    dC0/da_j(L) = 2 (a_j(L) - y_j)
+    dC0/dz_j(l) = sigma'(z_j(l)) dC0/da_j(l)         (delta_j(l))
+    dC0/dw_jk(l) = a_k(l-1) delta_j(l),              dC0/db_j(l) = delta_j(l)
+    dC0/da_k(l-1) = sum_j w_jk(l) delta_j(l)
+
+and the batch gradient is the average over the examples. With softmax and
+cross-entropy the output layer is a_j(L) = e^(z_j) / sum_i e^(z_i) and
+delta_j(L) = a_j(L) - y_j.
+"""
+
+import math
+
+import numpy as np
+
+
+def backprop_loops(network, X, Y):
+    """(dC_dW, dC_db) for the batch-averaged cost, with one Python loop per index.
+
+    network is a `Network`; X, Y are what `Network.backprop` takes.
+    The result has the shapes of network.W and network.b.
+    """
+    X, Y = network.as_batch(X, Y)
+    W, b = network.W, network.b
+    sigma, sigma_prime = network.activation.f, network.activation.df
+    L, m = len(W), len(X)
+    dC_dW = [np.zeros_like(w) for w in W]
+    dC_db = [np.zeros_like(b_l) for b_l in b]
+    for x, y in zip(X, Y, strict=True):
+        # Forward: a[layer][k] and z[layer][j], keeping the lessons' layer numbers.
+        a = [list(x)]
+        z = [None]
+        for layer in range(1, L + 1):
+            w = W[layer - 1]
+            z_layer = []
+            for j in range(len(b[layer - 1])):
+                z_j = b[layer - 1][j]
+                for k in range(len(a[layer - 1])):
+                    z_j += w[j, k] * a[layer - 1][k]
+                z_layer.append(z_j)
+            z.append(z_layer)
+            if layer == L and network.cost_name == "cross_entropy":
+                a.append(_softmax(z_layer))
+            else:
+                a.append([float(sigma(z_j)) for z_j in z_layer])
+
+        # Backward: delta_j(layer) = dC0/dz_j(layer), from the output down.
+        if network.cost_name == "cross_entropy":
+            delta = [a[L][j] - y[j] for j in range(len(y))]
+        else:
+            delta = [float(sigma_prime(z[L][j])) * 2 * (a[L][j] - y[j]) for j in range(len(y))]
+        for layer in range(L, 0, -1):
+            w = W[layer - 1]
+            for j in range(len(delta)):
+                dC_db[layer - 1][j] += delta[j] / m
+                for k in range(len(a[layer - 1])):
+                    dC_dW[layer - 1][j, k] += a[layer - 1][k] * delta[j] / m
+            if layer > 1:
+                delta_below = []
+                for k in range(len(a[layer - 1])):
+                    dC_da_k = 0.0
+                    for j in range(len(delta)):
+                        dC_da_k += w[j, k] * delta[j]
+                    delta_below.append(float(sigma_prime(z[layer - 1][k])) * dC_da_k)
+                delta = delta_below
+    return dC_dW, dC_db
+
+
+def _softmax(z):
+    """softmax of a list of numbers, shifted by the largest so exp never overflows."""
+    top = max(z)
+    e = [math.exp(z_j - top) for z_j in z]
+    total = sum(e)
+    return [e_j / total for e_j in e]

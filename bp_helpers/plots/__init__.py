@@ -1,0 +1,32 @@
+"""Static figures for the lessons, one module per kind.
+
+Every function returns a matplotlib Figure that pyplot does not track, so a
+notebook cell shows it exactly once (as an inline PNG, readable without a
+kernel) and nothing accumulates in memory. Live figures belong to panels.
+"""
+
+from bp_helpers.plots.gradients import (
+    gradient_check_heatmap,
+    gradient_cost_plot,
+    gradient_per_layer,
+)
+from bp_helpers.plots.graphs import (
+    chain_graph,
+    computation_tree,
+    draw_graph,
+    draw_matrix,
+    draw_network,
+    network_and_matrix,
+)
+
+__all__ = [
+    "chain_graph",
+    "computation_tree",
+    "draw_graph",
+    "draw_matrix",
+    "draw_network",
+    "gradient_check_heatmap",
+    "gradient_cost_plot",
+    "gradient_per_layer",
+    "network_and_matrix",
+]

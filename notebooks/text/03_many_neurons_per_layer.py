@@ -1,0 +1,284 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,text//py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lesson 3 · Many neurons per layer
+#
+# So far every layer had a single neuron. Real layers have many, and every neuron of
+# one layer feeds every neuron of the next. You might expect backpropagation to become
+# a different, harder algorithm. It does not: the weight derivative keeps its three
+# factors, and only one equation is genuinely new. It says that a neuron's activation
+# reaches the cost along *several* paths, and that their effects add up.
+#
+# At the end we write everything with matrices. That is how every deep learning library
+# computes it, and you will be able to check each line against the index form.
+
+# %%
+# %matplotlib inline
+import numpy as np
+
+from bp_helpers.exercises import Quiz, check_function
+from bp_helpers.gradcheck import check_gradients
+from bp_helpers.network_loops import backprop_loops
+from bp_helpers.panels import PathsPanel, example_network
+from bp_helpers.plots import gradient_check_heatmap, network_and_matrix
+
+# %% [markdown]
+# ## The notation
+#
+# Two indices name the neurons: $k$ runs over layer $L-1$ and $j$ over layer $L$. Neuron
+# $j$ of layer $L$ adds up what every neuron $k$ sends it:
+#
+# $$z_j^{(L)} = \sum_k w_{jk}^{(L)}\, a_k^{(L-1)} + b_j^{(L)}, \qquad
+#   a_j^{(L)} = \sigma\big(z_j^{(L)}\big), \qquad
+#   C_0 = \sum_j \big(a_j^{(L)} - y_j\big)^2 .$$
+#
+# Read $w_{jk}$ as "the weight *to* neuron $j$ *from* neuron $k$". The order looks
+# backwards at first, but it is what makes the matrix form work: all the weights into
+# layer $L$ form a matrix $W^{(L)}$ with **row $j$** for the receiving neuron and
+# **column $k$** for the sending one, and then $z^{(L)} = W^{(L)} a^{(L-1)} + b^{(L)}$ is a
+# single matrix-vector product.
+#
+# Our example network has 3 inputs, 4 hidden neurons and 2 outputs (a "3-4-2"
+# network). On the left, each edge is drawn by its weight: thicker for larger $|w|$,
+# blue for positive, red for negative. On the right is $W^{(2)}$, the weights into the
+# output layer: row 0 holds the four edges that end at output neuron 0.
+
+# %%
+network, x, y = example_network()
+network_and_matrix(network.W)
+
+# %%
+for l, (W, b) in enumerate(zip(network.W, network.b), start=1):
+    print(f"W({l}) has shape {W.shape} (n_{l} rows, n_{l - 1} columns);  "
+          f"b({l}) has shape {b.shape}")
+
+# %% [markdown]
+# In code, `network.W[l - 1][j, k]` is $w_{jk}^{(l)}$. Let us run our example
+# $x = (0.9, 0.2, 0.6)$, with target $y = (1, 0)$, through it:
+
+# %%
+forward = network.forward(x)
+for l, a in enumerate(forward.activations):
+    print(f"a({l}) = {np.round(a, 4)}")
+print(f"C0 = {network.cost(x, y):.4f}")
+
+# %% [markdown]
+# ## The weight derivative keeps its three factors
+#
+# The weight $w_{jk}^{(L)}$ enters exactly one weighted input, $z_j^{(L)}$, and
+# $z_j^{(L)}$ feeds exactly one activation, $a_j^{(L)}$. So its path to the cost is a
+# single chain, and lesson 1's formula carries over with indices attached:
+#
+# $$\frac{\partial C_0}{\partial w_{jk}^{(L)}} = a_k^{(L-1)}\;\sigma'\big(z_j^{(L)}\big)\;
+#   2\big(a_j^{(L)} - y_j\big).$$
+#
+# Here is the derivative for $w_{10}^{(2)}$ (to output neuron 1, from hidden neuron 0),
+# once from the formula and once from `network.backward`:
+
+# %%
+j, k = 1, 0
+a_prev, z, a = forward.activations[1], forward.zs[1], forward.activations[2]
+sigma_prime = network.activation.df
+by_formula = a_prev[k] * sigma_prime(z[j]) * 2 * (a[j] - y[j])
+by_backprop = network.backward(x, y).dC_dW[1][j, k]
+print(f"formula: {by_formula:.6f}   backprop: {by_backprop:.6f}")
+
+# %% [markdown]
+# ## The one new equation: summing over paths
+#
+# The activation $a_k^{(L-1)}$ is different. It feeds *every* neuron of layer $L$: a
+# nudge to it changes $z_0^{(L)}$, $z_1^{(L)}$, and all the others, and each of those
+# changes the cost. The chain rule adds up the effects of all these paths:
+#
+# $$\frac{\partial C_0}{\partial a_k^{(L-1)}} = \sum_{j}\; w_{jk}^{(L)}\;
+#   \sigma'\big(z_j^{(L)}\big)\; 2\big(a_j^{(L)} - y_j\big).$$
+#
+# Each term is one path, $k \to j \to C_0$, and is the familiar product of local
+# derivatives along it. This is the only truly new idea of the lesson. Further back the
+# paths branch again: from an input neuron there is one path through every hidden
+# neuron *and* every output neuron, $4 \times 2 = 8$ of them in our network.
+
+# %% [markdown]
+# ## The paths panel
+#
+# Pick a layer and a neuron $k$. The diagram highlights every path from it to the cost,
+# and the bars show each path's product of $w\,\sigma'$ factors times the final error.
+# The orange bar is their sum; the dashed line is what backprop computes for
+# $\partial C_0/\partial a_k$. They agree exactly. The readouts add a third opinion:
+# nudge $a_k$ by $\Delta$, run the rest of the network forward, and measure the change
+# in cost.
+#
+# Things to try:
+#
+# 1. In layer 1, find the neuron whose paths pull in opposite directions (a positive
+#    and a negative bar). Its total is smaller than either path alone.
+# 2. In layer 0, count the paths: 8 per input neuron. In a network with 16-neuron
+#    hidden layers, as in lesson 5, an input pixel reaches the cost by
+#    $16 \times 16 \times 10 = 2560$ paths.
+# 3. Make $\Delta$ large (0.5 or 1). The measured change drifts away from the prediction;
+#    shrink it again and they meet.
+
+# %%
+PathsPanel()
+
+# %% [markdown]
+# Adding up 2,560 paths for every pixel would be hopeless. Backprop never does: it sums
+# over $j$ *one layer at a time*. It first finds $\partial C_0/\partial a_j$ for every
+# neuron of layer $L-1$ (a short sum each), then reuses those numbers for layer $L-2$,
+# and so on. The sum over all paths is still what it computes, but each partial sum is
+# done once and shared. That bookkeeping is what makes backpropagation fast.
+
+# %% [markdown]
+# ## The matrix form
+#
+# Give every neuron's $\partial C_0/\partial z_j$ a name, its *error*
+# $\delta_j^{(l)} = \frac{\partial C_0}{\partial z_j^{(l)}}$, and collect the errors of a
+# layer into a vector $\delta^{(l)}$. The index equations become four lines of matrix
+# algebra ($\odot$ multiplies entry by entry):
+#
+# | index form | matrix form |
+# |---|---|
+# | $\delta_j^{(L)} = 2\big(a_j^{(L)} - y_j\big)\,\sigma'\big(z_j^{(L)}\big)$ | $\delta^{(L)} = \nabla_a C_0 \odot \sigma'\big(z^{(L)}\big)$ |
+# | $\delta_k^{(l)} = \Big(\sum_j w_{jk}^{(l+1)}\,\delta_j^{(l+1)}\Big)\,\sigma'\big(z_k^{(l)}\big)$ | $\delta^{(l)} = \big(W^{(l+1)\top} \delta^{(l+1)}\big) \odot \sigma'\big(z^{(l)}\big)$ |
+# | $\partial C_0/\partial w_{jk}^{(l)} = \delta_j^{(l)}\, a_k^{(l-1)}$ | $\partial C_0/\partial W^{(l)} = \delta^{(l)}\, a^{(l-1)\top}$ |
+# | $\partial C_0/\partial b_j^{(l)} = \delta_j^{(l)}$ | $\partial C_0/\partial b^{(l)} = \delta^{(l)}$ |
+#
+# The second row is the path sum, one layer at a time: summing $w_{jk}\,\delta_j$ over
+# $j$ means running down *column* $k$ of $W$, which is row $k$ of $W^\top$. So the
+# transpose appears precisely because the signal now flows backward, from $j$ to $k$.
+# The third row is an outer product: the entry in row $j$, column $k$ is
+# $\delta_j a_k$, the three-factor formula again.
+#
+# bp_helpers has both forms: `network.backward` runs the matrix form over a whole batch
+# at once, and `backprop_loops` loops over examples, $j$ and $k$ exactly as the index
+# form reads. On a batch of five random examples they agree to the last digits that
+# floating point keeps:
+
+# %%
+rng = np.random.default_rng(0)
+X_batch, Y_batch = rng.uniform(0, 1, (5, 3)), rng.uniform(0, 1, (5, 2))
+dC_dW, dC_db = network.backprop(X_batch, Y_batch)
+dC_dW_loops, dC_db_loops = backprop_loops(network, X_batch, Y_batch)
+pairs = zip(dC_dW + dC_db, dC_dW_loops + dC_db_loops)
+print("agree to 1e-12:", all(np.allclose(a, b, rtol=0, atol=1e-12) for a, b in pairs))
+
+# %% [markdown]
+# ## Checking every parameter
+#
+# The honest test of any backprop is to nudge every single parameter and compare. Our
+# network has $4 \cdot 3 + 4 + 2 \cdot 4 + 2 = 26$ of them. `check_gradients` does this
+# with central differences and reports the relative error of each one: around $10^{-7}$
+# or less means agreement, $10^{-2}$ means a bug.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (round-off-sized errors: their digits vary with the machine)
+report = check_gradients(network, X_batch, Y_batch)
+print(report)
+
+# %% [markdown]
+# What does a bug look like? Here is backprop with the most common mistake of all:
+# forgetting the factor $\sigma'(z^{(L)})$ in the output layer's error. The heat map
+# shows the relative error of every weight and bias, layer by layer; the bug lights up
+# exactly where it is, in layer 2, while layer 1 (computed correctly from the true
+# errors) stays pale.
+
+# %%
+def forgot_sigma_prime(network, X, Y):
+    """Backprop with a classic bug: delta(L) = 2(a - y), without the factor σ'(z(L))."""
+    g = network.backward(X, Y)
+    delta_L = 2 * (g.activations[-1] - Y)
+    dC_dW_L = delta_L.T @ g.activations[-2] / len(X)
+    return g.dC_dW[:-1] + [dC_dW_L], g.dC_db[:-1] + [delta_L.mean(axis=0)]
+
+
+broken = check_gradients(network, X_batch, Y_batch, backprop=forgot_sigma_prime)
+print(f"passed: {broken.ok};  worst error {broken.worst:.1f} at {broken.worst_at}")
+gradient_check_heatmap(broken)
+
+# %% [markdown]
+# ## Summary
+#
+# * With many neurons per layer, $z_j^{(L)} = \sum_k w_{jk}^{(L)} a_k^{(L-1)} + b_j^{(L)}$;
+#   $w_{jk}$ goes *to* neuron $j$ *from* neuron $k$ and sits at row $j$, column $k$ of
+#   $W^{(L)}$.
+# * A weight touches one neuron, so its derivative keeps the three factors
+#   $a_k^{(L-1)}\,\sigma'(z_j^{(L)})\,2(a_j^{(L)} - y_j)$.
+# * An activation touches every neuron of the next layer, so its derivative sums over
+#   them: $\partial C_0/\partial a_k^{(L-1)} = \sum_j w_{jk}\,\sigma'(z_j)\,2(a_j - y_j)$,
+#   one term per path.
+# * In matrix form: $\delta^{(L)} = \nabla_a C_0 \odot \sigma'(z^{(L)})$,
+#   $\delta^{(l)} = (W^{(l+1)\top}\delta^{(l+1)}) \odot \sigma'(z^{(l)})$,
+#   $\partial C/\partial W^{(l)} = \delta^{(l)} a^{(l-1)\top}$,
+#   $\partial C/\partial b^{(l)} = \delta^{(l)}$.
+# * A gradient check nudges every parameter; a heat map of its errors points at a bug.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1. The path sum.** Write $\partial C_0/\partial a_k^{(L-1)}$ for the last layer as a
+# plain loop over $j$. You get the weight matrix `W` (shape `(n_L, n_{L-1})`), the
+# output layer's weighted inputs `z` and activations `a`, the target `y`, and `k`.
+# `sigma_prime` is the sigmoid's slope.
+
+# %%
+def my_dC_da_k(W, z, a, y, k):
+    raise NotImplementedError
+
+
+def reference_dC_da_k(W, z, a, y, k):
+    return float(np.sum(W[:, k] * sigma_prime(z) * 2 * (a - y)))
+
+
+cases = [dict(W=network.W[1], z=forward.zs[1], a=forward.activations[2], y=y, k=k)
+         for k in range(4)]
+check_function(my_dC_da_k, reference_dC_da_k, cases,
+               hint="add up W[j, k] * sigma_prime(z[j]) * 2 * (a[j] - y[j]) over every j.")
+
+# %% [markdown]
+# **2. The matrix form.** Given `W_next` $= W^{(l+1)}$, `delta_next` $= \delta^{(l+1)}$
+# and `z` $= z^{(l)}$ for one example, return $\delta^{(l)}$, in one line, without loops.
+
+# %%
+def my_delta(W_next, delta_next, z):
+    raise NotImplementedError
+
+
+def reference_delta(W_next, delta_next, z):
+    return (W_next.T @ delta_next) * sigma_prime(z)
+
+
+g = network.backward(x, y)
+check_function(my_delta, reference_delta,
+               [dict(W_next=network.W[1], delta_next=g.deltas[1], z=g.zs[0])],
+               hint="the sum over j is a product with the transpose, W_next.T @ delta_next.")
+
+# %% [markdown]
+# **3. Reading a weight matrix.**
+
+# %%
+Quiz(
+    "In a 784-16-16-10 network, W(3) has shape (10, 16). What does W(3)[2, 7] connect?",
+    ["Neuron 2 of layer 2 to neuron 7 of layer 3",
+     "Neuron 7 of layer 2 to neuron 2 of layer 3",
+     "Neuron 2 of layer 3 to neuron 7 of layer 4",
+     "Pixel 7 to hidden neuron 2"],
+    answer=1,
+    explanations=[
+        "The row is where the signal goes, not where it comes from: w_jk goes to j.",
+        "Row j = 2 is the receiving neuron in layer 3; column k = 7 the sender in layer 2.",
+        "W(3) holds the weights into layer 3; there is no layer 4 in this network.",
+        "Pixels feed layer 1, through W(1)."
+    ],
+)

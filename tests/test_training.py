@@ -1,0 +1,319 @@
+"""Mini-batch SGD, its divergence guard, and saving and loading weights."""
+
+import os
+import zipfile
+
+import numpy as np
+import pytest
+
+from bp_helpers import training
+from bp_helpers.activations import Activation, sigmoid, sigmoid_prime
+from bp_helpers.network import COSTS, Network, one_hot
+from bp_helpers.training import EpochRecord, History, load_weights, save_weights, sgd
+
+rng = np.random.default_rng(0)
+CENTRES = np.array([[0.0, 2.0], [2.0, -1.0], [-2.0, -1.0]])
+LABELS = rng.integers(0, 3, 300)
+X = CENTRES[LABELS] + 0.7 * rng.standard_normal((300, 2))  # three blobs, one per class
+
+
+def blobs_network(activation="sigmoid", cost="quadratic", seed=0):
+    return Network([2, 8, 3], activation, cost, seed=seed)
+
+
+def replay(network, X, Y, epochs, batch_size, lr, seed):
+    """SGD spelled out with Network.backprop: the reference for sgd's fast path."""
+    rng = np.random.default_rng(seed)
+    for _ in range(epochs):
+        order = rng.permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            batch = order[start:start + batch_size]
+            dC_dW, dC_db = network.backprop(X[batch], Y[batch])
+            for param, gradient in zip(network.W + network.b, dC_dW + dC_db, strict=True):
+                param -= lr * gradient
+
+
+def weights(network):
+    return network.W + network.b
+
+
+# Training
+
+
+@pytest.mark.parametrize("cost", COSTS)
+def test_training_lowers_the_cost_and_learns_the_blobs(cost):
+    network = blobs_network(cost=cost)
+    history = sgd(network, X, LABELS, epochs=10, batch_size=10, lr=1.0,
+                  X_test=X[:100], y_test=LABELS[:100])
+    assert history.stopped is None
+    assert history.epochs == list(range(11))
+    assert history.costs[-1] < 0.2 * history.costs[0]
+    assert history.test_accuracies[0] < 0.9 < history.test_accuracies[-1]
+    assert network.accuracy(X, LABELS) > 0.9
+    np.testing.assert_allclose(network.cost(X, LABELS), history.costs[-1], rtol=1e-4)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "relu", "tanh"])
+@pytest.mark.parametrize("cost", COSTS)
+def test_the_fast_path_takes_exactly_the_steps_of_backprop(activation, cost):
+    X23, Y23 = X[:23], one_hot(LABELS[:23], 3)  # batches of 5, 5, 5, 5 and 3
+    network, reference = blobs_network(activation, cost), blobs_network(activation, cost)
+    sgd(network, X23, Y23, epochs=3, batch_size=5, lr=0.3, seed=4, dtype=np.float64)
+    replay(reference, X23, Y23, epochs=3, batch_size=5, lr=0.3, seed=4)
+    for got, expected in zip(weights(network), weights(reference), strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-13)
+
+
+def test_float32_training_stays_close_to_float64():
+    network32, network64 = blobs_network(), blobs_network()
+    sgd(network32, X, LABELS, epochs=2, batch_size=10, lr=1.0)
+    sgd(network64, X, LABELS, epochs=2, batch_size=10, lr=1.0, dtype=np.float64)
+    for w32, w64 in zip(weights(network32), weights(network64), strict=True):
+        assert w32.dtype == np.float64
+        np.testing.assert_allclose(w32, w64, rtol=1e-4, atol=1e-5)
+
+
+def test_a_custom_activation_trains_like_the_built_in_one():
+    mine = Activation("my sigmoid", sigmoid, sigmoid_prime)
+    network, reference = blobs_network(mine), blobs_network()
+    sgd(network, X, LABELS, epochs=2, batch_size=32, lr=1.0, dtype=np.float64)
+    sgd(reference, X, LABELS, epochs=2, batch_size=32, lr=1.0, dtype=np.float64)
+    for got, expected in zip(weights(network), weights(reference), strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14)
+
+
+def test_the_same_seed_gives_the_same_weights_bit_for_bit():
+    runs = [blobs_network() for _ in range(3)]
+    for network, seed in zip(runs, (7, 7, 8), strict=True):
+        sgd(network, X, LABELS, epochs=3, batch_size=16, lr=0.5, seed=seed)
+    for a, b, c in zip(*map(weights, runs), strict=True):
+        np.testing.assert_array_equal(a, b)
+        assert not np.array_equal(a, c)
+
+
+def test_a_batch_larger_than_the_data_is_one_step_per_epoch():
+    network, reference = blobs_network(), blobs_network()
+    sgd(network, X[:7], LABELS[:7], epochs=1, batch_size=50, lr=0.5, dtype=np.float64)
+    replay(reference, X[:7], one_hot(LABELS[:7], 3), epochs=1, batch_size=7, lr=0.5, seed=0)
+    for got, expected in zip(weights(network), weights(reference), strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def test_the_callback_sees_every_record_with_the_network_up_to_date():
+    network = blobs_network()
+    seen = []
+
+    def callback(record):
+        seen.append((record, network.cost(X, LABELS)))
+
+    history = sgd(network, X, LABELS, epochs=3, batch_size=10, lr=1.0, callback=callback)
+    assert isinstance(history, History) and [r for r, _ in seen] == history.records
+    assert all(isinstance(r, EpochRecord) and r.test_accuracy is None for r in history.records)
+    assert history.records[0].seconds == 0.0 and history.records[1].seconds > 0
+    for record, cost in seen:
+        np.testing.assert_allclose(record.cost, cost, rtol=1e-4)
+
+
+def test_small_matrices_run_on_one_blas_thread():
+    history = sgd(blobs_network(), X, LABELS, epochs=1, batch_size=10, lr=1.0)
+    assert history.blas_threads == 1
+
+
+# The divergence guard
+
+
+def test_a_huge_learning_rate_stops_with_advice_and_finite_weights():
+    network = blobs_network("relu", "cross_entropy")
+    before = [p.copy() for p in weights(network)]
+    history = sgd(network, X, LABELS, epochs=5, batch_size=10, lr=100.0)
+    assert history.stopped.startswith("Training stopped in epoch 1 of 5: the cost became nan")
+    assert "lr=100 is probably too large" in history.stopped and "lr=10." in history.stopped
+    assert "weights it had before training" in history.stopped
+    assert history.epochs == [0]
+    for p, b in zip(weights(network), before, strict=True):
+        np.testing.assert_array_equal(p, b)
+
+
+def inject_after(monkeypatch, steps, poison):
+    """Make _Trainer.step apply `poison` to the weights after `steps` steps."""
+    step, count = training._Trainer.step, [0]
+
+    def poisoned_step(self, *args):
+        step(self, *args)
+        count[0] += 1
+        if count[0] == steps:
+            poison(self.Wb)
+
+    monkeypatch.setattr(training._Trainer, "step", poisoned_step)
+
+
+def test_nan_mid_training_restores_the_last_good_epoch(monkeypatch):
+    expected = blobs_network()
+    sgd(expected, X, LABELS, epochs=2, batch_size=10, lr=1.0)
+    network = blobs_network()
+    inject_after(monkeypatch, 75, lambda Wb: Wb[0].__setitem__((0, 0), np.nan))  # in epoch 3
+    records = []
+    history = sgd(network, X, LABELS, epochs=4, batch_size=10, lr=1.0, callback=records.append)
+    assert history.stopped.startswith("Training stopped in epoch 3 of 4")
+    assert "weights it had after epoch 2" in history.stopped
+    assert history.epochs == [0, 1, 2] and records == history.records
+    for got, good in zip(weights(network), weights(expected), strict=True):
+        np.testing.assert_array_equal(got, good)
+
+
+def test_an_exploding_cost_stops_training(monkeypatch):
+    network = Network([2, 8, 3], "relu", seed=0)
+    inject_after(monkeypatch, 30, lambda Wb: Wb[-1][:, -1].__iadd__(1e4))  # end of epoch 1
+    history = sgd(network, X, LABELS, epochs=2, batch_size=10, lr=0.1)
+    assert "the cost exploded to" in history.stopped and "from 0." in history.stopped
+    assert all(np.isfinite(p).all() for p in weights(network))
+
+
+# Checks at the boundary
+
+BAD_CALLS = [
+    (dict(epochs=0), ValueError, "epochs must be at least 1, got 0"),
+    (dict(epochs=2.5), TypeError, "epochs must be a whole number, got 2.5"),
+    (dict(batch_size=0), ValueError, "batch_size must be at least 1"),
+    (dict(batch_size=True), TypeError, "batch_size must be a whole number"),
+    (dict(lr=-0.1), ValueError, "the learning rate lr must be positive, got -0.1"),
+    (dict(lr=np.nan), ValueError, "lr must be finite"),
+    (dict(lr="fast"), TypeError, "lr must be a number"),
+    (dict(X_test=X), ValueError, "give both X_test and y_test, or neither"),
+    (dict(X_test=X[:5], y_test=[0, 1, 2, 3, 0]), ValueError, "labels must be whole numbers"),
+    (dict(X_test=X[:, :1], y_test=LABELS), ValueError, "expected 2 inputs per example, got 1"),
+    (dict(callback="print"), TypeError, "callback must be a function"),
+    (dict(dtype=np.float16), ValueError, "dtype must be float32 or float64, got float16"),
+    (dict(X=X[:, :1]), ValueError, "expected 2 inputs per example, got 1"),
+    (dict(Y=LABELS[:10]), ValueError, "expected 300 labels"),
+]
+
+
+@pytest.mark.parametrize(("change", "error", "message"), BAD_CALLS)
+def test_bad_arguments_get_a_clear_error(change, error, message):
+    arguments = dict(X=X, Y=LABELS, epochs=1, batch_size=10, lr=1.0) | change
+    with pytest.raises(error, match=message):
+        sgd(blobs_network(), **arguments)
+
+
+def test_a_network_with_nan_weights_is_refused():
+    network = blobs_network()
+    network.b[1][2] = np.nan
+    with pytest.raises(ValueError, match=r"the network's b\[1\] must be finite"):
+        sgd(network, X, LABELS, epochs=1, batch_size=10, lr=1.0)
+
+
+# Saving and loading
+
+
+def saved(tmp_path, network=None, name="weights.npz"):
+    path = tmp_path / name
+    save_weights(network or Network([64, 16, 10], "tanh", "cross_entropy", seed=3), path)
+    return path
+
+
+def test_save_and_load_round_trip(tmp_path):
+    network = Network([64, 16, 10], "tanh", "cross_entropy", seed=3)
+    network.b[0][:] = np.arange(16.0)
+    path = saved(tmp_path, network)
+    loaded = load_weights(path)
+    assert (loaded.sizes, loaded.activation, loaded.cost_name) == (
+        network.sizes, network.activation, network.cost_name)
+    for got, expected in zip(weights(loaded), weights(network), strict=True):
+        np.testing.assert_array_equal(got, expected)
+    with np.load(path, allow_pickle=False) as archive:  # plain arrays only
+        assert str(archive["activation"]) == "tanh"
+    assert os.listdir(tmp_path) == ["weights.npz"]  # no temporary file left behind
+
+
+def test_loading_a_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"no weights file at .*nothing\.npz"):
+        load_weights(tmp_path / "nothing.npz")
+
+
+def test_a_truncated_file_gets_a_clear_error(tmp_path):
+    path = saved(tmp_path)
+    path.write_bytes(path.read_bytes()[:3000])
+    with pytest.raises(ValueError, match=r"weights.npz' is damaged \(truncated or corrupted\)"):
+        load_weights(path)
+
+
+def test_a_corrupted_file_gets_a_clear_error(tmp_path):
+    path = saved(tmp_path)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # inside W0's numbers
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=r"weights.npz' is damaged .*Bad CRC-32"):
+        load_weights(path)
+
+
+def write_npz(path, **arrays):
+    np.savez(path, **arrays)
+    return path
+
+
+def write_bytes(path, make):
+    with open(path, "wb") as file:
+        make(file)
+    return path
+
+
+def good_fields(network=None):
+    network = network or Network([3, 2])
+    return dict(format=np.array(training.FORMAT), sizes=np.array(network.sizes),
+                activation=np.array("sigmoid"), cost=np.array("quadratic"),
+                W0=network.W[0], b0=network.b[0])
+
+
+@pytest.mark.parametrize(("contents", "message"), [
+    (lambda p: write_npz(p, x=np.ones(3)), r"not a weights file .*its entries are \['x'\]"),
+    (lambda p: write_bytes(p, lambda f: np.save(f, np.ones(3))), "it is not an .npz archive"),
+    (lambda p: write_bytes(p, lambda f: f.write(b"hello")),
+     r"weights.npz' is not a weights file saved by save_weights: it is not an .npz archive"),
+    (lambda p: write_npz(p, **good_fields() | dict(W0=np.ones((2, 4)))),
+     r"mismatched layer sizes, the file says \[3, 2\] but its weights have sizes \[4, 2\]"),
+    (lambda p: write_npz(p, **good_fields() | dict(b0=np.ones(5))),
+     r"inconsistent weights: mismatched layer sizes: b\[0\] has shape \(5,\)"),
+    (lambda p: write_npz(p, **{k: v for k, v in good_fields().items() if k != "b0"}),
+     "inconsistent weights: 'b0'"),
+    (lambda p: write_npz(p, **good_fields() | dict(activation=np.array("swish"))),
+     "unknown activation 'swish'"),
+    (lambda p: write_npz(p, **good_fields() | dict(W0=np.array([[np.nan, 0, 0]] * 2))),
+     "W\\[0\\] must be finite"),
+    (lambda p: write_npz(p, **good_fields() | dict(W0=np.array([None] * 6).reshape(2, 3))),
+     "damaged .*allow_pickle=False"),
+])
+def test_foreign_or_inconsistent_files_get_a_clear_error(tmp_path, contents, message):
+    path = contents(tmp_path / "weights.npz")
+    with pytest.raises(ValueError, match=message):
+        load_weights(path)
+
+
+def test_a_failed_save_leaves_the_previous_file_intact(tmp_path, monkeypatch):
+    path = saved(tmp_path)
+    before = path.read_bytes()
+
+    def interrupted(file, **arrays):
+        file.write(b"PK\x03\x04 half an archive")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(np, "savez", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        save_weights(Network([5, 5]), path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["weights.npz"]
+    assert isinstance(load_weights(path), Network)
+
+
+def test_saving_refuses_a_custom_activation(tmp_path):
+    network = Network([2, 2], Activation("mine", sigmoid, sigmoid_prime))
+    with pytest.raises(ValueError, match="stores the activation by name"):
+        save_weights(network, tmp_path / "w.npz")
+
+
+def test_archive_entries_are_plain_arrays(tmp_path):
+    path = saved(tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        assert sorted(archive.namelist()) == sorted(
+            f"{name}.npy" for name in ("format", "sizes", "activation", "cost",
+                                       "W0", "b0", "W1", "b1"))
