@@ -19,10 +19,16 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
 def text_outputs(cell):
-    """What a cell printed or returned as text; figures count by their text line."""
+    """What a cell printed or returned as text; figures count by their text line.
+
+    Printed text may arrive in several chunks, split differently each run,
+    so consecutive chunks of one stream are joined.
+    """
     texts = []
     for output in cell.outputs:
-        if output.output_type == "stream":
+        if output.output_type == "stream" and texts and texts[-1][0] == output.name:
+            texts[-1] = (output.name, texts[-1][1] + output.text)
+        elif output.output_type == "stream":
             texts.append((output.name, output.text))
         elif output.output_type in ("execute_result", "display_data"):
             texts.append(("data", output.data.get("text/plain", "")))

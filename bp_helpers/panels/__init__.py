@@ -8,18 +8,22 @@ artists in place.
 """
 
 from bp_helpers.panels.chain import ChainPanel, ChainState, chain_panel
+from bp_helpers.panels.descent import DescentPanel, DescentState, explore
 from bp_helpers.panels.nudge import NudgePanel, NudgeState, nudge
 from bp_helpers.panels.paths import PathsPanel, PathsState, example_network, follow_paths
 
 __all__ = [
     "ChainPanel",
     "ChainState",
+    "DescentPanel",
+    "DescentState",
     "NudgePanel",
     "NudgeState",
     "PathsPanel",
     "PathsState",
     "chain_panel",
     "example_network",
+    "explore",
     "follow_paths",
     "nudge",
 ]

@@ -14,7 +14,7 @@ import numpy as np
 from bp_helpers import chain
 from bp_helpers.activations import get_activation
 from bp_helpers.gradcheck import numerical_gradient, relative_error
-from bp_helpers.panels.view import Blitter, PanelView, fmt, live_figure, nice_top
+from bp_helpers.panels.view import Blitter, PanelView, fmt, freeze_layout, live_figure, nice_top
 from bp_helpers.validate import as_float
 
 PARAM_RANGE = (-6.0, 6.0)
@@ -144,6 +144,7 @@ class ChainPanel(PanelView):
         self.ax.set(xticks=layers, xticklabels=[f"layer {l}" for l in layers],
                     title="how much each layer's parameters matter to C₀")
         self.ax.legend(fontsize=8)
+        freeze_layout(self.fig)
         self.top = None
         self.blitter = Blitter(self.fig, [*self.w_bars, *self.b_bars])
         controls = [self.activation, self.x_slider, self.y_slider, *self.w_sliders,

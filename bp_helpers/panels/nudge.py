@@ -15,7 +15,15 @@ import numpy as np
 from bp_helpers.activations import get_activation
 from bp_helpers.chain import backward
 from bp_helpers.costs import quadratic
-from bp_helpers.panels.view import Blitter, PanelView, fmt, html_table, live_figure, nice_top
+from bp_helpers.panels.view import (
+    Blitter,
+    PanelView,
+    fmt,
+    freeze_layout,
+    html_table,
+    live_figure,
+    nice_top,
+)
 from bp_helpers.validate import as_float
 
 # Slider ranges; the panel's logic is tested over all of them.
@@ -176,6 +184,7 @@ class NudgePanel(PanelView):
         self.readout = widgets.HTML()
         self.fig = live_figure(9.0, 3.2)
         self._build_plots()
+        freeze_layout(self.fig)
         controls = widgets.VBox([self.wrt, self.activation, *self.sliders.values()])
         self.widget = widgets.VBox(
             [widgets.HBox([controls, self.readout]), self.fig.canvas]

@@ -8,13 +8,11 @@ from ipympl.backend_nbagg import Canvas, FigureManager
 from matplotlib.figure import Figure
 
 
-def live_figure(width, height, freeze_layout=True):
+def live_figure(width, height):
     """A matplotlib Figure drawn by an ipympl canvas widget, whatever the backend.
 
-    The notebook's own backend (inline) is left alone. With freeze_layout the
-    layout is laid out once (constrained) and then kept, so that a slider
-    update never pays for a new layout (see `Blitter`); panels that redraw
-    whole plots with new tick labels keep it live instead.
+    The notebook's own backend (inline) is left alone. Its layout is
+    constrained: see `freeze_layout` for panels that update at slider speed.
     """
     fig = Figure(figsize=(width, height), layout="constrained")
     canvas = Canvas(fig)
@@ -25,10 +23,19 @@ def live_figure(width, height, freeze_layout=True):
     canvas.header_visible = False
     canvas.toolbar_visible = False
     canvas.resizable = False
-    if freeze_layout:
-        fig.canvas.draw()
-        fig.set_layout_engine("none")
     return fig
+
+
+def freeze_layout(fig):
+    """Lay out the figure's axes once, then keep them where they are.
+
+    Call it after the axes are built. A constrained layout costs tens of
+    milliseconds per draw; a panel that updates at slider speed (see
+    `Blitter`) pays it once. Panels that redraw whole plots with new tick
+    labels keep the layout live instead.
+    """
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
 
 
 class Blitter:

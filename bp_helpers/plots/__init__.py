@@ -5,6 +5,12 @@ notebook cell shows it exactly once (as an inline PNG, readable without a
 kernel) and nothing accumulates in memory. Live figures belong to panels.
 """
 
+from bp_helpers.plots.descent import (
+    descent_paths,
+    learning_rate_paths,
+    slice_contours,
+    training_curves,
+)
 from bp_helpers.plots.gradients import (
     gradient_check_heatmap,
     gradient_cost_plot,
@@ -22,11 +28,15 @@ from bp_helpers.plots.graphs import (
 __all__ = [
     "chain_graph",
     "computation_tree",
+    "descent_paths",
     "draw_graph",
     "draw_matrix",
     "draw_network",
     "gradient_check_heatmap",
     "gradient_cost_plot",
     "gradient_per_layer",
+    "learning_rate_paths",
     "network_and_matrix",
+    "slice_contours",
+    "training_curves",
 ]

@@ -1,0 +1,167 @@
+"""Lesson 5's drawing pad: draw a digit, see what the network makes of it.
+
+MNIST digits were prepared in a particular way: each was scaled to fit a
+20x20 box (keeping its proportions) and then placed in the 28x28 image so
+that its centre of mass sits at the centre. A drawing only looks like MNIST
+to the network after the same treatment, so `to_mnist` repeats it. Strokes
+are rasterised here in Python (a 280x280 pad, ten pad pixels per MNIST
+pixel), so everything but the drawing itself can be tested without a browser.
+"""
+
+import ipywidgets as widgets
+import numpy as np
+
+from bp_helpers.panels.inside import IMAGE_SHAPE, bar_colors, look_inside
+from bp_helpers.panels.view import PanelView, html_table, live_figure
+
+PAD = 280
+PEN_RADIUS = 11.0
+
+
+class Sketch:
+    """A drawing pad's ink as an array (PAD, PAD) of values in [0, 1]."""
+
+    def __init__(self, size=PAD, pen_radius=PEN_RADIUS):
+        self.ink = np.zeros((size, size))
+        self.pen_radius = pen_radius
+
+    def clear(self):
+        self.ink[:] = 0.0
+
+    def stroke(self, x0, y0, x1, y1):
+        """Ink the segment from (x0, y0) to (x1, y1) (pad pixels) with a round pen."""
+        r = self.pen_radius
+        size = self.ink.shape[0]
+        left, right = int(max(min(x0, x1) - r - 1, 0)), int(min(max(x0, x1) + r + 2, size))
+        top, bottom = int(max(min(y0, y1) - r - 1, 0)), int(min(max(y0, y1) + r + 2, size))
+        if left >= right or top >= bottom:
+            return
+        ys, xs = np.mgrid[top:bottom, left:right] + 0.5
+        dx, dy = x1 - x0, y1 - y0
+        length2 = dx * dx + dy * dy
+        t = np.zeros_like(xs) if length2 == 0 else np.clip(
+            ((xs - x0) * dx + (ys - y0) * dy) / length2, 0, 1)
+        distance = np.hypot(xs - (x0 + t * dx), ys - (y0 + t * dy))
+        paint = np.clip(r + 0.5 - distance, 0, 1)  # one pixel of soft edge
+        window = self.ink[top:bottom, left:right]
+        np.maximum(window, paint, out=window)
+
+
+def resample(image, height, width):
+    """Resize image (h, w) to (height, width) by averaging the area each new pixel covers."""
+    def weights(n_out, n_in):
+        edges = np.linspace(0, n_in, n_out + 1)
+        lo, hi = edges[:-1, None], edges[1:, None]
+        cells = np.arange(n_in)[None, :]
+        overlap = np.clip(np.minimum(hi, cells + 1) - np.maximum(lo, cells), 0, None)
+        return overlap / overlap.sum(axis=1, keepdims=True)
+
+    return weights(height, image.shape[0]) @ image @ weights(width, image.shape[1]).T
+
+
+def to_mnist(ink, box=20):
+    """Turn a drawing (H, W) in [0, 1] into an MNIST-style example (784,) in [0, 1].
+
+    Crop to the ink, scale the longer side to `box` pixels, then place it in
+    28x28 with its centre of mass at the centre. An empty drawing gives zeros.
+    """
+    ink = np.asarray(ink, dtype=float)
+    rows, cols = np.flatnonzero(ink.max(axis=1) > 0.05), np.flatnonzero(ink.max(axis=0) > 0.05)
+    image = np.zeros(IMAGE_SHAPE)
+    if len(rows) == 0:
+        return image.ravel()
+    crop = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    scale = box / max(crop.shape)
+    h, w = max(1, round(crop.shape[0] * scale)), max(1, round(crop.shape[1] * scale))
+    digit = np.clip(resample(crop, h, w), 0, 1)
+    ys, xs = np.indices(digit.shape)
+    mass = digit.sum()
+    top = int(np.clip(round(14 - (ys * digit).sum() / mass), 0, 28 - h))
+    left = int(np.clip(round(14 - (xs * digit).sum() / mass), 0, 28 - w))
+    image[top:top + h, left:left + w] = digit
+    return image.ravel()
+
+
+class DrawPanel(PanelView):
+    """A pad to draw a digit on, with the network's verdict and wishes beside it."""
+
+    title = "Drawing pad: draw a digit and see the network's answer"
+
+    def __init__(self, network):
+        from ipycanvas import Canvas  # imported here: only this panel needs it
+
+        self.network = network
+        self.sketch = Sketch()
+        self.pad = Canvas(width=PAD, height=PAD, layout=widgets.Layout(border="1px solid #888"))
+        self.pad.line_width, self.pad.line_cap = 2 * PEN_RADIUS, "round"
+        self.pad.stroke_style = "black"
+        self.clear_button = widgets.Button(description="Clear")
+        self.readout = widgets.HTML()
+        self.fig = live_figure(7.5, 2.6)
+        self.ax_image, self.ax_output, self.ax_wishes = self.fig.subplots(
+            1, 3, width_ratios=[1, 1.4, 1.4])
+        self.image = self.ax_image.imshow(np.zeros(IMAGE_SHAPE), cmap="gray_r", vmin=0, vmax=1)
+        self.ax_image.set_axis_off()
+        self.ax_image.set_title("what the network sees", fontsize=9)
+        self.output_bars = self.ax_output.bar(range(10), np.zeros(10))
+        self.wish_bars = self.ax_wishes.bar(range(10), np.zeros(10))
+        self.ax_output.set(ylim=(0, 1), xticks=range(10), title="output a(L)")
+        self.ax_wishes.set(xticks=range(10), title="wishes −∂C₀/∂a(L)")
+        self.ax_wishes.axhline(0, color="#333", lw=0.8)
+        self.label = widgets.Dropdown(options=list(range(10)), value=0,
+                                      description="I meant", layout=widgets.Layout(width="160px"))
+        self.widget = widgets.HBox([
+            widgets.VBox([self.pad, widgets.HBox([self.clear_button, self.label])]),
+            widgets.VBox([self.readout, self.fig.canvas]),
+        ])
+        self._last = None
+        self.pad.on_mouse_down(self.pen_down)
+        self.pad.on_mouse_move(self.pen_move)
+        self.pad.on_mouse_up(self.pen_up)
+        self.pad.on_mouse_out(self.pen_up)
+        self.clear_button.on_click(lambda _: self.clear())
+        self.label.observe(lambda _: self.update(), names="value")
+        self.update()
+
+    def pen_down(self, x, y):
+        self._last = (x, y)
+        self.pen_move(x, y)
+
+    def pen_move(self, x, y):
+        if self._last is None:
+            return
+        (x0, y0), self._last = self._last, (x, y)
+        self.sketch.stroke(x0, y0, x, y)
+        self.pad.stroke_line(x0, y0, x, y)
+
+    def pen_up(self, x, y):
+        if self._last is not None:
+            self._last = None
+            self.update()
+
+    def clear(self):
+        self.sketch.clear()
+        self.pad.clear()
+        self.update()
+
+    def update(self):
+        """Classify the drawing and show the output layer and its wishes."""
+        x = to_mnist(self.sketch.ink)
+        r = look_inside(self.network, x, self.label.value)
+        empty = not x.any()
+        self.readout.value = html_table([
+            ("predicted", "the network says", "draw a digit on the pad" if empty
+             else f"<b>{r.predicted}</b> ({r.activations[-1][r.predicted]:.0%} active)"),
+        ])
+        self.image.set_data(x.reshape(IMAGE_SHAPE))
+        outputs, wishes = r.activations[-1], r.wishes[-1]
+        for bar, height, color in zip(self.output_bars, outputs,
+                                      bar_colors(outputs, r.predicted), strict=True):
+            bar.set_height(height)
+            bar.set_color(color)
+        for bar, height, color in zip(self.wish_bars, wishes, bar_colors(wishes), strict=True):
+            bar.set_height(height)
+            bar.set_color(color)
+        top = max(np.abs(wishes).max(), 1e-12) * 1.1
+        self.ax_wishes.set_ylim(-top, top)
+        self.fig.canvas.draw_idle()

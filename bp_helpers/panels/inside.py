@@ -1,0 +1,159 @@
+"""Lesson 5's look inside: one digit's activations and its backprop "wishes".
+
+For one example, the output layer "wishes" to move by -dC0/da(L): up for
+the right digit, down for the others, more strongly the more wrong it is.
+Backprop turns these wishes into wishes for each earlier layer, -dC0/da(l),
+and into a change for every weight. For hidden neuron j of layer 1, the
+weight gradient dC0/dw_jk(1) = delta_j(1) x_k is the input image itself,
+scaled by one number: weights from bright pixels change most, weights from
+black pixels not at all.
+"""
+
+from dataclasses import dataclass, replace
+
+import ipywidgets as widgets
+import numpy as np
+
+from bp_helpers.panels.view import PanelView, html_table, live_figure
+
+IMAGE_SHAPE = (28, 28)
+
+
+@dataclass(frozen=True)
+class InsideState:
+    """The panel's choices: which test example, and which neuron j of layer 1 to inspect."""
+
+    index: int = 0
+    neuron: int = 0
+
+
+@dataclass(frozen=True)
+class Inside:
+    """Everything the panel shows for one example.
+
+    activations[l] (n_l,) and wishes[l] = -dC0/da(l) (n_l,) for l = 0..L;
+    predicted and label are digits; dC_dw_neuron (784,) is the gradient of
+    C0 on the 784 weights into the chosen neuron of layer 1, delta_j x.
+    """
+
+    state: InsideState
+    label: int
+    predicted: int
+    activations: list
+    wishes: list
+    dC_dw_neuron: np.ndarray
+
+
+def look_inside(network, x, label, neuron=0, state=None):
+    """Forward and backward pass for one example x (n_0,) with its label; return an Inside."""
+    if neuron not in range(network.sizes[1]):
+        raise ValueError(f"layer 1 has neurons 0 to {network.sizes[1] - 1}, got {neuron!r}")
+    g = network.backward(x, int(label))
+    return Inside(
+        state=state or InsideState(neuron=neuron),
+        label=int(label),
+        predicted=int(np.argmax(g.activations[-1])),
+        activations=list(g.activations),
+        wishes=[-d for d in g.dC_da],
+        dC_dw_neuron=g.dC_dW[0][neuron],
+    )
+
+
+def inside_panel(state, network, X, labels):
+    """look_inside for test example `state.index` of X (m, 784) with labels (m,)."""
+    if state.index not in range(len(X)):
+        raise ValueError(f"index must be 0 to {len(X) - 1}, got {state.index!r}")
+    return look_inside(network, X[state.index], labels[state.index], state.neuron, state)
+
+
+def bar_colors(values, highlight=None):
+    """Blue for up, red for down; the highlighted bar (if any) in gold."""
+    colors = np.where(np.asarray(values) >= 0, "#2a6fdb", "#d1495b").astype(object)
+    if highlight is not None:
+        colors[highlight] = "#f4a259"
+    return list(colors)
+
+
+class InsidePanel(PanelView):
+    """Pick a test digit and a hidden neuron; see activations, wishes and a weight gradient."""
+
+    title = "Look inside: activations and backprop's wishes for one digit"
+
+    def __init__(self, network, X, labels, state=InsideState()):
+        self.network, self.X, self.labels = network, X, labels
+        self.index = widgets.IntSlider(value=state.index, min=0, max=len(X) - 1,
+                                       description="test digit", continuous_update=False)
+        self.neuron = widgets.IntSlider(value=state.neuron, min=0, max=network.sizes[1] - 1,
+                                        description="neuron j")
+        self.readout = widgets.HTML()
+        self.fig = live_figure(11.0, 5.2)
+        self._build(network.sizes)
+        self.widget = widgets.VBox([widgets.HBox([self.index, self.neuron, self.readout]),
+                                    self.fig.canvas])
+        for control in (self.index, self.neuron):
+            control.observe(self.update, names="value")
+        self.update()
+
+    def _build(self, sizes):
+        grid = self.fig.add_gridspec(2, len(sizes))
+        self.ax_digit = self.fig.add_subplot(grid[0, 0])
+        self.ax_gradient = self.fig.add_subplot(grid[1, 0])
+        self.image = self.ax_digit.imshow(np.zeros(IMAGE_SHAPE), cmap="gray_r", vmin=0, vmax=1)
+        self.gradient = self.ax_gradient.imshow(np.zeros(IMAGE_SHAPE), cmap="RdBu", vmin=-1,
+                                                vmax=1)
+        for ax in (self.ax_digit, self.ax_gradient):
+            ax.set_axis_off()
+        self.activation_bars, self.wish_bars, self.wish_axes = [], [], []
+        for l in range(1, len(sizes)):
+            ax_a = self.fig.add_subplot(grid[0, l])
+            ax_w = self.fig.add_subplot(grid[1, l])
+            self.activation_bars.append(ax_a.bar(range(sizes[l]), np.zeros(sizes[l])))
+            self.wish_bars.append(ax_w.bar(range(sizes[l]), np.zeros(sizes[l])))
+            name = "output" if l == len(sizes) - 1 else f"hidden layer {l}"
+            ax_a.set(ylim=(0, 1), title=f"a({l}): {name}")
+            ax_w.set(title=f"wishes −∂C₀/∂a({l})")
+            ax_w.axhline(0, color="#333", lw=0.8)
+            ticks = range(sizes[l]) if sizes[l] <= 10 else range(0, sizes[l], 5)
+            for ax in (ax_a, ax_w):
+                ax.set_xticks(list(ticks))
+                ax.tick_params(labelsize=7)
+            self.wish_axes.append(ax_w)
+
+    @property
+    def state(self):
+        return InsideState(index=self.index.value, neuron=self.neuron.value)
+
+    def set_state(self, **values):
+        """Pick another digit or neuron, e.g. panel.set_state(index=7, neuron=3)."""
+        state = replace(self.state, **values)
+        self.index.value, self.neuron.value = state.index, state.neuron
+
+    def update(self, change=None):
+        """Recompute for the chosen digit and neuron; update every artist in place."""
+        r = inside_panel(self.state, self.network, self.X, self.labels)
+        verdict = "right" if r.predicted == r.label else "wrong"
+        self.readout.value = html_table([
+            ("label", "true digit", str(r.label)),
+            ("predicted", "network says", f"{r.predicted} ({verdict})"),
+        ])
+        self.image.set_data(r.activations[0].reshape(IMAGE_SHAPE))
+        limit = max(np.abs(r.dC_dw_neuron).max(), 1e-12)
+        self.gradient.set_data(-r.dC_dw_neuron.reshape(IMAGE_SHAPE) / limit)
+        self.ax_gradient.set_title(f"wished change of the weights\ninto neuron {r.state.neuron} "
+                                   "of layer 1", fontsize=9)
+        self.ax_digit.set_title(f"test digit #{r.state.index}: a {r.label}", fontsize=9)
+        for l, (bars, wish_bars, ax) in enumerate(
+                zip(self.activation_bars, self.wish_bars, self.wish_axes, strict=True), start=1):
+            highlight = r.label if l == len(self.activation_bars) else (
+                r.state.neuron if l == 1 else None)
+            for bar, height, color in zip(bars, r.activations[l], bar_colors(
+                    r.activations[l], highlight), strict=True):
+                bar.set_height(height)
+                bar.set_color(color)
+            for bar, height, color in zip(wish_bars, r.wishes[l], bar_colors(r.wishes[l]),
+                                          strict=True):
+                bar.set_height(height)
+                bar.set_color(color)
+            top = max(np.abs(r.wishes[l]).max(), 1e-12) * 1.1
+            ax.set_ylim(-top, top)
+        self.fig.canvas.draw_idle()

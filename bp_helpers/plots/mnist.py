@@ -1,0 +1,92 @@
+"""Figures for the MNIST lesson: digits, weights as images, errors, gradients over training."""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+IMAGE_SHAPE = (28, 28)
+
+
+def image_grid(images, titles, columns=10, cmap="gray_r", symmetric=False, size=1.0):
+    """Show images (n, 784) as 28x28 pictures in a grid, each with its title.
+
+    symmetric: colour 0 as white and +-max as the two ends of a diverging
+    map (for weights, which can be negative).
+    """
+    images = np.asarray(images)
+    rows = int(np.ceil(len(images) / columns))
+    fig = Figure(figsize=(size * columns, size * 1.2 * rows), layout="constrained")
+    axes = fig.subplots(rows, columns, squeeze=False).ravel()
+    for ax in axes:
+        ax.set_axis_off()
+    for ax, image, title in zip(axes, images, titles, strict=False):
+        limit = np.abs(image).max() or 1.0
+        ax.imshow(image.reshape(IMAGE_SHAPE), cmap="RdBu" if symmetric else cmap,
+                  vmin=-limit if symmetric else 0, vmax=limit if symmetric else 1)
+        ax.set_title(title, fontsize=8)
+    return fig
+
+
+def sample_digits(X, labels, per_digit=3, seed=0):
+    """A few examples (X (m, 784), labels (m,)) of every digit, chosen with a seed."""
+    rng = np.random.default_rng(seed)
+    chosen = [i for d in range(10)
+              for i in rng.choice(np.flatnonzero(labels == d), per_digit, replace=False)]
+    chosen = np.array(chosen).reshape(10, per_digit).T.ravel()
+    return image_grid(X[chosen], [str(labels[i]) for i in chosen])
+
+
+def first_layer_weights(W1, columns=8):
+    """Each hidden neuron's 784 incoming weights as a 28x28 image (blue +, red -)."""
+    return image_grid(W1, [f"neuron {j}" for j in range(len(W1))], columns=columns,
+                      symmetric=True, size=1.3)
+
+
+def confusion_plot(counts):
+    """The confusion matrix counts (10, 10), true digit by row, predicted by column."""
+    fig = Figure(figsize=(5.2, 4.4), layout="constrained")
+    ax = fig.add_subplot()
+    shown = ax.imshow(np.log1p(counts), cmap="Blues")
+    for true, predicted in np.ndindex(counts.shape):
+        if counts[true, predicted]:
+            dark = np.log1p(counts[true, predicted]) > 0.6 * np.log1p(counts.max())
+            ax.text(predicted, true, str(counts[true, predicted]), ha="center", va="center",
+                    fontsize=7, color="white" if dark else "black")
+    ax.set(xticks=range(10), yticks=range(10), xlabel="predicted digit", ylabel="true digit",
+           title="confusion matrix (test set)")
+    fig.colorbar(shown, ax=ax, label="log(1 + count)")
+    return fig
+
+
+def misclassified_gallery(X, indices, predicted, true, columns=10):
+    """The examples X[indices] with 'true → predicted' titles."""
+    titles = [f"{t} → {p}" for t, p in zip(true, predicted, strict=True)]
+    return image_grid(X[indices], titles, columns=columns)
+
+
+def learning_curves(histories):
+    """Training cost and test accuracy per epoch, one line per named History."""
+    fig = Figure(figsize=(9.5, 3.0), layout="constrained")
+    ax_cost, ax_accuracy = fig.subplots(1, 2)
+    for name, history in histories.items():
+        ax_cost.plot(history.epochs, history.costs, "o-", ms=3, label=name)
+        ax_accuracy.plot(history.epochs, history.test_accuracies, "o-", ms=3, label=name)
+    ax_cost.set(xlabel="epoch", ylabel="training cost", yscale="log", title="cost")
+    ax_accuracy.set(xlabel="epoch", ylabel="test accuracy", title="test accuracy")
+    for ax in (ax_cost, ax_accuracy):
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    return fig
+
+
+def gradient_sizes_plot(sizes_by_name):
+    """RMS of dC/dW(l) per layer over training: {name: array (epochs, L)}, one panel each."""
+    fig = Figure(figsize=(9.5, 3.0), layout="constrained")
+    axes = fig.subplots(1, len(sizes_by_name), squeeze=False, sharey=True)[0]
+    for ax, (name, sizes) in zip(axes, sizes_by_name.items(), strict=True):
+        for l in range(sizes.shape[1]):
+            ax.semilogy(np.arange(len(sizes)), sizes[:, l], "o-", ms=3, label=f"layer {l + 1}")
+        ax.set(xlabel="epoch", title=name)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    axes[0].set_ylabel("typical |∂C/∂w| (RMS)")
+    return fig

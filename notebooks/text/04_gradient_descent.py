@@ -1,0 +1,390 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,text//py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lesson 4 · Gradient descent, on every example or on a few
+#
+# Lessons 1 to 3 built the hard part: backprop gives the gradient of the cost of one
+# example, for every weight and bias at once. This lesson puts it to work. Training is a
+# walk downhill on the cost, and two questions decide how that walk goes: *which* cost we
+# walk on, and *how far* and *how often* we step.
+#
+# The cost is that of the whole training set, and stepping downhill on it is called
+# gradient descent. The surprise is in the second question. Waiting to hear from every
+# example before each step is careful, and slow. Stepping after a small random handful
+# of examples is sloppy, and much faster. By the end you will have seen why, on a
+# picture of the cost you can look at and on a real network learning to read digits.
+
+# %%
+# %matplotlib inline
+import numpy as np
+
+from bp_helpers.activations import sigmoid, sigmoid_prime
+from bp_helpers.data import load_digits
+from bp_helpers.descent import (
+    HIDDEN_K,
+    OUTPUT_J,
+    START,
+    WINDOW,
+    CostSlice,
+    descend,
+    gradient_step,
+    head_start,
+    per_example_gradients,
+    train_run,
+)
+from bp_helpers.exercises import Quiz, check_function
+from bp_helpers.network import Network
+from bp_helpers.panels import DescentPanel
+from bp_helpers.plots import descent_paths, learning_rate_paths, slice_contours, training_curves
+
+# %% [markdown]
+# ## The digits
+#
+# Our training set is small enough to train on in a blink: scikit-learn's 8×8
+# handwritten digits, each pixel a shade between 0 (blank) and 1 (full ink). Each image
+# is one row of 64 numbers; the network is a 64-16-10 sigmoid network like lesson 3's, with
+# 64 inputs, 16 hidden neurons and one output neuron per digit.
+
+# %%
+data = load_digits()
+X, y = data.X_train, data.y_train
+print(data.description)
+print(f"X has shape {X.shape}, y has shape {y.shape}; the first labels are {y[:8]}")
+
+# %% [markdown]
+# ## The cost of the whole training set
+#
+# So far $C_0$ was the cost of one example. Training asks the network to do well on all
+# $n$ of them, so the cost we minimise is their average,
+#
+# $$C = \frac{1}{n}\sum_{i=1}^{n} C_i, \qquad\text{and so}\qquad
+#   \frac{\partial C}{\partial w} = \frac{1}{n}\sum_{i=1}^{n} \frac{\partial C_i}{\partial w}$$
+#
+# for every weight (and bias), because the derivative of a sum is the sum of the
+# derivatives. Think of it as a vote: each example backpropagates its own wish for how
+# every weight should move, and the gradient of $C$ is the average wish.
+#
+# `per_example_gradients` runs backprop on each of 100 digits separately, one "vote"
+# each; `network.backprop` handles all 100 at once, the way lesson 3's matrix form does.
+# The two agree:
+
+# %%
+network = Network([64, 16, 10], seed=0)
+votes_W, votes_b = per_example_gradients(network, X[:100], y[:100])
+dC_dW, dC_db = network.backprop(X[:100], y[:100])
+print("votes for W(2):", votes_W[1].shape, "   backprop's dC/dW(2):", dC_dW[1].shape)
+pairs = zip(votes_W + votes_b, dC_dW + dC_db)
+print("mean of the votes = backprop:", all(np.allclose(v.mean(axis=0), g) for v, g in pairs))
+
+# %% [markdown]
+# The voters do not agree with each other. Here is what the 100 digits say about
+# $w_{34}^{(2)}$, the weight from hidden neuron 4 to output neuron 3, the one that
+# should light up for a "3":
+
+# %%
+votes = votes_W[1][:, 3, 4]
+print("the first six votes:", np.round(votes[:6], 4), "  for digits", y[:6])
+print(f"{np.sum(votes > 0)} votes are positive, {np.sum(votes < 0)} negative; "
+      f"their mean is {votes.mean():+.5f}")
+
+# %% [markdown]
+# The untrained network's output 3 is much too active, for almost every digit. The 91
+# digits that are not 3s want it quieter, which here means a positive slope; the 9 threes
+# among them want it *more* active, and cast exactly the 9 negative votes. Averaging
+# settles the argument. It also tells us what to expect if we ask only a few voters:
+# their average points roughly, but only roughly, the same way as everyone's.
+
+# %% [markdown]
+# ## A step downhill
+#
+# Gradient descent changes every weight and bias against its slope,
+#
+# $$w \leftarrow w - \eta\,\frac{\partial C}{\partial w}, \qquad
+#   b \leftarrow b - \eta\,\frac{\partial C}{\partial b},$$
+#
+# where the **learning rate** $\eta$ (`lr` in code) sets the step size. Why minus the
+# gradient? Lesson 1's promise, applied to all parameters at once: a small change
+# $\Delta w$ changes the cost by about $\sum \frac{\partial C}{\partial w}\,\Delta w$. With
+# $\Delta w = -\eta\,\frac{\partial C}{\partial w}$ this is
+# $-\eta \sum \big(\frac{\partial C}{\partial w}\big)^2$, never positive. The catch: the
+# promise only holds for *small* steps.
+#
+# To test that, we need a network with something to lose. `head_start` gives it two
+# passes of training over the digits (with the method you will meet in a moment):
+
+# %%
+network = head_start(X, y)
+C = network.cost(X, y)
+dC_dW, dC_db = network.backprop(X, y)
+squared_length = sum(np.sum(g**2) for g in dC_dW + dC_db)
+for lr in [0.1, 1, 3, 10, 100]:
+    after = gradient_step(network, X, y, lr).cost(X, y)
+    print(f"η = {lr:<5g} C: {C:.4f} → {after:.4f}   promised: {C - lr * squared_length:.4f}")
+
+# %% [markdown]
+# With $\eta = 0.1$ the promise is kept to four digits. At $\eta = 1$ and $3$ the cost
+# still falls, but by less than promised: the slopes change along the way, and the
+# straight-line promise no longer describes the step. At $\eta = 10$ and $100$ the cost
+# goes *up*: the step overshot, left the valley it was meant to descend and climbed
+# the other side. (For $\eta = 100$ the promise is even a negative cost, which a sum of
+# squares can never be.)
+
+# %% [markdown]
+# ## A cost you can see
+#
+# Our network has $64 \cdot 16 + 16 + 16 \cdot 10 + 10 = 1210$ parameters, and its cost is
+# a landscape over 1,210 dimensions. To *see* it, freeze all of them but two: the weight
+# $w = w_{34}^{(2)}$ and the bias $b = b_3^{(2)}$ of output neuron 3. The full cost
+# $C(w, b)$ is then a surface over a plane, drawn below as contour lines, darker where
+# the cost is lower. The square marks the start we will use for every descent.
+
+# %%
+cost_slice = CostSlice.from_network(network, X, y, j=OUTPUT_J, k=HIDDEN_K)
+grid = cost_slice.grid(*WINDOW)
+w0, b0 = cost_slice.w0, cost_slice.b0
+print(f"the network's own (w, b) = ({w0:.4f}, {b0:.4f}), where C = {cost_slice.cost(w0, b0):.4f}")
+slice_contours(grid, OUTPUT_J, HIDDEN_K, start=START)
+
+# %% [markdown]
+# Notice the shape: a long, narrow, slightly bent valley. Output 3 computes
+# $z_3 = w\,a_4 + b + (\text{the rest})$, and hidden neuron 4's activation $a_4$ is about
+# $0.43$ on average. Raise $w$ by 1 and lower $b$ by $0.43$, and $z_3$ hardly changes for
+# most digits: that direction is the valley floor, nearly flat. Across it, $z_3$ changes
+# fast and the walls are steep. Far up the walls the sigmoid saturates into two flat
+# plateaus: in the top right output 3 says "3" to every digit; in the bottom left it
+# never does.
+
+# %% [markdown]
+# ## Full batch or mini-batches
+#
+# **Full-batch gradient descent** averages all $n = 1347$ votes before every step. Each
+# step is exact, and costs a backward pass for every training example.
+#
+# **Mini-batch stochastic gradient descent (SGD)** shuffles the examples, cuts them into
+# batches of $B$, and steps after each batch, using the average of just those $B$ votes.
+# One pass over the data, an **epoch**, then makes $\lceil n/B \rceil$ steps instead of
+# one. Each step points only roughly downhill, but there are many more of them.
+#
+# Both start from the same square, with $\eta = 10$. Full batch gets 20 epochs (20
+# steps); mini-batches of 10 get only 2 epochs, a tenth of the reading.
+
+# %%
+full = descend(cost_slice, START, lr=10, batch_size=cost_slice.n, epochs=20)
+mini = descend(cost_slice, START, lr=10, batch_size=10, epochs=2)
+for name, path in [("full batch", full), ("B = 10", mini)]:
+    print(f"{name:>10}: {path.steps:3} steps, {path.examples[-1]:6,} examples read, "
+          f"final C = {path.final_cost:.4f}")
+descent_paths(grid, {"full batch, 20 epochs": full, "B = 10, 2 epochs": mini})
+
+# %% [markdown]
+# The full-batch path (black, one dot per step) is smooth and sure, and slow: after
+# reading 26,940 examples it has not yet reached the valley floor. The mini-batch path
+# (orange) trembles, since every step listens to 10 voters only, and near the bottom it
+# keeps jittering instead of settling. But it was down in the valley after reading a
+# few hundred examples, and it ends lower than full batch with a tenth of the work.
+
+# %% [markdown]
+# ## The whole network
+#
+# The slice is a cartoon with two parameters. Does the lesson carry over to all 1,210?
+# `train_run` trains a fresh, seeded network with `training.sgd` and records the cost
+# after every epoch. All runs use $\eta = 3$. Mini-batches of $B = 100$ and $B = 10$ get
+# 20 epochs; the full batch gets ten times as many, 200, so that it takes about as many
+# steps as $B = 100$ does. We plot the cost three ways: against the steps taken, against the
+# examples read, and against the seconds of computing.
+
+# %%
+epochs = {len(X): 200, 100: 20, 10: 20}
+runs = [train_run(X, y, B, lr=3, epochs=epochs[B], X_test=data.X_test, y_test=data.y_test)
+        for B in epochs]
+for run in runs:
+    print(f"B = {run.batch_size:4}: {run.epochs[-1]:3} epochs, {run.steps[-1]:5,} steps, "
+          f"final C = {run.final_cost:.4f}, test accuracy {100 * run.test_accuracy[-1]:.1f}%")
+training_curves(runs)
+
+# %% [markdown]
+# * **Per step** (left), a step on 100 examples does as much good as a step on all 1,347:
+#   the two curves lie on top of each other. A step on 10 does a little less. An average
+#   of 100 random votes is already a good estimate of the average of all of them.
+# * **Per example read** (middle), which is what the work is, mini-batches win by far:
+#   $B = 10$ reaches a cost the full batch never gets near, with a tenth of the reading.
+# * **Per second** (right) the picture matches the middle one. (Your times will differ
+#   from the ones stored here, but not their order.)
+#
+# Notice also the shelf near $C \approx 0.9$ at the start: there every output says
+# "about 0.1" to every digit, a cheap first compromise. Getting off it takes steps,
+# whatever their size, and mini-batches take their steps early.
+
+# %% [markdown]
+# ## How large a step?
+#
+# Back to the slice, full batch only, 20 epochs each, four learning rates:
+
+# %%
+paths = [descend(cost_slice, START, lr, batch_size=cost_slice.n, epochs=20)
+         for lr in (5, 20, 60, 120)]
+learning_rate_paths(grid, paths)
+
+# %% [markdown]
+# * $\eta = 5$: every step is safe, and there are too few of them; the walk has barely
+#   begun.
+# * $\eta = 20$: it reaches the valley floor and turns along it.
+# * $\eta = 60$: each step overshoots the narrow valley and lands on the opposite wall, so
+#   the path zig-zags across the valley. It still makes progress along it, wastefully.
+# * $\eta = 120$: after a few steps up the valley, one overshoots so far that it throws
+#   $(w, b)$ out of the picture, onto a plateau where the slope is almost zero. No later
+#   step brings it back.
+#
+# What does a too-large step do to the whole network? A sigmoid network's cost cannot
+# blow up: each of the 10 outputs is between 0 and 1, so $C \le 10$. (For costs without
+# a ceiling, `training.sgd` watches for the cost or a weight exploding, stops, and says
+# so in `History.stopped`.) Here the damage is quieter, and lesson 1 named it:
+
+# %%
+run = train_run(X, y, batch_size=10, lr=30, epochs=5)
+print("cost after each epoch:", ", ".join(f"{C:.4f}" for C in run.cost))
+print(f"saturated neurons: {run.saturated} of {run.neurons};  training.sgd stopped: {run.stopped}")
+
+# %% [markdown]
+# The first steps were so large that most neurons were thrown deep into saturation, and
+# a saturated sigmoid has $\sigma'(z) \approx 0$: no gradient passes through it, so
+# nothing can pull it back. The cost stays at exactly $1.0$: every output says 0 for
+# every digit. Training has not crashed; it has quietly stopped.
+
+# %% [markdown]
+# ## The descent panel
+#
+# Pick a learning rate and a batch size. For $5$ epochs, that is $5 \times 1347$ examples
+# read by each method, the panel runs mini-batch SGD with your $B$ and full-batch
+# gradient descent, both with your $\eta$:
+#
+# * **left**: both paths over the slice $C(w, b)$, from the square;
+# * **right**: the whole network's cost after each epoch, trained by `training.sgd`;
+# * **readouts**: the steps taken, the final costs, the test accuracy, the saturated
+#   neurons, and under them a diagnosis: what went wrong, if anything.
+#
+# Each change reruns both trainings, which takes up to a few tenths of a second, so the
+# plots follow when you let go of a slider.
+#
+# Things to try:
+#
+# 1. At the start ($\eta = 3$, $B = 10$) mini-batches reach the valley, while full batch's
+#    5 steps have hardly left the square. Compare the network's test accuracy.
+# 2. Slide $B$ up to "all 1347": the two methods become one. Then down to 1: more steps,
+#    a noisier path. At $B = 1$ and $\eta = 3$ the network's cost even goes up in some
+#    epochs. Find a learning rate that suits $B = 1$.
+# 3. Raise $\eta$ to about 30. On the slice, the mini-batch path now jitters all over the
+#    valley; the whole network saturates, and the diagnosis says so.
+# 4. At $\eta = 100$ the full-batch steps bounce back and forth across the valley, while
+#    mini-batch steps throw $(w, b)$ out of the picture. At 300 both fly out.
+# 5. For $B = 100$, which $\eta$ gives the lowest network cost? Is it the same as for
+#    $B = 10$?
+
+# %%
+DescentPanel()
+
+# %% [markdown]
+# ## Summary
+#
+# * The cost of training is the average over the training set,
+#   $C = \frac{1}{n}\sum_i C_i$, and so is its gradient: each example backpropagates its
+#   vote and the votes are averaged.
+# * A gradient-descent step is $w \leftarrow w - \eta\,\partial C/\partial w$ for every
+#   weight and bias. For a small enough $\eta$ it lowers the cost by about
+#   $\eta \sum (\partial C/\partial w)^2$.
+# * Full-batch descent takes one exact step per epoch. Mini-batch SGD takes
+#   $\lceil n/B \rceil$ noisy steps per epoch, each from $B$ random examples; for the same
+#   reading it gets much further.
+# * Too small an $\eta$ crawls. Too large a one overshoots: the path zig-zags across
+#   narrow valleys, the cost rises, and in a sigmoid network the neurons saturate and
+#   learning stops.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1. One step.** Write one gradient-descent step on the slice: given $w$, $b$ and the
+# learning rate, return the new `(w, b)`. `cost_slice.gradient(w, b)` returns
+# $(\partial C/\partial w, \partial C/\partial b)$ for the full batch.
+
+# %%
+def my_step(w, b, lr):
+    raise NotImplementedError
+
+
+def reference_step(w, b, lr):
+    dC_dw, dC_db = cost_slice.gradient(w, b)
+    return w - lr * dC_dw, b - lr * dC_db
+
+
+cases = [dict(w=0.0, b=-4.0, lr=10.0), dict(w=-3.0, b=0.5, lr=1.0), dict(w=5.0, b=2.0, lr=60.0)]
+check_function(my_step, reference_step, cases, hint="step against the slope: w - lr * dC_dw.")
+
+# %% [markdown]
+# **2. A mini-batch's vote.** Compute the gradient of the cost of a mini-batch, the
+# examples at positions `rows`, on the slice. For example $i$, output 3's weighted input
+# is $z_i = w\,a_i + r_i + b$ with `a = cost_slice.a_k[i]` and `r = cost_slice.rest[i]`,
+# and its target is `cost_slice.y_j[i]`. Lesson 1's three factors give that example's
+# vote, $\partial C_i/\partial w = a_i\,\sigma'(z_i)\,2(\sigma(z_i) - y_i)$ and
+# $\partial C_i/\partial b = \sigma'(z_i)\,2(\sigma(z_i) - y_i)$; return the average
+# vote of the batch as a pair. (The other outputs' costs do not depend on $w$ or $b$.)
+# `sigmoid` and `sigmoid_prime` are imported at the top.
+
+# %%
+def my_batch_gradient(w, b, rows):
+    raise NotImplementedError
+
+
+def reference_batch_gradient(w, b, rows):
+    return cost_slice.gradient(w, b, rows)
+
+
+cases = [dict(w=2.0, b=1.0, rows=np.arange(10)), dict(w=-3.0, b=0.5, rows=np.array([16, 23, 500]))]
+check_function(my_batch_gradient, reference_batch_gradient, cases,
+               hint="average the B votes: np.mean(...) over the batch, once for w, once for b.")
+
+# %% [markdown]
+# **3. Counting steps.**
+
+# %%
+Quiz(
+    "With n = 1347 training digits, you train for 3 epochs with mini-batches of B = 100. "
+    "How many gradient-descent steps is that?",
+    ["3", "300", "42", "4041"],
+    answer=2,
+    explanations=[
+        "That would be full batch: one step per epoch.",
+        "That is 3 × 100, but 100 is the size of a batch, not the number of batches.",
+        "Each epoch cuts 1347 digits into ⌈1347/100⌉ = 14 batches (the last has 47), "
+        "one step each: 3 × 14 = 42.",
+        "That is the number of examples read, 3 × 1347; each step reads 100 of them.",
+    ],
+)
+
+# %% [markdown]
+# **4. Reading a cost curve.**
+
+# %%
+Quiz(
+    "Your network's cost goes down for an epoch, then jumps up, then down, then up. "
+    "What is the most likely cure?",
+    ["Train for more epochs", "A smaller learning rate", "A larger learning rate",
+     "A network with more neurons"],
+    answer=1,
+    explanations=[
+        "More epochs of overshooting just overshoot for longer.",
+        "Rising costs are the sign of steps that jump over the valley; smaller steps land in it.",
+        "Larger steps overshoot even further.",
+        "The problem is the walk, not the landscape: the same steps overshoot there too.",
+    ],
+)

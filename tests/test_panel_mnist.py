@@ -1,0 +1,109 @@
+"""Lesson 5's panels: look inside one digit, the drawing pad, the training monitor."""
+
+import numpy as np
+import pytest
+
+from bp_helpers.network import Network
+from bp_helpers.panels.draw import DrawPanel, Sketch, resample, to_mnist
+from bp_helpers.panels.inside import InsidePanel, InsideState, inside_panel, look_inside
+from bp_helpers.panels.monitor import TrainingMonitor
+from bp_helpers.training import EpochRecord
+
+
+@pytest.fixture(scope="module")
+def network():
+    return Network([784, 16, 16, 10], seed=0)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    rng = np.random.default_rng(0)
+    return rng.uniform(0, 1, (5, 784)), np.array([3, 1, 4, 1, 5])
+
+
+def test_wishes_are_minus_the_cost_gradient_and_weights_follow_the_pixels(network, digits):
+    X, labels = digits
+    r = look_inside(network, X[0], labels[0], neuron=4)
+    g = network.backward(X[0], labels[0])
+    for wish, dC_da in zip(r.wishes, g.dC_da, strict=True):
+        np.testing.assert_array_equal(wish, -dC_da)
+    # The output wishes: up for the right digit, down for every other one.
+    assert r.wishes[-1][3] > 0 and np.all(np.delete(r.wishes[-1], 3) < 0)
+    # dC0/dw_jk(1) = delta_j x_k: the image scaled by one number.
+    np.testing.assert_allclose(r.dC_dw_neuron, g.deltas[0][4] * X[0], rtol=1e-12)
+    black = X[0] == 0
+    assert np.all(r.dC_dw_neuron[black] == 0)
+
+
+def test_inside_panel_checks_its_choices(network, digits):
+    X, labels = digits
+    with pytest.raises(ValueError, match="index must be 0 to 4, got 5"):
+        inside_panel(InsideState(index=5), network, X, labels)
+    with pytest.raises(ValueError, match="layer 1 has neurons 0 to 15, got 16"):
+        inside_panel(InsideState(neuron=16), network, X, labels)
+
+
+def test_inside_view_follows_its_sliders(network, digits):
+    X, labels = digits
+    panel = InsidePanel(network, X, labels)
+    panel.set_state(index=2, neuron=7)
+    r = inside_panel(panel.state, network, X, labels)
+    assert f">{r.label}<" in panel.readout.value
+    np.testing.assert_allclose([b.get_height() for b in panel.activation_bars[-1]],
+                               r.activations[-1])
+    np.testing.assert_allclose([b.get_height() for b in panel.wish_bars[0]], r.wishes[1])
+    np.testing.assert_array_equal(panel.image.get_array(), X[2].reshape(28, 28))
+
+
+def test_a_stroke_is_round_and_inside_the_pad():
+    sketch = Sketch()
+    sketch.stroke(140, 40, 140, 240)
+    assert sketch.ink[140, 140] == 1 and sketch.ink[140, 100] == 0
+    assert sketch.ink.max() == 1 and sketch.ink.min() == 0
+    sketch.stroke(-50, -50, 5, 5)  # strokes leaving the pad are clipped, not errors
+    assert sketch.ink[0, 0] == 1
+    sketch.clear()
+    assert not sketch.ink.any()
+
+
+def test_to_mnist_scales_and_centres_like_mnist():
+    sketch = Sketch()
+    sketch.stroke(30, 30, 100, 60)  # a small dash in the top-left corner
+    image = to_mnist(sketch.ink).reshape(28, 28)
+    rows, cols = np.nonzero(image > 0.05)
+    assert max(np.ptp(rows), np.ptp(cols)) + 1 in (20, 21)  # the longer side fills 20 pixels
+    ys, xs = np.indices(image.shape)
+    centre = np.array([(ys * image).sum(), (xs * image).sum()]) / image.sum()
+    np.testing.assert_allclose(centre, [14, 14], atol=1.0)
+    assert image.min() >= 0 and image.max() <= 1
+    assert not to_mnist(np.zeros((280, 280))).any()
+
+
+def test_resample_keeps_the_average():
+    image = np.random.default_rng(1).uniform(0, 1, (37, 23))
+    assert resample(image, 20, 12).mean() == pytest.approx(image.mean(), rel=1e-12)
+
+
+def test_draw_panel_classifies_what_is_drawn(network):
+    panel = DrawPanel(network)
+    assert "draw a digit" in panel.readout.value
+    panel.pen_down(140, 40)
+    panel.pen_move(140, 140)
+    panel.pen_move(140, 240)
+    panel.pen_up(140, 240)
+    predicted = network.predict(to_mnist(panel.sketch.ink))
+    assert f"<b>{predicted}</b>" in panel.readout.value
+    panel.pen_move(10, 10)  # moving with the pen up draws nothing
+    assert panel.sketch.ink[10, 10] == 0
+    panel.clear()
+    assert not panel.sketch.ink.any() and "draw a digit" in panel.readout.value
+
+
+def test_monitor_extends_its_curves_per_epoch():
+    monitor = TrainingMonitor(epochs=3)
+    monitor(EpochRecord(0, 1.0, 0.1, 0.0))
+    monitor(EpochRecord(1, 0.5, 0.6, 0.1))
+    assert monitor.progress.value == 1
+    np.testing.assert_array_equal(monitor.cost_line.get_ydata(), [1.0, 0.5])
+    np.testing.assert_array_equal(monitor.accuracy_line.get_ydata(), [0.1, 0.6])
+    assert monitor.status.value == "epoch 1/3: cost 0.5000, test accuracy 60.00%"
