@@ -5,6 +5,7 @@ port the system picks.
 """
 
 import hashlib
+import socket
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -111,3 +112,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):
         """No access log on stderr."""
+
+
+def only_localhost(monkeypatch):
+    """Make every host but 127.0.0.1 unresolvable (and bypass proxies) for one test."""
+    monkeypatch.setenv("no_proxy", "*")
+    monkeypatch.setenv("NO_PROXY", "*")
+    getaddrinfo = socket.getaddrinfo
+
+    def resolve_local_only(host, *args, **kwargs):
+        assert host == "127.0.0.1", f"a test tried to reach {host}"
+        return getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve_local_only)

@@ -7,7 +7,7 @@ import sys
 import time
 
 import pytest
-from _data_fakes import ScriptedServer, fake_mnist
+from _data_fakes import fake_mnist, only_localhost
 
 from bp_helpers.data.__main__ import main
 from bp_helpers.data.download import DownloadError, download_mnist
@@ -21,25 +21,7 @@ def local_only(monkeypatch):
     """Online, but able to reach nothing beyond 127.0.0.1, and never through a proxy."""
     for name in ("BP_OFFLINE", "BP_MNIST_DIR"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "*")
-    monkeypatch.setenv("NO_PROXY", "*")
-    getaddrinfo = socket.getaddrinfo
-
-    def resolve_local_only(host, *args, **kwargs):
-        assert host == "127.0.0.1", f"a test tried to reach {host}"
-        return getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", resolve_local_only)
-
-
-@pytest.fixture
-def server():
-    httpd = ScriptedServer()
-    httpd.start()
-    try:
-        yield httpd
-    finally:
-        httpd.close()
+    only_localhost(monkeypatch)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ and (when BP_MNIST_DIR points at them) the genuine files."""
 
 import gzip
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _data_fakes import ScriptedServer, fake_mnist
+from _data_fakes import fake_mnist, only_localhost
 
 import bp_helpers
 from bp_helpers.data import embedded, mnist
@@ -35,25 +34,7 @@ def offline_by_default(monkeypatch):
     """BP_OFFLINE=1, no BP_MNIST_DIR, and any host but 127.0.0.1 unreachable."""
     monkeypatch.setenv("BP_OFFLINE", "1")
     monkeypatch.delenv("BP_MNIST_DIR", raising=False)
-    monkeypatch.setenv("no_proxy", "*")
-    monkeypatch.setenv("NO_PROXY", "*")
-    getaddrinfo = socket.getaddrinfo
-
-    def resolve_local_only(host, *args, **kwargs):
-        assert host == "127.0.0.1", f"a test tried to reach {host}"
-        return getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", resolve_local_only)
-
-
-@pytest.fixture
-def server():
-    httpd = ScriptedServer()
-    httpd.start()
-    try:
-        yield httpd
-    finally:
-        httpd.close()
+    only_localhost(monkeypatch)
 
 
 # Locating
