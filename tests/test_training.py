@@ -1,5 +1,6 @@
 """Mini-batch SGD, its divergence guard, and saving and loading weights."""
 
+import dataclasses
 import os
 import zipfile
 
@@ -8,8 +9,17 @@ import pytest
 
 from bp_helpers import training
 from bp_helpers.activations import Activation, sigmoid, sigmoid_prime
+from bp_helpers.data import load_mnist
+from bp_helpers.models import RECIPES
 from bp_helpers.network import COSTS, Network, one_hot
-from bp_helpers.training import EpochRecord, History, load_weights, save_weights, sgd
+from bp_helpers.training import (
+    EpochRecord,
+    History,
+    load_saved,
+    load_weights,
+    save_weights,
+    sgd,
+)
 
 rng = np.random.default_rng(0)
 CENTRES = np.array([[0.0, 2.0], [2.0, -1.0], [-2.0, -1.0]])
@@ -35,6 +45,12 @@ def replay(network, X, Y, epochs, batch_size, lr, seed):
 
 def weights(network):
     return network.W + network.b
+
+
+@pytest.fixture(scope="module")
+def digits():
+    """The embedded MNIST subset: 4,000 training and 1,000 test digits."""
+    return load_mnist("embedded")
 
 
 # Training
@@ -119,6 +135,52 @@ def test_small_matrices_run_on_one_blas_thread():
     assert history.blas_threads == 1
 
 
+def test_the_records_hold_the_networks_cost_and_accuracy_on_mnist(digits):
+    network = Network([784, 16, 16, 10], seed=0)  # W(1) @ x is done 79 rows at a time
+    history = sgd(network, digits.X_train, digits.y_train, epochs=1, batch_size=10, lr=0.3,
+                  X_test=digits.X_test, y_test=digits.y_test)
+    np.testing.assert_allclose(history.costs[-1], network.cost(digits.X_train, digits.y_train),
+                               rtol=1e-5)
+    assert history.test_accuracies[-1] == pytest.approx(
+        network.accuracy(digits.X_test, digits.y_test), abs=0.002)
+
+
+@pytest.mark.parametrize(("sizes", "rows", "threads"), [
+    ([784, 16, 16, 10], 79, 1),  # 79 * 16 * 784 multiply-adds: OpenBLAS's small kernel
+    ([784, 256, 10], training.EVALUATION_ROWS, None),  # large products: every BLAS thread
+])
+def test_the_evaluation_multiplies_skinny_layers_in_small_chunks(sizes, rows, threads):
+    trainer = training._Trainer(Network(sizes), np.float32)
+    assert trainer.first_layer_rows() == rows
+    assert training._threads(trainer.largest_evaluation_product()) == threads
+
+
+def test_steps_and_every_evaluation_run_on_one_blas_thread_for_small_products(monkeypatch):
+    controller = training._blas_controller()
+    if controller is None or not controller.select(user_api="blas").lib_controllers:
+        pytest.skip("threadpoolctl finds no BLAS to limit")
+    seen = []
+
+    def spy(method):
+        def spied(self, *args):
+            seen.append((method.__name__, controller.select(user_api="blas").info()[0]
+                         ["num_threads"]))
+            return method(self, *args)
+        return spied
+
+    for name in ("epoch", "evaluate"):
+        monkeypatch.setattr(training._Trainer, name, spy(getattr(training._Trainer, name)))
+    sgd(blobs_network(), X, LABELS, epochs=3, batch_size=10, lr=1.0)
+    assert seen == [("evaluate", 1)] + [("epoch", 1), ("evaluate", 1)] * 3
+
+
+def test_saturated_starting_weights_train_without_warnings():
+    network = blobs_network()
+    network.W[0] *= 1000  # exp(-z) overflows to inf, correctly giving sigma(z) = 0
+    history = sgd(network, X, LABELS, epochs=2, batch_size=10, lr=1.0)  # warnings are errors
+    assert history.epochs == [0, 1, 2]
+
+
 # The divergence guard
 
 
@@ -165,8 +227,88 @@ def test_an_exploding_cost_stops_training(monkeypatch):
     network = Network([2, 8, 3], "relu", seed=0)
     inject_after(monkeypatch, 30, lambda Wb: Wb[-1][:, -1].__iadd__(1e4))  # end of epoch 1
     history = sgd(network, X, LABELS, epochs=2, batch_size=10, lr=0.1)
-    assert "the cost exploded to" in history.stopped and "from 0." in history.stopped
+    assert "the cost exploded to 3e+08, more than 2 times its value before training, 0.831" in (
+        history.stopped)
     assert all(np.isfinite(p).all() for p in weights(network))
+
+
+@pytest.mark.parametrize(("name", "problem"), [
+    ("sigmoid", "the network now gives almost the same output for every training example, "
+                "and its neurons saturated (a sigmoid stuck at 0 or 1, a ReLU at 0)"),
+    ("relu", "the cost exploded to"),
+])
+def test_lr_100_stops_either_recipe_with_advice_and_the_weights_before(digits, name, problem):
+    recipe = dataclasses.replace(RECIPES[name], lr=100.0, epochs=3)
+    network, history = recipe.train(digits)
+    assert history.stopped.startswith(f"Training stopped in epoch 1 of 3: {problem}")
+    assert "lr=100 is probably too large: try a smaller one, such as lr=10." in history.stopped
+    assert history.stopped.endswith("The network keeps the weights it had before training.")
+    assert history.epochs == [0]
+    for got, start in zip(weights(network), weights(recipe.network()), strict=True):
+        np.testing.assert_array_equal(got, start)
+
+
+def test_a_dying_network_keeps_the_last_epoch_with_varied_outputs(monkeypatch):
+    def switch_every_output_off(Wb):
+        Wb[-1][:, -1] = -1e3  # output biases: every sigmoid output is 0 from now on
+
+    network = blobs_network()
+    inject_after(monkeypatch, 60, switch_every_output_off)  # at the end of epoch 2
+    history = sgd(network, X, LABELS, epochs=4, batch_size=10, lr=1.0)
+    assert history.stopped.startswith("Training stopped in epoch 2 of 4: the network now gives "
+                                      "almost the same output for every training example")
+    assert history.epochs == [0, 1]
+    assert network.accuracy(X, LABELS) > 0.8
+
+
+def saturate_the_outputs(network):
+    network.b[-1][:] = -1e3  # every sigmoid output is 0 on every example
+
+
+def blank_the_hidden_layer(network):
+    network.b[0][:] = -1e3  # every ReLU of the hidden layer is 0 on every example
+
+
+def silence_the_output_weights(network):
+    network.W[-1][:] = 0  # the same output for every example, but not saturated
+
+
+@pytest.mark.parametrize(("activation", "change", "stuck"), [
+    ("sigmoid", saturate_the_outputs, True),
+    ("relu", blank_the_hidden_layer, True),
+    ("sigmoid", silence_the_output_weights, False),  # like random labels: nothing to learn
+    ("sigmoid", lambda network: network, False),  # untouched
+])
+def test_a_network_cannot_learn_once_no_gradient_flows_back(activation, change, stuck):
+    network = blobs_network(activation)
+    change(network)
+    assert training._Trainer(network, np.float64).cannot_learn(X) == stuck
+
+
+def test_a_network_that_starts_out_constant_is_not_stopped():
+    network = Network([2, 8, 3], "relu", "cross_entropy", seed=0)
+    for w in network.W:
+        w[...] = 0  # ReLU(0) = 0 and ReLU'(0) = 0: only the output biases can learn
+    history = sgd(network, X, LABELS, epochs=3, batch_size=10, lr=0.5)
+    assert history.stopped is None and history.epochs == [0, 1, 2, 3]
+
+
+def test_continuing_to_train_tolerates_the_ups_and_downs_of_sgd():
+    X23, Y23 = X[:23], one_hot(LABELS[:23], 3)  # few examples, small batches: a noisy walk
+    network = blobs_network("tanh")
+    sgd(network, X23, Y23, epochs=1, batch_size=5, lr=0.3, seed=4)
+    history = sgd(network, X23, Y23, epochs=3, batch_size=5, lr=0.3, seed=4)
+    assert history.costs[2] > 3 * history.costs[0] and history.costs[3] < history.costs[0]
+    assert history.costs[2] < 2 * training._same_output_cost(Y23, "quadratic")
+    assert history.stopped is None
+
+
+def test_the_constant_output_cost_is_the_variance_or_the_entropy():
+    Y = one_hot(np.arange(10), 10)
+    assert training._same_output_cost(Y, "quadratic") == pytest.approx(0.9)
+    assert training._same_output_cost(Y, "cross_entropy") == pytest.approx(np.log(10))
+    assert training._same_output_cost(one_hot([0, 0, 1, 1], 3), "cross_entropy") == (
+        pytest.approx(np.log(2)))
 
 
 # Checks at the boundary
@@ -309,6 +451,49 @@ def test_saving_refuses_a_custom_activation(tmp_path):
     network = Network([2, 2], Activation("mine", sigmoid, sigmoid_prime))
     with pytest.raises(ValueError, match="stores the activation by name"):
         save_weights(network, tmp_path / "w.npz")
+
+
+def a_history(stopped=None):
+    records = [EpochRecord(0, 2.5, None, 0.0), EpochRecord(1, 0.5, 0.875, 0.25)]
+    return History(records, stopped, blas_threads=1)
+
+
+@pytest.mark.parametrize("stopped", [None, "Training stopped in epoch 2 of 3: ..."])
+def test_a_history_and_a_note_are_saved_with_the_weights(tmp_path, stopped):
+    network = Network([64, 16, 10], "tanh", "cross_entropy", seed=3)
+    path = tmp_path / "weights.npz"
+    save_weights(network, path, a_history(stopped), note="trained by hand")
+    saved = load_saved(path)
+    assert saved.history == a_history(stopped) and saved.note == "trained by hand"
+    for got, expected in zip(weights(saved.network), weights(network), strict=True):
+        np.testing.assert_array_equal(got, expected)
+    assert load_saved(saved_path := saved_file(tmp_path)).history is None
+    assert load_saved(saved_path).note is None
+
+
+def saved_file(tmp_path):
+    return saved(tmp_path, name="plain.npz")
+
+
+def test_an_inconsistent_history_gets_a_clear_error(tmp_path):
+    path = tmp_path / "weights.npz"
+    save_weights(Network([3, 2]), path, a_history())
+    with np.load(path) as archive:
+        fields = dict(archive)
+    write_npz(path, **fields | dict(history_cost=np.ones(3)))
+    with pytest.raises(ValueError, match=r"inconsistent training history: its columns epoch, "
+                                         r"cost, test_accuracy, seconds must be 1-D and equally "
+                                         r"long, got shapes \(2,\), \(3,\)"):
+        load_saved(path)
+    del fields["history_stopped"]
+    write_npz(path, **fields)
+    with pytest.raises(ValueError, match="inconsistent training history: 'history_stopped'"):
+        load_saved(path)
+
+
+def test_saving_refuses_something_else_as_history(tmp_path):
+    with pytest.raises(TypeError, match="history must be a History from sgd, got list"):
+        save_weights(Network([3, 2]), tmp_path / "w.npz", history=[])
 
 
 def test_archive_entries_are_plain_arrays(tmp_path):

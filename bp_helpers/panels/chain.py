@@ -136,7 +136,7 @@ class ChainPanel(PanelView):
         self.activation = widgets.ToggleButtons(options=["sigmoid", "relu", "tanh"],
                                                 value=state.activation, description="σ")
         self.table = widgets.HTML()
-        self.fig = live_figure(6.0, 2.6)
+        self.fig = live_figure(5.6, 2.6)
         self.ax = self.fig.subplots()
         layers = np.arange(1, self.L + 1)
         self.w_bars = self.ax.bar(layers - 0.2, np.zeros(self.L), 0.4, label="|∂C₀/∂w(l)|")

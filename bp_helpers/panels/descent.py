@@ -252,7 +252,7 @@ class DescentPanel(PanelView):
         )
         self.readout = widgets.HTML()
         self.messages = widgets.HTML()
-        self.fig = live_figure(10.5, 4.0)
+        self.fig = live_figure(9.8, 4.0)
         self._build_plots()
         self._live = True  # False while set_state moves several sliders
         controls = widgets.VBox([self.lr, self.batch_size])

@@ -97,7 +97,7 @@ class DrawPanel(PanelView):
         self.pad.stroke_style = "black"
         self.clear_button = widgets.Button(description="Clear")
         self.readout = widgets.HTML()
-        self.fig = live_figure(7.5, 2.6)
+        self.fig = live_figure(6.6, 2.5)
         self.ax_image, self.ax_output, self.ax_wishes = self.fig.subplots(
             1, 3, width_ratios=[1, 1.4, 1.4])
         self.image = self.ax_image.imshow(np.zeros(IMAGE_SHAPE), cmap="gray_r", vmin=0, vmax=1)

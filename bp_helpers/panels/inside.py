@@ -86,7 +86,7 @@ class InsidePanel(PanelView):
         self.neuron = widgets.IntSlider(value=state.neuron, min=0, max=network.sizes[1] - 1,
                                         description="neuron j")
         self.readout = widgets.HTML()
-        self.fig = live_figure(11.0, 5.2)
+        self.fig = live_figure(9.8, 5.0)
         self._build(network.sizes)
         self.widget = widgets.VBox([widgets.HBox([self.index, self.neuron, self.readout]),
                                     self.fig.canvas])

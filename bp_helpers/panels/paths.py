@@ -164,7 +164,7 @@ class PathsPanel(PanelView):
             value=state.delta, base=10, min=np.log10(DELTA_RANGE[0]), max=np.log10(DELTA_RANGE[1]),
             step=0.25, description="Δ", readout_format=".1e")
         self.readout = widgets.HTML()
-        self.fig = live_figure(10.0, 3.6)
+        self.fig = live_figure(9.8, 3.6)
         self.ax_net, self.ax_bars = self.fig.subplots(1, 2, width_ratios=[1, 1.3])
         self.widget = widgets.VBox([widgets.HBox([widgets.VBox([self.layer, self.k, self.delta]),
                                                   self.readout]), self.fig.canvas])

@@ -23,7 +23,21 @@ def live_figure(width, height):
     canvas.header_visible = False
     canvas.toolbar_visible = False
     canvas.resizable = False
+    # The size a front-end shows the canvas at. ipympl sets it when a canvas is
+    # displayed on its own; inside a VBox it is never set and the view stays 0x0.
+    canvas._size = (fig.bbox.width, fig.bbox.height)
+    canvas.mpl_connect("draw_event", lambda event: send_whole_frames(canvas))
     return fig
+
+
+def send_whole_frames(canvas):
+    """Make the canvas send its next frame whole rather than as a difference.
+
+    The browser may drop a frame that arrives before the previous one loaded;
+    a later difference would then leave stale pixels of the dropped frame on
+    screen. Whole frames cost no measurable time at these sizes.
+    """
+    canvas._force_full = True
 
 
 def freeze_layout(fig):
@@ -71,6 +85,7 @@ class Blitter:
             return
         canvas.restore_region(self.background)
         self._draw_artists()
+        send_whole_frames(canvas)
         canvas.blit(self.fig.bbox)
 
 

@@ -67,11 +67,16 @@ def learning_curves(histories):
     """Training cost and test accuracy per epoch, one line per named History."""
     fig = Figure(figsize=(9.5, 3.0), layout="constrained")
     ax_cost, ax_accuracy = fig.subplots(1, 2)
+    lowest = 1.0
     for name, history in histories.items():
         ax_cost.plot(history.epochs, history.costs, "o-", ms=3, label=name)
-        ax_accuracy.plot(history.epochs, history.test_accuracies, "o-", ms=3, label=name)
-    ax_cost.set(xlabel="epoch", ylabel="training cost", yscale="log", title="cost")
-    ax_accuracy.set(xlabel="epoch", ylabel="test accuracy", title="test accuracy")
+        # Accuracy from epoch 1 on: the untrained 10% would squash the interesting part.
+        ax_accuracy.plot(history.epochs[1:], history.test_accuracies[1:], "o-", ms=3, label=name)
+        lowest = min(lowest, *history.test_accuracies[1:])
+    ax_cost.set(xlabel="epoch", ylabel="training cost (each its own)", yscale="log",
+                title="cost")
+    ax_accuracy.set(xlabel="epoch", ylabel="test accuracy", title="test accuracy",
+                    ylim=(np.floor(lowest * 20) / 20, 1.0))
     for ax in (ax_cost, ax_accuracy):
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)

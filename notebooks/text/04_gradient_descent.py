@@ -247,20 +247,22 @@ learning_rate_paths(grid, paths)
 #   step brings it back.
 #
 # What does a too-large step do to the whole network? A sigmoid network's cost cannot
-# blow up: each of the 10 outputs is between 0 and 1, so $C \le 10$. (For costs without
-# a ceiling, `training.sgd` watches for the cost or a weight exploding, stops, and says
-# so in `History.stopped`.) Here the damage is quieter, and lesson 1 named it:
+# blow up: each of the 10 outputs is between 0 and 1, so $C \le 10$. The damage is
+# quieter, and lesson 1 named it: the first steps are so large that most neurons are
+# thrown deep into saturation, and a saturated sigmoid has $\sigma'(z) \approx 0$. No
+# gradient passes through it, so nothing can pull it back, and every output ends up
+# saying 0 for every digit. Left alone, training would carry on for nothing.
+#
+# `training.sgd` watches for this, and for costs or weights that explode. When it sees
+# it, it stops, keeps the weights from before the bad epoch, and says what happened:
 
 # %%
 run = train_run(X, y, batch_size=10, lr=30, epochs=5)
-print("cost after each epoch:", ", ".join(f"{C:.4f}" for C in run.cost))
-print(f"saturated neurons: {run.saturated} of {run.neurons};  training.sgd stopped: {run.stopped}")
+print(run.stopped)
 
 # %% [markdown]
-# The first steps were so large that most neurons were thrown deep into saturation, and
-# a saturated sigmoid has $\sigma'(z) \approx 0$: no gradient passes through it, so
-# nothing can pull it back. The cost stays at exactly $1.0$: every output says 0 for
-# every digit. Training has not crashed; it has quietly stopped.
+# Nothing is lost: the network still holds its last good weights, and a smaller
+# learning rate takes it from there.
 
 # %% [markdown]
 # ## The descent panel
