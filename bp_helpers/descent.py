@@ -177,8 +177,21 @@ class CostSlice:
         return w, b, self.cost(w[None, :], b[:, None])
 
 
+class _Descent:
+    """What DescentPath and TrainingRun share: batch_size, n examples and a cost record."""
+
+    @property
+    def full_batch(self):
+        """True for full-batch gradient descent: every step reads all n examples."""
+        return self.batch_size >= self.n
+
+    @property
+    def final_cost(self):
+        return float(self.cost[-1])
+
+
 @dataclass(frozen=True, eq=False)
-class DescentPath:
+class DescentPath(_Descent):
     """A walk over a CostSlice: where every step went, and what it cost in examples.
 
     w, b (steps + 1,): the parameters before any step and after each step.
@@ -202,15 +215,6 @@ class DescentPath:
     def steps(self):
         """The number of steps taken."""
         return len(self.w) - 1
-
-    @property
-    def full_batch(self):
-        """True for full-batch gradient descent: every step reads all n examples."""
-        return self.batch_size >= self.n
-
-    @property
-    def final_cost(self):
-        return float(self.cost[-1])
 
 
 def descend(cost_slice, start, lr, batch_size, epochs, seed=0, max_points=400):
@@ -259,7 +263,7 @@ def descend(cost_slice, start, lr, batch_size, epochs, seed=0, max_points=400):
 
 
 @dataclass(frozen=True, eq=False)
-class TrainingRun:
+class TrainingRun(_Descent):
     """One training of a whole network by training.sgd, ready to plot several ways.
 
     Arrays have one entry per record (epoch 0 = before training, then one per
@@ -282,15 +286,6 @@ class TrainingRun:
     stopped: str | None
     saturated: int
     neurons: int
-
-    @property
-    def full_batch(self):
-        """True for full-batch gradient descent: one step per epoch."""
-        return self.batch_size >= self.n
-
-    @property
-    def final_cost(self):
-        return float(self.cost[-1])
 
 
 def train_run(X, y, batch_size, lr, epochs, X_test=None, y_test=None, sizes=SIZES, seed=0):
