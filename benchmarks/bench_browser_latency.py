@@ -6,13 +6,17 @@ ArrowLeft are pressed one step at a time. Each step's latency is measured in
 the page, on its own clock: from the keydown event to the later of the first
 change of the panel's readout (a MutationObserver) and the first paint of its
 ipympl canvas (drawImage, which ipympl calls for every frame it receives).
+Lesson 3's Δ slider changes no plot: there the readout alone is measured.
 
 The reference, measured in the same run and the same browser: the same key
 press on a plain ipywidgets FloatSlider whose observer sets a Label, i.e. the
 widget protocol's round trip (browser -> kernel -> browser) with no panel
 math and no plotting. Target: a median under 250 ms on the 2-core machine.
 
-    .venv/bin/python benchmarks/bench_browser_latency.py [--steps 20]
+    BP_MNIST_DIR=/work/shared/mnist .venv/bin/python benchmarks/bench_browser_latency.py
+
+(--steps N, default 20.) The lessons' kernels inherit the environment: BP_MNIST_DIR
+gives lesson 5 the full MNIST files (see bp_helpers.data).
 """
 
 import argparse
@@ -47,6 +51,18 @@ TARGET_MS = 250.0
 LESSONS = {
     "01_the_last_link": ('td[data-key="ratio"]', "w(L)", ".widget-html-content", True),
     "02_a_chain_of_layers": ('tr[data-key="w1"]', "w(1)", ".widget-html-content", True),
+    # The paths panel redraws its plot only when the chosen neuron changes, never on Δ.
+    "03_many_neurons_per_layer": ('td[data-key="paths"]', "Δ", ".widget-html-content", False),
+    # continuous_update=False: a key press on the focused handle commits the value at once.
+    "04_gradient_descent": ('td[data-key="sgd:steps"]', "lr", ".widget-html-content", True),
+    # Also continuous_update=False. Steps alternate between test digits #0 and #1 (a 7 and
+    # a 2 in MNIST's test set), so the readout (true digit, prediction) changes every step.
+    "05_mnist": ('td[data-key="label"]', "test digit", ".widget-html-content", True),
+}
+
+# Said under a lesson's result.
+NOTES = {
+    "03_many_neurons_per_layer": "readout only: Δ changes the table, not the plot",
 }
 
 # The reference, as a row of LESSONS: the output with the slider, its Label.
@@ -170,6 +186,8 @@ def main():
                 print(f"{name:28s} NOT MEASURED: {error}", flush=True)
                 continue
             summary(f"{name}: {row[1]}", results, reference)
+            if name in NOTES:
+                print(f"{'':28s} {NOTES[name]}", flush=True)
 
 
 def run(server, browser, notebook, row, steps):

@@ -51,7 +51,10 @@ def test_inside_view_follows_its_sliders(network, digits):
     assert f">{r.label}<" in panel.readout.value
     np.testing.assert_allclose([b.get_height() for b in panel.activation_bars[-1]],
                                r.activations[-1])
-    np.testing.assert_allclose([b.get_height() for b in panel.wish_bars[0]], r.wishes[1])
+    np.testing.assert_allclose([b.get_height() for b in panel.wish_bars[0]],
+                               r.wishes[1] / np.abs(r.wishes[1]).max())  # to scale per layer
+    assert f"a(3) {np.abs(r.wishes[3]).max():.1e}" in panel.readout.value
+    assert panel.ax_digit.title.get_text() == f"test digit #2: a {r.label}"
     np.testing.assert_array_equal(panel.image.get_array(), X[2].reshape(28, 28))
 
 

@@ -134,7 +134,8 @@ class ChainPanel(PanelView):
         self.y_slider = widgets.FloatSlider(value=state.y, min=RANGES["y"][0], max=RANGES["y"][1],
                                             step=0.01, description="y")
         self.activation = widgets.ToggleButtons(options=["sigmoid", "relu", "tanh"],
-                                                value=state.activation, description="σ")
+                                                value=state.activation, description="σ",
+                                                style={"button_width": "80px"})
         self.table = widgets.HTML()
         self.fig = live_figure(5.6, 2.6)
         self.ax = self.fig.subplots()

@@ -11,7 +11,7 @@ pixel), so everything but the drawing itself can be tested without a browser.
 import ipywidgets as widgets
 import numpy as np
 
-from bp_helpers.panels.inside import IMAGE_SHAPE, bar_colors, look_inside
+from bp_helpers.panels.inside import IMAGE_SHAPE, bar_colors, look_inside, set_bars
 from bp_helpers.panels.view import PanelView, html_table, live_figure
 
 PAD = 280
@@ -155,13 +155,8 @@ class DrawPanel(PanelView):
         ])
         self.image.set_data(x.reshape(IMAGE_SHAPE))
         outputs, wishes = r.activations[-1], r.wishes[-1]
-        for bar, height, color in zip(self.output_bars, outputs,
-                                      bar_colors(outputs, r.predicted), strict=True):
-            bar.set_height(height)
-            bar.set_color(color)
-        for bar, height, color in zip(self.wish_bars, wishes, bar_colors(wishes), strict=True):
-            bar.set_height(height)
-            bar.set_color(color)
+        set_bars(self.output_bars, outputs, bar_colors(outputs, r.predicted))
+        set_bars(self.wish_bars, wishes, bar_colors(wishes))
         top = max(np.abs(wishes).max(), 1e-12) * 1.1
         self.ax_wishes.set_ylim(-top, top)
         self.fig.canvas.draw_idle()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import ipywidgets as widgets
 import numpy as np
 
-from bp_helpers.panels.view import PanelView, html_table, live_figure
+from bp_helpers.panels.view import Blitter, PanelView, freeze_layout, html_table, live_figure
 
 IMAGE_SHAPE = (28, 28)
 
@@ -75,7 +75,12 @@ def bar_colors(values, highlight=None):
 
 
 class InsidePanel(PanelView):
-    """Pick a test digit and a hidden neuron; see activations, wishes and a weight gradient."""
+    """Pick a test digit and a hidden neuron; see activations, wishes and a weight gradient.
+
+    Wishes are drawn to scale within each layer (the largest bar reaches the
+    frame), and the readout gives each layer's largest wish, so the axes never
+    move and a new digit redraws only its bars and images (see Blitter).
+    """
 
     title = "Look inside: activations and backprop's wishes for one digit"
 
@@ -88,6 +93,11 @@ class InsidePanel(PanelView):
         self.readout = widgets.HTML()
         self.fig = live_figure(9.8, 5.0)
         self._build(network.sizes)
+        freeze_layout(self.fig)
+        self.blitter = Blitter(self.fig, [
+            self.image, self.gradient, self.ax_digit.title, self.ax_gradient.title,
+            *(bar for bars in self.activation_bars + self.wish_bars for bar in bars),
+        ])
         self.widget = widgets.VBox([widgets.HBox([self.index, self.neuron, self.readout]),
                                     self.fig.canvas])
         for control in (self.index, self.neuron):
@@ -101,23 +111,27 @@ class InsidePanel(PanelView):
         self.image = self.ax_digit.imshow(np.zeros(IMAGE_SHAPE), cmap="gray_r", vmin=0, vmax=1)
         self.gradient = self.ax_gradient.imshow(np.zeros(IMAGE_SHAPE), cmap="RdBu", vmin=-1,
                                                 vmax=1)
+        self.ax_digit.set_title("test digit", fontsize=9)
+        self.ax_gradient.set_title("wished change of the weights\ninto neuron j of layer 1",
+                                   fontsize=9)
         for ax in (self.ax_digit, self.ax_gradient):
             ax.set_axis_off()
-        self.activation_bars, self.wish_bars, self.wish_axes = [], [], []
+        self.activation_bars, self.wish_bars = [], []
         for l in range(1, len(sizes)):
             ax_a = self.fig.add_subplot(grid[0, l])
             ax_w = self.fig.add_subplot(grid[1, l])
             self.activation_bars.append(ax_a.bar(range(sizes[l]), np.zeros(sizes[l])))
             self.wish_bars.append(ax_w.bar(range(sizes[l]), np.zeros(sizes[l])))
             name = "output" if l == len(sizes) - 1 else f"hidden layer {l}"
-            ax_a.set(ylim=(0, 1), title=f"a({l}): {name}")
-            ax_w.set(title=f"wishes −∂C₀/∂a({l})")
+            ax_a.set(ylim=(0, 1))
+            ax_a.set_title(f"a({l}): {name}", fontsize=10)
+            ax_w.set(ylim=(-1.1, 1.1), yticks=[-1, 0, 1])
+            ax_w.set_title(f"wishes −∂C₀/∂a({l}) (scaled)", fontsize=10)
             ax_w.axhline(0, color="#333", lw=0.8)
             ticks = range(sizes[l]) if sizes[l] <= 10 else range(0, sizes[l], 5)
             for ax in (ax_a, ax_w):
                 ax.set_xticks(list(ticks))
                 ax.tick_params(labelsize=7)
-            self.wish_axes.append(ax_w)
 
     @property
     def state(self):
@@ -129,31 +143,40 @@ class InsidePanel(PanelView):
         self.index.value, self.neuron.value = state.index, state.neuron
 
     def update(self, change=None):
-        """Recompute for the chosen digit and neuron; update every artist in place."""
+        """Recompute for the chosen digit and neuron; redraw only what moves."""
         r = inside_panel(self.state, self.network, self.X, self.labels)
         verdict = "right" if r.predicted == r.label else "wrong"
+        largest = ", ".join(f"a({l}) {np.abs(w).max():.1e}"
+                            for l, w in enumerate(r.wishes[1:], start=1))
         self.readout.value = html_table([
             ("label", "true digit", str(r.label)),
             ("predicted", "network says", f"{r.predicted} ({verdict})"),
+            ("largest", "largest wish", largest),
         ])
         self.image.set_data(r.activations[0].reshape(IMAGE_SHAPE))
-        limit = max(np.abs(r.dC_dw_neuron).max(), 1e-12)
-        self.gradient.set_data(-r.dC_dw_neuron.reshape(IMAGE_SHAPE) / limit)
+        self.gradient.set_data(-r.dC_dw_neuron.reshape(IMAGE_SHAPE) / largest_magnitude(
+            r.dC_dw_neuron))
+        self.ax_digit.set_title(f"test digit #{r.state.index}: a {r.label}", fontsize=9)
         self.ax_gradient.set_title(f"wished change of the weights\ninto neuron {r.state.neuron} "
                                    "of layer 1", fontsize=9)
-        self.ax_digit.set_title(f"test digit #{r.state.index}: a {r.label}", fontsize=9)
-        for l, (bars, wish_bars, ax) in enumerate(
-                zip(self.activation_bars, self.wish_bars, self.wish_axes, strict=True), start=1):
-            highlight = r.label if l == len(self.activation_bars) else (
-                r.state.neuron if l == 1 else None)
-            for bar, height, color in zip(bars, r.activations[l], bar_colors(
-                    r.activations[l], highlight), strict=True):
-                bar.set_height(height)
-                bar.set_color(color)
-            for bar, height, color in zip(wish_bars, r.wishes[l], bar_colors(r.wishes[l]),
-                                          strict=True):
-                bar.set_height(height)
-                bar.set_color(color)
-            top = max(np.abs(r.wishes[l]).max(), 1e-12) * 1.1
-            ax.set_ylim(-top, top)
-        self.fig.canvas.draw_idle()
+        last = len(self.activation_bars)
+        for l, (bars, wish_bars) in enumerate(
+                zip(self.activation_bars, self.wish_bars, strict=True), start=1):
+            highlight = r.label if l == last else (r.state.neuron if l == 1 else None)
+            set_bars(bars, r.activations[l], bar_colors(r.activations[l], highlight))
+            wishes = r.wishes[l] / largest_magnitude(r.wishes[l])
+            set_bars(wish_bars, wishes, bar_colors(wishes))
+        self.blitter.update()
+
+
+def largest_magnitude(values):
+    """max |values|, or 1 where every value is 0 (so dividing by it is always safe)."""
+    largest = float(np.abs(values).max())
+    return largest if largest > 0 else 1.0
+
+
+def set_bars(bars, heights, colors):
+    """Give each bar of a bar container its new height and colour."""
+    for bar, height, color in zip(bars, heights, colors, strict=True):
+        bar.set_height(height)
+        bar.set_color(color)

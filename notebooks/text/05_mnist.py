@@ -157,7 +157,9 @@ first_layer_weights(network.W[0])
 # blank pixels do not change at all. This is lesson 1's first factor,
 # $a^{(L-1)}$, at work on 784 inputs.
 #
-# Pick a test digit and a hidden neuron:
+# Pick a test digit and a hidden neuron. Each layer's wishes are drawn to scale, the
+# largest reaching the frame; the readout gives the size of that largest wish, so you can
+# also see the wishes weaken on their way back.
 
 # %%
 InsidePanel(network, mnist.X_test, mnist.y_test)

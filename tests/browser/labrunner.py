@@ -110,7 +110,21 @@ def _kill_group_then_stragglers(pgids, marker):
             os.kill(pid, signal.SIGKILL)
 
 
-class LabServer:
+class _Process:
+    """A context manager for a process we start: stopped on exit, and if starting fails."""
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class LabServer(_Process):
     """`jupyter lab` on a free port with a random token, serving a temp dir of fresh notebooks.
 
     Jupyter's config, data and runtime dirs, IPython's and matplotlib's, all live
@@ -242,18 +256,8 @@ class LabServer:
             self.log = None
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def __enter__(self):
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
 
-    def __exit__(self, *exc):
-        self.stop()
-
-
-class Chromium:
+class Chromium(_Process):
     """Debian's Chromium, headless, through Playwright's sync API, with a new empty profile."""
 
     def __init__(self):
@@ -290,16 +294,6 @@ class Chromium:
             self.context = self.playwright = None
             _kill_group_then_stragglers(self.pgids, str(self.profile))
             shutil.rmtree(self.profile, ignore_errors=True)
-
-    def __enter__(self):
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
 def _process_group(pid):
