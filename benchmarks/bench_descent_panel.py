@@ -11,8 +11,8 @@ batch size 10 on the same digits.
     python benchmarks/bench_descent_panel.py
 """
 
-import statistics
-import time
+
+from timing import median_ms
 
 from bp_helpers.descent import train_run
 from bp_helpers.panels import DescentPanel
@@ -21,30 +21,18 @@ from bp_helpers.panels.descent import lesson_setup
 TARGET_MS = 500.0
 
 
-def median_ms(step, repeats=5):
-    """Median wall time of step() in milliseconds, after one warm-up call."""
-    step()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return 1e3 * statistics.median(times)
-
-
 def main():
     setup = lesson_setup()
-    reference = median_ms(lambda: train_run(setup.X, setup.y, 10, 3.0, 1))
+    reference = median_ms(lambda i: train_run(setup.X, setup.y, 10, 3.0, 1), repeats=5,
+                          warmups=1)
     print(f"reference, one epoch of training.sgd at B = 10: {reference:6.1f} ms")
     panel = DescentPanel()
     for B in (1, 3, 10, 100, setup.n):
         panel.batch_size.value = B
-        lrs = iter([3.0, 3.1] * 10)
+        def step(i):
+            panel.lr.value = (3.0, 3.1)[i % 2]  # one update; full batch comes from the cache
 
-        def step(lrs=lrs):
-            panel.lr.value = next(lrs)  # one update; full batch comes from the cache
-
-        ms = median_ms(step)
+        ms = median_ms(step, repeats=5, warmups=1)
         verdict = "meets" if ms < TARGET_MS else "MISSES"
         print(f"batch size {B:5}: {ms:6.1f} ms per update ({ms / reference:5.1f} reference "
               f"epochs)   {verdict} the {TARGET_MS:.0f} ms target")

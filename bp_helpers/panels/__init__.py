@@ -9,6 +9,9 @@ artists in place.
 
 from bp_helpers.panels.chain import ChainPanel, ChainState, chain_panel
 from bp_helpers.panels.descent import DescentPanel, DescentState, explore
+from bp_helpers.panels.draw import DrawPanel
+from bp_helpers.panels.inside import InsidePanel, InsideState, look_inside
+from bp_helpers.panels.monitor import TrainingMonitor
 from bp_helpers.panels.nudge import NudgePanel, NudgeState, nudge
 from bp_helpers.panels.paths import PathsPanel, PathsState, example_network, follow_paths
 
@@ -17,13 +20,18 @@ __all__ = [
     "ChainState",
     "DescentPanel",
     "DescentState",
+    "DrawPanel",
+    "InsidePanel",
+    "InsideState",
     "NudgePanel",
     "NudgeState",
     "PathsPanel",
     "PathsState",
+    "TrainingMonitor",
     "chain_panel",
     "example_network",
     "explore",
     "follow_paths",
+    "look_inside",
     "nudge",
 ]

@@ -33,9 +33,7 @@ from bp_helpers.evaluation import GradientRecorder, confusion_matrix, misclassif
 from bp_helpers.exercises import Quiz, check_function
 from bp_helpers.models import RECIPES, train_or_load
 from bp_helpers.network import Network, one_hot
-from bp_helpers.panels.draw import DrawPanel
-from bp_helpers.panels.inside import InsidePanel
-from bp_helpers.panels.monitor import TrainingMonitor
+from bp_helpers.panels import DrawPanel, InsidePanel, TrainingMonitor
 from bp_helpers.plots.mnist import (
     confusion_plot,
     first_layer_weights,

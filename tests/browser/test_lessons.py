@@ -286,6 +286,14 @@ class NudgeView:
         wait_for_readouts(self.shown, self.expected, what)
 
 
+def press_and_wait(slider, name, key, presses, before):
+    """Press an arrow key `presses` times on a slider (step 0.01); wait until it has moved."""
+    slider.press(key, presses)
+    step = 0.01 * presses * (1 if key == "ArrowRight" else -1)
+    wait_until(lambda: math.isclose(slider.value(), before + step, abs_tol=1e-9),
+               5, f"the {name} slider to move {presses} steps")
+
+
 @pytest.mark.parametrize("path", lessons_showing("nudge"))
 def test_nudge_panel_follows_the_keyboard(open_lesson, path):
     panel = NudgeView(open_lesson(path))
@@ -293,11 +301,7 @@ def test_nudge_panel_follows_the_keyboard(open_lesson, path):
                                ("a_prev", "ArrowRight", 5), ("y", "ArrowRight", 10)]:
         slider = panel.sliders[name]
         before, since = slider.value(), page_time(panel.lesson)
-        slider.press(key, presses)
-        step = 0.01 * presses * (1 if key == "ArrowRight" else -1)
-        wait_until(lambda s=slider, b=before, d=step: math.isclose(s.value(), b + d,
-                                                                   abs_tol=1e-9),
-                   5, f"the {name} slider to move {presses} steps")
+        press_and_wait(slider, name, key, presses, before)
         panel.wait_until_consistent(f"after {presses} × {key} on {name}")
         wait_until(lambda t=since: painted_since(panel.root, t), UPDATE_TIMEOUT,
                    f"the nudge panel's plot to redraw after moving {name}")
@@ -440,11 +444,7 @@ def test_chain_panel_follows_keyboard_and_mouse(open_lesson, path):
                                ("x", "ArrowLeft", 2), ("y", "ArrowLeft", 20)]:
         slider = panel.sliders[name]
         before = slider.value()
-        slider.press(key, presses)
-        step = 0.01 * presses * (1 if key == "ArrowRight" else -1)
-        wait_until(lambda s=slider, b=before, d=step: math.isclose(s.value(), b + d,
-                                                                   abs_tol=1e-9),
-                   5, f"the {name} slider to move {presses} steps")
+        press_and_wait(slider, name, key, presses, before)
         panel.check(f"after {presses} × {key} on {name}")
 
     pixels = panel.lesson.canvases(panel.root)[0]["hash"]
