@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
+from bp_helpers.display import Displayable
+
 
 @dataclass(frozen=True)
 class Feedback:
@@ -79,7 +81,7 @@ def check_function(fn, reference, cases, name=None, hint="", rtol=1e-9):
     return Feedback(True, f"{name} matches bp_helpers on all {len(cases)} checks. Well done!")
 
 
-class Quiz:
+class Quiz(Displayable):
     """A multiple-choice question with feedback for every option.
 
     options: the answers shown; answer: the index of the right one;
@@ -115,8 +117,6 @@ class Quiz:
         index = None if self.choice.value is None else self.options.index(self.choice.value)
         self.feedback.value = repr(self.grade(index))
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs)
+    def plain_text(self):
         choices = "\n".join(f"  {chr(65 + i)}. {option}" for i, option in enumerate(self.options))
-        bundle["text/plain"] = f"Quiz: {self.question}\n{choices}"
-        return bundle
+        return f"Quiz: {self.question}\n{choices}"

@@ -15,7 +15,8 @@ activation, cost, learning rate, batch size, number of epochs and seed. Lesson
   its single ReLU layer; no special initialisation is needed.
 
 `train_or_load(recipe, data)` trains a recipe once and saves the weights and
-the History to data/weights/<recipe>-<data source>.npz; afterwards it loads
+the History to data/weights/<recipe>-<data source>.npz (see data_home in
+bp_helpers.data.locate for installs without a clone); afterwards it loads
 them, so a notebook gives the same numbers (and, through the callback, the
 same curves) whether it trained or loaded.
 """
@@ -27,12 +28,12 @@ from pathlib import Path
 
 import numpy as np
 
-from bp_helpers.data.locate import PROJECT_ROOT
+from bp_helpers.data.locate import data_home
 from bp_helpers.network import Network
 from bp_helpers.training import load_saved, save_weights, sgd
 from bp_helpers.validate import as_float
 
-WEIGHTS_DIR = PROJECT_ROOT / "data" / "weights"
+WEIGHTS_DIR = data_home() / "weights"
 _WORD = re.compile(r"[A-Za-z0-9_-]+")  # safe inside a file name
 
 
@@ -127,7 +128,7 @@ def train_or_load(recipe, data, weights_dir=None, callback=None):
     recipe is a Recipe or the name of one in RECIPES. data has X_train,
     y_train, X_test, y_test and source (e.g. load_mnist()'s "full" or
     "embedded"). The file is weights_dir/<recipe name>-<data source>.npz
-    (weights_dir defaults to the project's data/weights/). If it exists, the
+    (weights_dir defaults to WEIGHTS_DIR, the clone's data/weights/). If it exists, the
     network and its History are loaded and every record is passed to
     callback(record), so a live plot draws the same curves; otherwise the
     recipe is trained (callback after every epoch) and the file saved.

@@ -13,7 +13,7 @@ import pytest
 from _data_fakes import fake_mnist, only_localhost
 
 import bp_helpers
-from bp_helpers.data import embedded, mnist
+from bp_helpers.data import embedded, locate, mnist
 from bp_helpers.data.download import DownloadError
 from bp_helpers.data.locate import (
     MNIST_FILES,
@@ -46,6 +46,16 @@ def test_the_directory_is_the_argument_else_the_variable_else_the_project(monkey
     monkeypatch.setenv("BP_MNIST_DIR", str(tmp_path))
     assert mnist_dir() == tmp_path
     assert mnist_dir(tmp_path / "mine") == tmp_path / "mine"
+
+
+def test_without_a_clone_the_data_lives_in_the_users_cache(monkeypatch, tmp_path):
+    monkeypatch.setattr(locate, "PROJECT_ROOT", tmp_path / "site-packages")
+    monkeypatch.delenv("BP_MNIST_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert mnist_dir() == tmp_path / "cache" / "backprop-hands-on" / "mnist"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "me"))
+    assert locate.data_home() == tmp_path / "me" / ".cache" / "backprop-hands-on"
 
 
 def test_verified_files_keeps_only_intact_files(tmp_path):

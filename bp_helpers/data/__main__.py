@@ -3,7 +3,8 @@
     python -m bp_helpers.data download [--dir DIR]
     python -m bp_helpers.data verify [--dir DIR]
 
-DIR defaults to $BP_MNIST_DIR, else the project's data/mnist/. Exit status
+DIR defaults to $BP_MNIST_DIR, else mnist/ in the data home (the clone's
+data/ folder; see bp_helpers.data.locate.data_home). Exit status
 0 means all four files are there and intact.
 """
 
@@ -21,7 +22,7 @@ def main(argv=None):
         prog="python -m bp_helpers.data", description="Fetch or check the full MNIST files."
     )
     parser.add_argument("command", choices=["download", "verify"])
-    parser.add_argument("--dir", help="where the files go (default: $BP_MNIST_DIR or data/mnist)")
+    parser.add_argument("--dir", help=f"where the files go (default: {mnist_dir()})")
     args = parser.parse_args(argv)
     command = {"download": _download, "verify": _verify}[args.command]
     with warnings.catch_warnings():

@@ -1,8 +1,8 @@
 """Where the full MNIST files live, and whether the ones there are intact.
 
 The four files are looked for in one directory: the `data_dir` a caller
-passes, else the environment variable BP_MNIST_DIR, else `data/mnist/` in
-the project (git-ignored). Each file must have the SHA-256 pinned below,
+passes, else the environment variable BP_MNIST_DIR, else `mnist/` in the
+course's data home (see data_home). Each file must have the SHA-256 pinned below,
 the checksum of the original gzip files (see data/README.md). A file that
 fails it is never used, and never deleted: it is renamed to
 `<name>.corrupt` (or `.corrupt.1`, ...) and a warning says so.
@@ -29,10 +29,25 @@ MNIST_FILES = {
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
+def data_home():
+    """Where downloaded data and trained weights are kept.
+
+    In a clone of the course that is its git-ignored `data/` folder. When
+    bp_helpers is installed on its own (as on Colab, with pip from git),
+    PROJECT_ROOT is site-packages' parent, so the data goes to the user's
+    cache instead: $XDG_CACHE_HOME/backprop-hands-on, else
+    ~/.cache/backprop-hands-on.
+    """
+    if (PROJECT_ROOT / "notebooks").is_dir() and (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT / "data"
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache).expanduser() / "backprop-hands-on"
+
+
 def mnist_dir(data_dir=None):
-    """The directory to look in: `data_dir`, else $BP_MNIST_DIR, else <project>/data/mnist."""
+    """The directory to look in: `data_dir`, else $BP_MNIST_DIR, else <data home>/mnist."""
     if data_dir is None:
-        data_dir = os.environ.get("BP_MNIST_DIR") or PROJECT_ROOT / "data" / "mnist"
+        data_dir = os.environ.get("BP_MNIST_DIR") or data_home() / "mnist"
     return Path(data_dir).expanduser()
 
 

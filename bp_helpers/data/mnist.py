@@ -53,8 +53,8 @@ def load_mnist(source="auto", data_dir=None, download=None):
     5,000-digit subset; "auto" (default) takes the full set if it is there
     and intact, else tries to download it (unless BP_OFFLINE is set),
     falling back quietly to the subset when that fails.
-    data_dir: where the full files are (default $BP_MNIST_DIR, else the
-    project's data/mnist/). download: True fetches missing files first
+    data_dir: where the full files are (default $BP_MNIST_DIR, else mnist/ in
+    data_home(): the clone's data/ folder). download: True fetches missing files first
     (raising DownloadError if that fails), False never touches the network,
     None (default) downloads only in "auto" mode.
     """

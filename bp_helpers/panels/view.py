@@ -7,6 +7,8 @@ import ipywidgets as widgets
 from ipympl.backend_nbagg import Canvas, FigureManager
 from matplotlib.figure import Figure
 
+from bp_helpers.display import Displayable
+
 
 def live_figure(width, height):
     """A matplotlib Figure drawn by an ipympl canvas widget, whatever the backend.
@@ -122,22 +124,22 @@ def fmt(x, digits=4):
     return f"{x:+.{digits}g}" if x != 0 else "0"
 
 
-class PanelView:
+class PanelView(Displayable):
     """Base of the panel views: `self.widget` is what the notebook displays.
 
-    Displaying a panel shows the live widget in JupyterLab, a PNG snapshot of
-    its figure where no kernel runs (static renderers), and a one-line text
-    description in plain-text contexts such as nbval.
+    Displaying a panel shows the live widget in JupyterLab and on Colab, a PNG
+    snapshot of its figure where no kernel runs (static renderers), and a
+    one-line text description in plain-text contexts such as nbval.
     """
 
     title = "panel"
     widget: widgets.Widget
     fig: Figure
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs)
+    def plain_text(self):
+        return f"{self.title} (interactive: open in JupyterLab to use it)"
+
+    def snapshot_png(self):
         buffer = io.BytesIO()
         self.fig.savefig(buffer, format="png")
-        bundle["image/png"] = buffer.getvalue()
-        bundle["text/plain"] = f"{self.title} (interactive: open in JupyterLab to use it)"
-        return bundle
+        return buffer.getvalue()

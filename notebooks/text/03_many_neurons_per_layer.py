@@ -24,6 +24,20 @@
 # computes it, and you will be able to check each line against the index form.
 
 # %%
+# On Google Colab this installs the course's package (once per session) and lets
+# Colab draw its widgets; if Colab then offers to restart the session, accept and
+# run the lesson from the top. Anywhere else this cell does nothing.
+import sys
+from importlib.util import find_spec
+
+if "google.colab" in sys.modules:
+    if find_spec("bp_helpers") is None:
+        # %pip install --quiet "bp_helpers @ git+https://github.com/backprop-hands-on/backprop-hands-on"
+    from google.colab import output
+
+    output.enable_custom_widget_manager()
+
+# %%
 # %matplotlib inline
 import numpy as np
 

@@ -1,0 +1,65 @@
+"""Showing a course widget well wherever a lesson runs.
+
+A panel or quiz wraps an ipywidgets widget (`self.widget`). Where that widget
+is displayed decides what it needs:
+
+- JupyterLab: the live widget (the widget-view MIME type);
+- nbval, terminals and static renderers such as GitHub: a plain-text line,
+  plus a PNG snapshot for panels, since no kernel is there to draw them;
+- Google Colab: the widget sent as display data through ipywidgets' own
+  display path, which is where Colab adds the metadata its widget manager
+  needs (a widget returned as a cell's result is not shown there).
+
+ipywidgets 7 (Colab's version) has no `_repr_mimebundle_`; the bundle it
+sends from `_ipython_display_` is built here instead.
+"""
+
+import sys
+
+from IPython.display import display
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def widget_bundle(widget):
+    """The MIME bundle that shows `widget` live: widget view plus plain text."""
+    if hasattr(widget, "_repr_mimebundle_"):  # ipywidgets >= 8
+        return widget._repr_mimebundle_()
+    return {
+        "text/plain": repr(widget),
+        WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": widget.model_id},
+    }
+
+
+def on_colab():
+    """True inside a Google Colab kernel, which imports google.colab at start."""
+    return "google.colab" in sys.modules
+
+
+class Displayable:
+    """Mixin: display `self.widget` live, with `plain_text()` and `snapshot_png()` beside it.
+
+    Subclasses set `self.widget` and define `plain_text()`; `snapshot_png()`
+    returns PNG bytes or None (the default) when a picture would add nothing.
+    """
+
+    def plain_text(self):
+        raise NotImplementedError
+
+    def snapshot_png(self):
+        return None
+
+    def _ipython_display_(self):
+        # IPython tries this first; NotImplementedError sends it on to
+        # _repr_mimebundle_, which everywhere but Colab is what we want.
+        if not on_colab():
+            raise NotImplementedError
+        display(self.widget)
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = widget_bundle(self.widget)
+        png = self.snapshot_png()
+        if png is not None:
+            bundle["image/png"] = png
+        bundle["text/plain"] = self.plain_text()
+        return bundle
