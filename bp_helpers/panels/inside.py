@@ -9,6 +9,7 @@ scaled by one number: weights from bright pixels change most, weights from
 black pixels not at all.
 """
 
+import numbers
 from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
@@ -46,12 +47,18 @@ class Inside:
 
 def look_inside(network, x, label, neuron=0, state=None):
     """Forward and backward pass for one example x (n_0,) with its label; return an Inside."""
+    if isinstance(neuron, bool) or not isinstance(neuron, numbers.Integral):
+        raise TypeError(f"neuron must be a whole number, got {neuron!r}")
     if neuron not in range(network.sizes[1]):
         raise ValueError(f"layer 1 has neurons 0 to {network.sizes[1] - 1}, got {neuron!r}")
-    g = network.backward(x, int(label))
+    n_L = network.sizes[-1]
+    if np.ndim(label) != 0 or label not in range(n_L):  # 3.5 is not 3, nor is "3"
+        raise ValueError(f"label must be a whole number from 0 to {n_L - 1}, got {label!r}")
+    label = int(label)
+    g = network.backward(x, label)
     return Inside(
         state=state or InsideState(neuron=neuron),
-        label=int(label),
+        label=label,
         predicted=int(np.argmax(g.activations[-1])),
         activations=list(g.activations),
         wishes=[-d for d in g.dC_da],

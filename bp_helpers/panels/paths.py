@@ -16,6 +16,7 @@ nudging a_k itself.
 
 import itertools
 import math
+import numbers
 from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
@@ -87,6 +88,10 @@ class PathsResult:
 def check_state(state, network):
     """Validate a PathsState against the network's layers and neurons."""
     L = len(network.W)
+    for name in ("layer", "k"):
+        value = getattr(state, name)
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"{name} must be a whole number, got {value!r}")
     if state.layer not in range(L):
         raise ValueError(f"layer must be 0 to {L - 1} (a layer before the output), "
                          f"got {state.layer!r}")
