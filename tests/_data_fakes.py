@@ -19,6 +19,7 @@ from bp_helpers.data.locate import TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN
 N_TRAIN, N_TEST = 200, 20  # 200 noise images gzip to ~160 kB: several download blocks
 HANG_LIMIT = 5.0  # seconds a hanging handler waits at most, so the server always stops
 DRIP = 0.05  # seconds between the bytes of a "drip" answer
+ENDLESS = 16 << 20  # bytes an "endless" answer sends at most, so that no test fills the disk
 
 
 def fake_mnist(directory, seed=0):
@@ -55,7 +56,7 @@ class ScriptedServer:
       "hang"       read the request and answer nothing;
       "hang_body"  send the headers and half the body, then nothing;
       "drip"       send the body one byte every DRIP seconds;
-      "endless"    send bytes without end, and no Content-Length.
+      "endless"    send bytes "without end" (ENDLESS of them), and no Content-Length.
     A hanging answer waits until close() or HANG_LIMIT seconds. requests
     lists every path asked for, in order.
     """
@@ -107,7 +108,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "endless":
             self.send_response(200)
             self.end_headers()
-            while not script.stop.is_set():  # until the client hangs up, or close()
+            for _ in range(ENDLESS // (1 << 16)):  # or until the client hangs up
+                if script.stop.is_set():
+                    return
                 self.wfile.write(bytes(1 << 16))
             return
         self.send_response(200)
