@@ -353,3 +353,12 @@ def test_each_file_is_checked_once_per_call(tmp_path, fake, monkeypatch):
         with pytest.raises(DownloadError, match="BP_OFFLINE is set"):
             fetch(tmp_path, fake, mirrors=())
     assert len(warned) == 1
+
+
+def test_downloaded_files_are_as_readable_as_any_new_file(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a")
+    fetch(tmp_path, fake, mirrors)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for name in fake[1]:
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~umask

@@ -14,9 +14,9 @@ nothing is downloaded and no socket is opened.
 
 import os
 import sys
-import tempfile
 import time
 import urllib.request
+import uuid
 from http.client import HTTPException
 from pathlib import Path
 from urllib.error import HTTPError
@@ -161,13 +161,17 @@ def _fetch(name, pinned, directory, mirrors, timeout, retries, progress, deadlin
 
 
 def _partial_file(directory, name):
-    """A new, empty file <name>.<random>.partial in directory, for one download attempt."""
+    """A new, empty file <name>.<random>.partial in directory, for one download attempt.
+
+    Made like any new file (readable by others as the umask allows, unlike a
+    tempfile.mkstemp file), so the MNIST folder can be shared.
+    """
+    path = Path(directory) / f"{name}.{uuid.uuid4().hex[:12]}.partial"
     try:
-        handle, path = tempfile.mkstemp(prefix=f"{name}.", suffix=".partial", dir=directory)
+        open(path, "xb").close()  # "x": never a file another download has made
     except OSError as err:
         raise DownloadError(f"cannot write into {directory}: {err.strerror or err}") from None
-    os.close(handle)
-    return Path(path)
+    return path
 
 
 def _socket_timeout(timeout, stop_at):
