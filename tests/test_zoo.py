@@ -160,7 +160,7 @@ def test_each_quiz_names_the_bug_and_explains_every_option(bug):
     assert len(set(quiz.options)) == 4 and len(quiz.explanations) == 4
     assert quiz.grade(quiz.answer).passed
     for i, explanation in enumerate(quiz.explanations):
-        assert explanation and (i == quiz.answer) == explanation.startswith("Yes.")
+        assert explanation and (i == quiz.answer) != explanation.startswith("That mistake")
         if i != quiz.answer:
             assert not quiz.grade(i).passed
 

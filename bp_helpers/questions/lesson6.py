@@ -214,9 +214,8 @@ def zoo_quiz(bug):
     names = list(DISTRACTORS[bug.name])
     names.insert(ANSWERS[bug.name], bug.name)
     explanations = [
-        f"Yes. {WHY[name]}" if name == bug.name else
-        f"Not this one. That mistake shows as: {LOOKS_LIKE[name]}; and in the code, "
-        f"{IN_CODE[name]}."
+        WHY[name] if name == bug.name else
+        f"That mistake shows as: {LOOKS_LIKE[name]}; and in the code, {IN_CODE[name]}."
         for name in names
     ]
     return Quiz("Which mistake is it?", [_MISTAKES[name] for name in names],
