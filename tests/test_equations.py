@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from bp_helpers import equations, network as network_module
+from bp_helpers import equations
+from bp_helpers import network as network_module
 from bp_helpers.activations import ACTIVATIONS
 from bp_helpers.costs import quadratic_prime
 from bp_helpers.equations import bias_gradient, error_back, output_error, weight_gradient
