@@ -1,5 +1,7 @@
 """Lesson 6: the learner's steps and their checks, the worked solutions, and training with them."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -10,6 +12,7 @@ from bp_helpers.questions import lesson6
 from bp_helpers.training import sgd
 from bp_helpers.zoo import BUGS
 
+LESSON = Path(__file__).resolve().parent.parent / "notebooks" / "text" / "06_your_backprop.py"
 STEPS = ["output_error", "error_back", "weight_gradient", "bias_gradient"]
 
 
@@ -142,6 +145,10 @@ def test_the_divergence_guard_keeps_the_last_good_weights_with_a_backprop_too():
 
 def test_the_lessons_solution_trains_past_90_percent_on_the_embedded_subset():
     """The lesson's recipe on the embedded subset: 20 epochs, batches of 10, lr 1, seed 0."""
+    lesson = LESSON.read_text()
+    assert 'epochs = 20 if mnist.source == "embedded" else 1' in lesson
+    assert "epochs=epochs, batch_size=10,\n" in lesson and "lr=1.0, seed=0," in lesson
+    assert "Network([784, 16, 16, 10], seed=0)" in lesson
     mnist = load_mnist("embedded")
     network = Network([784, 16, 16, 10], seed=0)
     history = sgd(network, mnist.X_train, mnist.y_train, epochs=20, batch_size=10, lr=1.0,

@@ -129,13 +129,13 @@ def passes(fn):
 def check_fix(bug, fn):
     """Feedback on a learner's fix of a zoo bug: its gradient check on the bug's network."""
     if fn is None or not callable(fn):
-        return Feedback(False, "Nothing to check yet: paste the specimen into this cell, "
-                               "correct it, and run the cell again.")
+        return Feedback(False, "Nothing to check yet: give a function (network, X, Y) -> "
+                               "(dC_dW, dC_db).")
     try:
         report = bug.check(fn)
     except NotImplementedError:
-        return Feedback(False, "fix is not written yet: paste the specimen into this cell, "
-                               "correct it, and run the cell again.")
+        return Feedback(False, "fix is not written yet: paste the specimen's body into it, "
+                               "correct the mistake, and run the cell again.")
     except Exception as error:  # the learner's code may raise anything
         return Feedback(False, f"your fix raised {type(error).__name__}: {error}")
     if report.ok:

@@ -51,6 +51,7 @@ from bp_helpers.exercises import Quiz
 from bp_helpers.gradcheck import check_gradients
 from bp_helpers.network import Network
 from bp_helpers.plots import gradient_check_heatmap
+from bp_helpers.plots.mnist import learning_curves
 from bp_helpers.practice import Solution, yours_or_solution
 from bp_helpers.questions import lesson6 as solutions
 from bp_helpers.questions.lesson6 import (
@@ -67,9 +68,8 @@ from bp_helpers.zoo import BUGS, fingerprint, fingerprint_table
 # %% [markdown]
 # ## The four equations, for a whole batch
 #
-# Layer $l$ computes $z^{(l)} = W^{(l)} a^{(l-1)} + b^{(l)}$ and $a^{(l)} =
-# \sigma(z^{(l)})$,
-# for $l = 1, \dots, L$; $a^{(0)}$ is the input. The error of layer $l$ is
+# Layer $l$ computes $z^{(l)} = W^{(l)} a^{(l-1)} + b^{(l)}$ and
+# $a^{(l)} = \sigma(z^{(l)})$, for $l = 1, \dots, L$; $a^{(0)}$ is the input. The error of layer $l$ is
 # $\delta^{(l)} = \partial C_0/\partial z^{(l)}$, and backprop computes it from the top
 # down:
 #
@@ -112,11 +112,10 @@ Solution("output_error", solutions.output_error)
 # %% [markdown]
 # ## Step 2 · The error passed back
 #
-# Write $\delta^{(l)} = \big(W^{(l+1)\top} \delta^{(l+1)}\big) \odot
-# \sigma'\big(z^{(l)}\big)$.
+# Write $\delta^{(l)} = \big(W^{(l+1)\top} \delta^{(l+1)}\big) \odot \sigma'\big(z^{(l)}\big)$.
 # `W_next` is $W^{(l+1)}$, shape $(n_{l+1}, n_l)$; `delta_next` is $\delta^{(l+1)}$, shape
-# $(m, n_{l+1})$; `z` is $z^{(l)}$, shape $(m, n_l)$; return $\delta^{(l)}$, shape $(m,
-# n_l)$.
+# $(m, n_{l+1})$; `z` is $z^{(l)}$, shape $(m, n_l)$; return $\delta^{(l)}$, shape
+# $(m, n_l)$.
 #
 # The formula is written for one example as a column. With examples as rows, ask which
 # product of `delta_next` and `W_next` gives shape $(m, n_l)$, with entry $k$ of each row
@@ -137,9 +136,8 @@ Solution("error_back", solutions.error_back)
 #
 # For one example, $\partial C_0/\partial w_{jk}^{(l)} = \delta_j^{(l)}\, a_k^{(l-1)}$: the
 # outer product $\delta^{(l)} a^{(l-1)\top}$. For the batch, average it over the examples.
-# `delta` is $\delta^{(l)}$, shape $(m, n_l)$; `a_prev` is $a^{(l-1)}$, shape $(m,
-# n_{l-1})$;
-# return an array shaped like $W^{(l)}$, $(n_l, n_{l-1})$. One matrix product does the
+# `delta` is $\delta^{(l)}$, shape $(m, n_l)$; `a_prev` is $a^{(l-1)}$, shape
+# $(m, n_{l-1})$; return an array shaped like $W^{(l)}$, $(n_l, n_{l-1})$. One matrix product does the
 # sum over all $m$ examples at once.
 
 # %%
@@ -244,11 +242,16 @@ for name, step in [("your backprop", my_backprop), ("bp_helpers' engine", None)]
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-# (accuracies depend on the data present, seconds on the machine)
+# (the accuracies depend on the data present)
 for name, history in histories.items():
-    seconds = sum(record.seconds for record in history.records)
-    print(f"{name:20s} test accuracy {history.test_accuracies[-1]:.2%}   "
-          f"training time {seconds:5.1f} s")
+    print(f"{name:20s} test accuracy {history.test_accuracies[-1]:.2%}")
+
+# %% [markdown]
+# Side by side, epoch by epoch, with each run's training time in the legend:
+
+# %%
+seconds = {name: sum(record.seconds for record in h.records) for name, h in histories.items()}
+learning_curves({f"{name}, {seconds[name]:.1f} s": h for name, h in histories.items()})
 
 # %%
 yours, ours = (history.test_accuracies[-1] for history in histories.values())
@@ -260,8 +263,8 @@ print(f"at least 90%: {min(yours, ours) >= 0.9};  within half a point of each ot
 # percent of bp_helpers' engine. The two do not agree to the last digit: the engine
 # computes in single precision and in a different order, and over thousands of steps the
 # tiny differences in rounding take the two runs along slightly different paths to
-# equally good networks. The engine is faster because it never allocates an array during
-# training and runs in single precision, but the mathematics is exactly what you wrote.
+# equally good networks. The engine is faster because it works in buffers it allocates
+# once, in single precision, but the mathematics is exactly what you wrote.
 
 # %% [markdown]
 # ## The bug zoo
@@ -271,8 +274,8 @@ print(f"at least 90%: {min(yours, ours) >= 0.9};  within half a point of each ot
 # no shape error can give a mistake away) and a batch of $m = 5$ examples. For each
 # specimen you see its code, its gradient check, with the worst relative error of each
 # layer's weights and biases ("ok" where it agrees), and the heat map. Name the mistake,
-# then, if you like, fix it: copy the code into the cell below the quiz, correct it, and
-# run the cell; the check confirms the fix.
+# then, if you like, fix it: paste the specimen's body (all but its `def` line) into the
+# `fix` function below the quiz, correct it, and run the cell; the check confirms the fix.
 
 # %% [markdown]
 # ### Specimen 1
@@ -292,8 +295,8 @@ gradient_check_heatmap(report)
 zoo_quiz(bug)
 
 # %%
-def fix(network, X, Y):  # paste specimen 1 here and correct it
-    raise NotImplementedError
+def fix(network, X, Y):
+    raise NotImplementedError  # replace this line with specimen 1\'s body, corrected
 
 
 check_fix(bug, fix)
@@ -316,8 +319,8 @@ gradient_check_heatmap(report)
 zoo_quiz(bug)
 
 # %%
-def fix(network, X, Y):  # paste specimen 2 here and correct it
-    raise NotImplementedError
+def fix(network, X, Y):
+    raise NotImplementedError  # replace this line with specimen 2\'s body, corrected
 
 
 check_fix(bug, fix)
@@ -341,8 +344,8 @@ gradient_check_heatmap(report)
 zoo_quiz(bug)
 
 # %%
-def fix(network, X, Y):  # paste specimen 3 here and correct it
-    raise NotImplementedError
+def fix(network, X, Y):
+    raise NotImplementedError  # replace this line with specimen 3\'s body, corrected
 
 
 check_fix(bug, fix)
@@ -365,8 +368,8 @@ gradient_check_heatmap(report)
 zoo_quiz(bug)
 
 # %%
-def fix(network, X, Y):  # paste specimen 4 here and correct it
-    raise NotImplementedError
+def fix(network, X, Y):
+    raise NotImplementedError  # replace this line with specimen 4\'s body, corrected
 
 
 check_fix(bug, fix)
@@ -390,8 +393,8 @@ gradient_check_heatmap(report)
 zoo_quiz(bug)
 
 # %%
-def fix(network, X, Y):  # paste specimen 5 here and correct it
-    raise NotImplementedError
+def fix(network, X, Y):
+    raise NotImplementedError  # replace this line with specimen 5\'s body, corrected
 
 
 check_fix(bug, fix)
@@ -414,8 +417,8 @@ gradient_check_heatmap(report)
 zoo_quiz(bug)
 
 # %%
-def fix(network, X, Y):  # paste specimen 6 here and correct it
-    raise NotImplementedError
+def fix(network, X, Y):
+    raise NotImplementedError  # replace this line with specimen 6\'s body, corrected
 
 
 check_fix(bug, fix)
@@ -438,8 +441,8 @@ gradient_check_heatmap(report)
 zoo_quiz(bug)
 
 # %%
-def fix(network, X, Y):  # paste specimen 7 here and correct it
-    raise NotImplementedError
+def fix(network, X, Y):
+    raise NotImplementedError  # replace this line with specimen 7\'s body, corrected
 
 
 check_fix(bug, fix)
@@ -462,8 +465,8 @@ gradient_check_heatmap(report)
 zoo_quiz(bug)
 
 # %%
-def fix(network, X, Y):  # paste specimen 8 here and correct it
-    raise NotImplementedError
+def fix(network, X, Y):
+    raise NotImplementedError  # replace this line with specimen 8\'s body, corrected
 
 
 check_fix(bug, fix)
@@ -487,8 +490,8 @@ gradient_check_heatmap(report)
 zoo_quiz(bug)
 
 # %%
-def fix(network, X, Y):  # paste specimen 9 here and correct it
-    raise NotImplementedError
+def fix(network, X, Y):
+    raise NotImplementedError  # replace this line with specimen 9\'s body, corrected
 
 
 check_fix(bug, fix)

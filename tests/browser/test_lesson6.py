@@ -42,7 +42,7 @@ def test_lesson6_runs_clean_and_a_learner_can_solve_step_one(open_lesson):
     assert "at least 90%: True" in text
     lesson.screenshot("06_your_backprop")
     for name, text in [("training", "at least 90%"), ("specimen", "def no_sigma_prime"),
-                       ("fingerprints", "layer 3")]:
+                       ("fingerprints", re.compile(r"mistake\s+layer 3"))]:
         cell = lesson.notebook.locator(".jp-CodeCell").filter(
             has=lesson.page.locator(".jp-OutputArea", has_text=text)).first
         lesson.screenshot(f"06_your_backprop_{name}", cell)
