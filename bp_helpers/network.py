@@ -29,6 +29,7 @@ from bp_helpers.costs import (
     quadratic_prime,
     softmax,
 )
+from bp_helpers.equations import bias_gradient, error_back, output_error, weight_gradient
 from bp_helpers.validate import as_float_array
 
 COSTS = ("quadratic", "cross_entropy")
@@ -222,15 +223,16 @@ class Network:
         return float(np.mean(quadratic(activations[-1], Y)))
 
     def _backward(self, X, Y):
-        """Backprop for a checked batch, all m examples at once.
+        """Backprop for a checked batch, all m examples at once, by the four equations.
 
         delta(L) = dC0/da(L) * sigma'(z(L))  (softmax - y for cross-entropy),
         dC0/da(l) = delta(l+1) @ W(l+1)      (sum_j w_jk delta_j, for every k),
         delta(l) = dC0/da(l) * sigma'(z(l)),
         dC/dW(l) = mean over examples of delta(l) a(l-1)^T, dC/db(l) = mean of delta(l).
+        The lists are 0-based: deltas[l-1] is delta(l), self.W[l-1] is W(l).
         """
         zs, activations = self._forward(X)
-        L, m = len(self.W), len(X)
+        L = len(self.W)
         sigma_prime = self.activation.df
         deltas, dC_da = [None] * L, [None] * (L + 1)
         if self.cost_name == "cross_entropy":
@@ -239,14 +241,13 @@ class Network:
             deltas[L - 1] = cross_entropy_delta(zs[L - 1], Y)
         else:
             dC_da[L] = quadratic_prime(activations[L], Y)
-            deltas[L - 1] = dC_da[L] * sigma_prime(zs[L - 1])
-        for layer in range(L - 1, -1, -1):  # dC/da(layer) from delta(layer+1) = deltas[layer]
-            dC_da[layer] = deltas[layer] @ self.W[layer]  # self.W[layer] is W(layer+1)
-            if layer > 0:
-                deltas[layer - 1] = dC_da[layer] * sigma_prime(zs[layer - 1])
-        a_prevs = activations[:-1]
-        dC_dW = [delta.T @ a_prev / m for delta, a_prev in zip(deltas, a_prevs, strict=True)]
-        dC_db = [delta.mean(axis=0) for delta in deltas]
+            deltas[L - 1] = output_error(dC_da[L], zs[L - 1], sigma_prime)
+        for l in range(L - 1, 0, -1):  # delta(l) from delta(l+1) and W(l+1)
+            dC_da[l] = deltas[l] @ self.W[l]
+            deltas[l - 1] = error_back(self.W[l], deltas[l], zs[l - 1], sigma_prime)
+        dC_da[0] = deltas[0] @ self.W[0]
+        dC_dW = [weight_gradient(deltas[l - 1], activations[l - 1]) for l in range(1, L + 1)]
+        dC_db = [bias_gradient(deltas[l - 1]) for l in range(1, L + 1)]
         return zs, activations, deltas, dC_da, dC_dW, dC_db
 
 

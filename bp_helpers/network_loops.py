@@ -10,7 +10,9 @@ example, layer by layer,
     dC0/dw_jk(l) = a_k(l-1) delta_j(l),              dC0/db_j(l) = delta_j(l)
     dC0/da_k(l-1) = sum_j w_jk(l) delta_j(l)
 
-and the batch gradient is the average over the examples. With softmax and
+and the batch gradient is the average over the examples. The backward pass
+calls the four equations of `bp_helpers.equations` on one neuron or one
+weight at a time, the way the formulas above read them. With softmax and
 cross-entropy the output layer is a_j(L) = e^(z_j) / sum_i e^(z_i) and
 delta_j(L) = a_j(L) - y_j.
 """
@@ -18,6 +20,8 @@ delta_j(L) = a_j(L) - y_j.
 import math
 
 import numpy as np
+
+from bp_helpers.equations import bias_gradient, error_back, output_error, weight_gradient
 
 
 def backprop_loops(network, X, Y):
@@ -50,25 +54,23 @@ def backprop_loops(network, X, Y):
             else:
                 a.append([float(sigma(z_j)) for z_j in z_layer])
 
-        # Backward: delta_j(layer) = dC0/dz_j(layer), from the output down.
+        # Backward: delta_j(layer) = dC0/dz_j(layer), from the output down, by the
+        # four equations of bp_helpers.equations applied to one neuron (or weight) at a time.
         if network.cost_name == "cross_entropy":
             delta = [a[L][j] - y[j] for j in range(len(y))]
         else:
-            delta = [float(sigma_prime(z[L][j])) * 2 * (a[L][j] - y[j]) for j in range(len(y))]
+            delta = [float(output_error(2 * (a[L][j] - y[j]), z[L][j], sigma_prime))
+                     for j in range(len(y))]
         for layer in range(L, 0, -1):
             w = W[layer - 1]
             for j in range(len(delta)):
-                dC_db[layer - 1][j] += delta[j] / m
+                dC_db[layer - 1][j] += bias_gradient(delta[j]) / m
                 for k in range(len(a[layer - 1])):
-                    dC_dW[layer - 1][j, k] += a[layer - 1][k] * delta[j] / m
+                    dC_dW[layer - 1][j, k] += weight_gradient(delta[j], a[layer - 1][k]) / m
             if layer > 1:
-                delta_below = []
-                for k in range(len(a[layer - 1])):
-                    dC_da_k = 0.0
-                    for j in range(len(delta)):
-                        dC_da_k += w[j, k] * delta[j]
-                    delta_below.append(float(sigma_prime(z[layer - 1][k])) * dC_da_k)
-                delta = delta_below
+                # delta_k(layer-1) = (sum_j w_jk delta_j(layer)) sigma'(z_k): column k of W
+                delta = [float(error_back(w[:, k], np.array(delta), z[layer - 1][k], sigma_prime))
+                         for k in range(len(a[layer - 1]))]
     return dC_dW, dC_db
 
 

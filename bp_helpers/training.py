@@ -116,7 +116,7 @@ class Saved(NamedTuple):
 
 
 def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
-        callback=None, dtype=np.float32):
+        callback=None, dtype=np.float32, backprop=None):
     """Train `network` in place by mini-batch SGD; return a History.
 
     X (m, n_0) and Y (labels (m,) or targets (m, n_L)) are checked once.
@@ -143,6 +143,13 @@ def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
     (Interrupting the kernel likewise leaves the weights of the last finished
     epoch.) Training runs in `dtype`, float32 or float64; the costs in the
     records are computed in it too.
+
+    backprop: None (default) steps with the built-in engine described above;
+    a function (network, X, Y) -> (dC_dW, dC_db), such as Network.backprop or
+    a learner's own, makes every step call it on the batch (X (m, n_0) and
+    one-hot or target rows Y (m, n_L), in `dtype`) and move a float64 copy
+    of the weights by -lr times what it returns. Same batches in the same
+    order: only the arithmetic (and the speed) differs.
     """
     epochs = _positive_int("epochs", epochs)
     batch_size = _positive_int("batch_size", batch_size)
@@ -153,6 +160,10 @@ def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
         raise ValueError(f"dtype must be float32 or float64, got {np.dtype(dtype)}")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be a function of one record, got {callback!r}")
+    if backprop is not None and not callable(backprop):
+        raise TypeError(
+            f"backprop must be a function (network, X, Y) -> (dC_dW, dC_db), got {backprop!r}"
+        )
     _check_weights_finite(network, dtype)
     for name, values in (("X", X), ("Y", Y), ("X_test", X_test)):
         _check_fits(name, values, dtype)
@@ -160,6 +171,7 @@ def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
     test = _test_set(network, X_test, y_test, dtype)
 
     trainer = _Trainer(network, dtype)
+    stepped = None if backprop is None else network.copy()  # the weights backprop moves
     rng = np.random.default_rng(seed)
     controller = _blas_controller()
     threads = _threads(_largest_product(network.sizes, batch_size))
@@ -182,7 +194,11 @@ def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
         order = rng.permutation(len(X))
         started = time.perf_counter()
         with _blas_limit(controller, threads):
-            trainer.epoch(X, Y, order, batch_size, lr)
+            if stepped is None:
+                trainer.epoch(X, Y, order, batch_size, lr)
+            else:
+                _epoch_with(backprop, stepped, X, Y, order, batch_size, lr)
+                trainer.load(stepped)
         seconds = time.perf_counter() - started
         with _blas_limit(controller, evaluation_threads):
             now = trainer.evaluate(X, Y)
@@ -191,7 +207,10 @@ def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
         if problem:
             history.stopped = _stopped_message(epoch, epochs, problem, lr)
             break
-        trainer.store(network)
+        if stepped is None:
+            trainer.store(network)
+        else:
+            _copy_weights(stepped, network)
         _append(history, record, callback)
         last = now
     return history
@@ -504,11 +523,53 @@ class _Trainer:
     def finite(self):
         return all(np.isfinite(Wb).all() for Wb in self.Wb)
 
+    def load(self, network):
+        """Copy network.W and network.b into the trainer's [W | b] (to evaluate them)."""
+        for w, b, Wb in zip(network.W, network.b, self.Wb, strict=True):
+            Wb[:, :-1] = w
+            Wb[:, -1] = b
+
     def store(self, network):
         """Copy the weights into network.W and network.b (as float64)."""
         for w, b, Wb in zip(network.W, network.b, self.Wb, strict=True):
             w[...] = Wb[:, :-1]
             b[...] = Wb[:, -1]
+
+
+def _epoch_with(backprop, network, X, Y, order, batch_size, lr):
+    """One pass over X and Y in `order`: w <- w - lr dC/dw per batch, dC/dw from backprop."""
+    with np.errstate(all="ignore"):  # nan and inf are caught after the epoch
+        for start in range(0, len(order), batch_size):
+            batch = order[start:start + batch_size]
+            dC_dW, dC_db = _gradients(backprop(network, X[batch], Y[batch]), network)
+            for w, b, g_w, g_b in zip(network.W, network.b, dC_dW, dC_db, strict=True):
+                w -= lr * g_w
+                b -= lr * g_b
+
+
+def _gradients(result, network):
+    """backprop's result as (dC_dW, dC_db), raising unless they are shaped like W and b."""
+    try:
+        dC_dW, dC_db = result
+        dC_dW, dC_db = list(dC_dW), list(dC_db)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"backprop must return (dC_dW, dC_db), two lists with one array per layer, "
+            f"got {type(result).__name__}"
+        ) from None
+    for name, grads, params in (("dC_dW", dC_dW, network.W), ("dC_db", dC_db, network.b)):
+        shapes = [np.shape(g) for g in grads]
+        expected = [p.shape for p in params]
+        if shapes != expected:
+            raise ValueError(f"backprop's {name} must have the shapes {expected}, got {shapes}")
+    return dC_dW, dC_db
+
+
+def _copy_weights(source, target):
+    """Copy source's W and b into target's arrays."""
+    for w, b, w_source, b_source in zip(target.W, target.b, source.W, source.b, strict=True):
+        w[...] = w_source
+        b[...] = b_source
 
 
 class _Spread:

@@ -1,0 +1,222 @@
+"""Lesson 6's worked solutions, the checks of its exercises, and the bug zoo's quizzes.
+
+The learner writes the four equations and backprop for a sigmoid network
+with the quadratic cost, examples as rows; the worked solutions below are
+what `Solution` shows after a first attempt. Each step is checked against
+`bp_helpers.equations`, backprop against numerical gradients.
+"""
+
+import numpy as np
+
+from bp_helpers import equations, practice
+from bp_helpers.activations import sigmoid_prime
+from bp_helpers.exercises import Feedback, Quiz, check_function
+from bp_helpers.gradcheck import check_gradients
+from bp_helpers.network import Network, one_hot
+from bp_helpers.zoo import BUGS
+
+
+# Worked solutions: one line per equation, then backprop assembled from them.
+def output_error(a_L, y, z_L):
+    return 2 * (a_L - y) * sigmoid_prime(z_L)
+
+
+def error_back(W_next, delta_next, z):
+    return (delta_next @ W_next) * sigmoid_prime(z)
+
+
+def weight_gradient(delta, a_prev):
+    return delta.T @ a_prev / len(delta)
+
+
+def bias_gradient(delta):
+    return delta.mean(axis=0)
+
+
+def backprop(network, X, Y):
+    zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
+    L = len(network.W)
+    dC_dW, dC_db = [None] * L, [None] * L
+    delta = output_error(activations[L], Y, zs[L - 1])  # delta(L)
+    dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
+    dC_db[L - 1] = bias_gradient(delta)
+    for l in range(L - 1, 0, -1):
+        delta = error_back(network.W[l], delta, zs[l - 1])  # delta(l) from delta(l+1)
+        dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
+        dC_db[l - 1] = bias_gradient(delta)
+    return dC_dW, dC_db
+
+
+SOLUTIONS = {fn.__name__: fn for fn in
+             (output_error, error_back, weight_gradient, bias_gradient, backprop)}
+
+# The checks: bp_helpers.equations on small batches whose shapes all differ
+# (m = 3 examples, n_{l+1} = 2, n_l = 4), so a mixed-up axis cannot pass.
+_rng = np.random.default_rng(60)
+_delta_next, _W_next = _rng.normal(0, 1, (3, 2)), _rng.normal(0, 1, (2, 4))
+_z, _a = _rng.normal(0, 2, (3, 4)), _rng.uniform(0, 1, (3, 4))
+_a_prev = _rng.uniform(0, 1, (3, 5))
+_y = one_hot([1, 3, 0], 4)
+STEPS = {
+    "output_error": (
+        lambda a_L, y, z_L: equations.output_error(2 * (a_L - y), z_L, sigmoid_prime),
+        [dict(a_L=_a, y=_y, z_L=_z)],
+        "delta(L) = 2(a(L) - y) times sigmoid_prime(z(L)), entry by entry (*, not @).",
+    ),
+    "error_back": (
+        lambda W_next, delta_next, z: equations.error_back(W_next, delta_next, z, sigmoid_prime),
+        [dict(W_next=_W_next, delta_next=_delta_next, z=_z)],
+        "with examples as rows, W(l+1)^T delta(l+1) for every row is delta_next @ W_next; "
+        "then multiply by sigmoid_prime(z) entry by entry.",
+    ),
+    "weight_gradient": (
+        equations.weight_gradient,
+        [dict(delta=_z, a_prev=_a_prev)],
+        "entry (j, k) is the mean over the examples of delta_j a_k: delta.T @ a_prev / m.",
+    ),
+    "bias_gradient": (
+        equations.bias_gradient,
+        [dict(delta=_z)],
+        "the mean of delta over the examples, the rows: delta.mean(axis=0).",
+    ),
+}
+
+
+def check_step(name, fn):
+    """Feedback on the learner's version of equation `name`, and an attempt recorded."""
+    reference, cases, hint = STEPS[name]
+    return practice.record_attempt(name, check_function(fn, reference, cases, name, hint))
+
+
+def check_network():
+    """(network, X, Y): a seeded 6-5-4-3 sigmoid network and 8 examples, for checking backprop.
+
+    Every layer has a different size, so a transposed matrix raises a shape error.
+    """
+    rng = np.random.default_rng(61)
+    network = Network([6, 5, 4, 3], seed=61)
+    network.b = [rng.normal(0, 0.5, n) for n in network.sizes[1:]]
+    X = rng.uniform(0, 1, (8, 6))
+    return network, X, one_hot(rng.integers(0, 3, 8), 3)
+
+
+def check_backprop(fn, name="backprop"):
+    """(Feedback, GradientReport or None): fn gradient-checked on check_network()."""
+    network, X, Y = check_network()
+    try:
+        report = check_gradients(network, X, Y, backprop=fn)
+    except NotImplementedError:
+        return practice.record_attempt(name, Feedback(
+            False, f"{name} is not written yet: replace `raise NotImplementedError` with "
+                   "your code and run the cell again.")), None
+    except Exception as error:  # the learner's code may raise anything
+        return practice.record_attempt(name, Feedback(
+            False, f"{name}(network, X, Y) raised {type(error).__name__}: {error}")), None
+    if report.ok:
+        count = sum(w.size + b.size for w, b in zip(network.W, network.b, strict=True))
+        message = f"{name} agrees with the nudged gradients on all {count} parameters."
+    else:
+        message = (f"{name} disagrees with the nudged gradients: worst relative error "
+                   f"{report.worst:.2g}. The heat map shows where.")
+    return practice.record_attempt(name, Feedback(report.ok, message)), report
+
+
+def passes(fn):
+    """Whether fn passes check_backprop."""
+    return check_backprop(fn)[0].passed
+
+
+def check_fix(bug, fn):
+    """Feedback on a learner's fix of a zoo bug: its gradient check on the bug's network."""
+    if fn is None or not callable(fn):
+        return Feedback(False, "Nothing to check yet: give a function (network, X, Y) -> "
+                               "(dC_dW, dC_db).")
+    try:
+        report = bug.check(fn)
+    except NotImplementedError:
+        return Feedback(False, "fix is not written yet: paste the specimen's body into it, "
+                               "correct the mistake, and run the cell again.")
+    except Exception as error:  # the learner's code may raise anything
+        return Feedback(False, f"your fix raised {type(error).__name__}: {error}")
+    if report.ok:
+        return Feedback(True, "Fixed: the gradient check passes on every parameter.")
+    return Feedback(False, f"Not fixed yet: worst relative error {report.worst:.2g} "
+                           f"in layer {report.worst_at[1] + 1}.")
+
+
+# The zoo's quizzes. LOOKS_LIKE: how each bug shows in the check (stated in the
+# lesson and its table, tested in tests/test_zoo.py); WHY: why the mistake makes it.
+LOOKS_LIKE = {
+    "no_sigma_prime": "every layer lights up, with errors near 1",
+    "sigma_prime_of_a": "the output layer agrees and the hidden layers light up",
+    "w_not_transposed": "the output layer agrees and the hidden layers light up, by more "
+                        "than 1 in places",
+    "wrong_sign": "every entry is off by exactly 2",
+    "summed_not_averaged": "every entry is off by exactly 1 − 1/m = 0.8",
+    "paired_with_a_l": "only the output layer's weights light up; every bias agrees",
+    "overwritten_in_place": "the output layer agrees and every hidden entry is off by "
+                            "exactly 1 − 1/m = 0.8",
+    "bias_not_summed": "only the output layer's biases light up; every weight agrees",
+    "extra_sigma_prime": "every layer lights up, with errors near 1",
+}
+IN_CODE = {
+    "no_sigma_prime": "δ(L) is 2(a − y) with no sigmoid_prime",
+    "sigma_prime_of_a": "sigmoid_prime is called on activations instead of zs",
+    "w_not_transposed": "the δ passed back goes through network.W[l].T instead of network.W[l]",
+    "wrong_sign": "Y − a appears where a − Y belongs",
+    "summed_not_averaged": "nothing divides by m",
+    "paired_with_a_l": "the output layer's weight gradient takes activations[L]",
+    "overwritten_in_place": "`delta /= m` comes before δ is passed back",
+    "bias_not_summed": "a loop over the examples sets dC_db with `=`",
+    "extra_sigma_prime": "the softmax error a − Y is multiplied by sigmoid_prime",
+}
+WHY = {
+    "no_sigma_prime": "δ(L) = 2(a − y) lacks the factor σ′(z(L)), so the output error is "
+                      "wrong, and every layer below inherits it.",
+    "sigma_prime_of_a": "σ′ is taken at a(l) = σ(z(l)) instead of at z(l). The output error "
+                        "is right, so layer L agrees; every δ passed back is wrong.",
+    "w_not_transposed": "δ(l+1) went back through W(l+1) instead of W(l+1)ᵀ: the path sum "
+                        "used w_kj instead of w_jk. Square matrices hid the mistake.",
+    "wrong_sign": "2(y − a) is minus the output error, and every gradient below flips with "
+                  "it: relative error |g − (−g)| / |g| = 2. Gradient descent would climb.",
+    "summed_not_averaged": "Without the 1/m every gradient is m = 5 times too large, so "
+                           "each relative error is (5g − g)/5g = 0.8 exactly.",
+    "paired_with_a_l": "The output layer's weight gradient used a(L), not a(L−1), the "
+                       "activation that feeds it. Biases do not use a at all.",
+    "overwritten_in_place": "`delta /= m` changed δ(L) itself. The output layer's sum is "
+                            "right, but the δ passed back is m times too small.",
+    "bias_not_summed": "`=` where `+=` belongs: each example overwrites the last, so only "
+                       "the last example's δ/m is kept.",
+    "extra_sigma_prime": "With softmax and cross-entropy δ(L) = a − y already: σ′ cancelled "
+                         "out. Multiplying by σ′(z(L)) again corrupts every layer.",
+}
+# Three other mistakes offered beside the right one, chosen to be plausible.
+DISTRACTORS = {
+    "no_sigma_prime": ("sigma_prime_of_a", "wrong_sign", "summed_not_averaged"),
+    "sigma_prime_of_a": ("no_sigma_prime", "overwritten_in_place", "paired_with_a_l"),
+    "w_not_transposed": ("sigma_prime_of_a", "bias_not_summed", "wrong_sign"),
+    "wrong_sign": ("summed_not_averaged", "no_sigma_prime", "overwritten_in_place"),
+    "summed_not_averaged": ("wrong_sign", "overwritten_in_place", "bias_not_summed"),
+    "paired_with_a_l": ("bias_not_summed", "w_not_transposed", "no_sigma_prime"),
+    "overwritten_in_place": ("summed_not_averaged", "sigma_prime_of_a", "w_not_transposed"),
+    "bias_not_summed": ("paired_with_a_l", "summed_not_averaged", "wrong_sign"),
+    "extra_sigma_prime": ("no_sigma_prime", "wrong_sign", "paired_with_a_l"),
+}
+# Where the right answer sits among the four options, varied so that it is no pattern.
+ANSWERS = {"no_sigma_prime": 1, "sigma_prime_of_a": 0, "w_not_transposed": 2,
+           "wrong_sign": 3, "summed_not_averaged": 1, "paired_with_a_l": 2,
+           "overwritten_in_place": 0, "bias_not_summed": 3, "extra_sigma_prime": 2}
+_MISTAKES = {bug.name: bug.mistake for bug in BUGS}
+
+
+def zoo_quiz(bug):
+    """The Quiz that asks which mistake is in `bug`, with an explanation for every option."""
+    names = list(DISTRACTORS[bug.name])
+    names.insert(ANSWERS[bug.name], bug.name)
+    explanations = [
+        WHY[name] if name == bug.name else
+        f"That mistake shows as: {LOOKS_LIKE[name]}; and in the code, {IN_CODE[name]}."
+        for name in names
+    ]
+    return Quiz("Which mistake is it?", [_MISTAKES[name] for name in names],
+                answer=ANSWERS[bug.name], explanations=explanations)

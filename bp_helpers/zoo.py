@@ -1,0 +1,307 @@
+"""The bug zoo: broken backprops, each with one classic mistake, to diagnose by gradient check.
+
+Every specimen is a complete backprop(network, X, Y) -> (dC_dW, dC_db) for a
+sigmoid network, written like `reference` below (or `reference_softmax`, for
+a softmax output) except for one mistake, made wherever its line recurs. They
+run on `specimen_network()`, four layers of 4 neurons: every weight matrix is
+square, so no shape error warns about a transposed W or a wrong a(l), just as
+W(2) of the 784-16-16-10 network is 16x16. Only a gradient check can tell.
+
+`BUGS` lists them with their names and the layers their mistake touches;
+`fingerprint` turns a GradientReport into one row of lesson 6's table: which
+layers light up, and by how much.
+"""
+
+import inspect
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from bp_helpers.activations import sigmoid_prime
+from bp_helpers.equations import bias_gradient, error_back, output_error, weight_gradient
+from bp_helpers.gradcheck import check_gradients
+from bp_helpers.network import Network, one_hot
+
+SIZES = [4, 4, 4, 4]
+BATCH = 5  # examples in the check: not 4, so that mixing up the batch axis is a shape error
+
+
+def specimen_network(cost="quadratic"):
+    """(network, X, Y): the zoo's seeded 4-4-4-4 sigmoid network, 5 examples, one-hot Y."""
+    rng = np.random.default_rng(6)
+    W = [rng.normal(0.0, 1.0, (n, n_prev)) for n_prev, n in itertools.pairwise(SIZES)]
+    b = [rng.normal(0.0, 0.5, n) for n in SIZES[1:]]
+    network = Network.from_weights(W, b, cost=cost)
+    X = rng.uniform(0.0, 1.0, (BATCH, SIZES[0]))
+    Y = one_hot(rng.integers(0, SIZES[-1], BATCH), SIZES[-1])
+    return network, X, Y
+
+
+def reference(network, X, Y):
+    """A correct backprop for a sigmoid network and the quadratic cost: the four equations."""
+    zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
+    L = len(network.W)
+    dC_dW, dC_db = [None] * L, [None] * L
+    delta = output_error(2 * (activations[L] - Y), zs[L - 1], sigmoid_prime)
+    dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
+    dC_db[L - 1] = bias_gradient(delta)
+    for l in range(L - 1, 0, -1):
+        delta = error_back(network.W[l], delta, zs[l - 1], sigmoid_prime)
+        dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
+        dC_db[l - 1] = bias_gradient(delta)
+    return dC_dW, dC_db
+
+
+def reference_softmax(network, X, Y):
+    """A correct backprop for softmax with cross-entropy: delta(L) = a(L) - y, no sigma'."""
+    zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
+    L = len(network.W)
+    dC_dW, dC_db = [None] * L, [None] * L
+    delta = activations[L] - Y
+    dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
+    dC_db[L - 1] = bias_gradient(delta)
+    for l in range(L - 1, 0, -1):
+        delta = error_back(network.W[l], delta, zs[l - 1], sigmoid_prime)
+        dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
+        dC_db[l - 1] = bias_gradient(delta)
+    return dC_dW, dC_db
+
+
+def no_sigma_prime(network, X, Y):
+    zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
+    L = len(network.W)
+    dC_dW, dC_db = [None] * L, [None] * L
+    delta = 2 * (activations[L] - Y)
+    dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
+    dC_db[L - 1] = bias_gradient(delta)
+    for l in range(L - 1, 0, -1):
+        delta = error_back(network.W[l], delta, zs[l - 1], sigmoid_prime)
+        dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
+        dC_db[l - 1] = bias_gradient(delta)
+    return dC_dW, dC_db
+
+
+def sigma_prime_of_a(network, X, Y):
+    zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
+    L = len(network.W)
+    dC_dW, dC_db = [None] * L, [None] * L
+    delta = output_error(2 * (activations[L] - Y), zs[L - 1], sigmoid_prime)
+    dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
+    dC_db[L - 1] = bias_gradient(delta)
+    for l in range(L - 1, 0, -1):
+        delta = (delta @ network.W[l]) * sigmoid_prime(activations[l])
+        dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
+        dC_db[l - 1] = bias_gradient(delta)
+    return dC_dW, dC_db
+
+
+def w_not_transposed(network, X, Y):
+    zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
+    L = len(network.W)
+    dC_dW, dC_db = [None] * L, [None] * L
+    delta = output_error(2 * (activations[L] - Y), zs[L - 1], sigmoid_prime)
+    dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
+    dC_db[L - 1] = bias_gradient(delta)
+    for l in range(L - 1, 0, -1):
+        delta = (delta @ network.W[l].T) * sigmoid_prime(zs[l - 1])
+        dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
+        dC_db[l - 1] = bias_gradient(delta)
+    return dC_dW, dC_db
+
+
+def wrong_sign(network, X, Y):
+    zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
+    L = len(network.W)
+    dC_dW, dC_db = [None] * L, [None] * L
+    delta = output_error(2 * (Y - activations[L]), zs[L - 1], sigmoid_prime)
+    dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
+    dC_db[L - 1] = bias_gradient(delta)
+    for l in range(L - 1, 0, -1):
+        delta = error_back(network.W[l], delta, zs[l - 1], sigmoid_prime)
+        dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
+        dC_db[l - 1] = bias_gradient(delta)
+    return dC_dW, dC_db
+
+
+def summed_not_averaged(network, X, Y):
+    zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
+    L = len(network.W)
+    dC_dW, dC_db = [None] * L, [None] * L
+    delta = output_error(2 * (activations[L] - Y), zs[L - 1], sigmoid_prime)
+    dC_dW[L - 1] = delta.T @ activations[L - 1]
+    dC_db[L - 1] = delta.sum(axis=0)
+    for l in range(L - 1, 0, -1):
+        delta = error_back(network.W[l], delta, zs[l - 1], sigmoid_prime)
+        dC_dW[l - 1] = delta.T @ activations[l - 1]
+        dC_db[l - 1] = delta.sum(axis=0)
+    return dC_dW, dC_db
+
+
+def paired_with_a_l(network, X, Y):
+    zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
+    L = len(network.W)
+    dC_dW, dC_db = [None] * L, [None] * L
+    delta = output_error(2 * (activations[L] - Y), zs[L - 1], sigmoid_prime)
+    dC_dW[L - 1] = weight_gradient(delta, activations[L])
+    dC_db[L - 1] = bias_gradient(delta)
+    for l in range(L - 1, 0, -1):
+        delta = error_back(network.W[l], delta, zs[l - 1], sigmoid_prime)
+        dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
+        dC_db[l - 1] = bias_gradient(delta)
+    return dC_dW, dC_db
+
+
+def overwritten_in_place(network, X, Y):
+    zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
+    L, m = len(network.W), len(X)
+    dC_dW, dC_db = [None] * L, [None] * L
+    delta = output_error(2 * (activations[L] - Y), zs[L - 1], sigmoid_prime)
+    dC_dW[L - 1] = delta.T @ activations[L - 1] / m
+    delta /= m  # now the bias gradient is a plain sum
+    dC_db[L - 1] = delta.sum(axis=0)
+    for l in range(L - 1, 0, -1):
+        delta = error_back(network.W[l], delta, zs[l - 1], sigmoid_prime)
+        dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
+        dC_db[l - 1] = bias_gradient(delta)
+    return dC_dW, dC_db
+
+
+def bias_not_summed(network, X, Y):
+    zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
+    L, m = len(network.W), len(X)
+    dC_dW, dC_db = [None] * L, [None] * L
+    delta = output_error(2 * (activations[L] - Y), zs[L - 1], sigmoid_prime)
+    dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
+    for delta_i in delta:  # one example at a time
+        dC_db[L - 1] = delta_i / m
+    for l in range(L - 1, 0, -1):
+        delta = error_back(network.W[l], delta, zs[l - 1], sigmoid_prime)
+        dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
+        dC_db[l - 1] = bias_gradient(delta)
+    return dC_dW, dC_db
+
+
+def extra_sigma_prime(network, X, Y):  # softmax + cross-entropy
+    zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
+    L = len(network.W)
+    dC_dW, dC_db = [None] * L, [None] * L
+    delta = (activations[L] - Y) * sigmoid_prime(zs[L - 1])
+    dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
+    dC_db[L - 1] = bias_gradient(delta)
+    for l in range(L - 1, 0, -1):
+        delta = error_back(network.W[l], delta, zs[l - 1], sigmoid_prime)
+        dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
+        dC_db[l - 1] = bias_gradient(delta)
+    return dC_dW, dC_db
+
+
+@dataclass(frozen=True)
+class Bug:
+    """A specimen: its backprop, what is wrong in one phrase, the cost it runs with.
+
+    layers: the layer numbers (1..L) whose gradients the mistake makes wrong,
+    worked out from the code, and W_wrong, b_wrong whether it touches the
+    weight or the bias gradients there; the tests compare them with what
+    the gradient check finds.
+    """
+
+    name: str
+    backprop: object
+    mistake: str
+    layers: tuple
+    W_wrong: bool = True
+    b_wrong: bool = True
+    cost: str = "quadratic"
+
+    @property
+    def fixed(self):
+        """The correct backprop this specimen breaks: reference or reference_softmax."""
+        return reference_softmax if self.cost == "cross_entropy" else reference
+
+    def source(self):
+        """The specimen's code, as text."""
+        return inspect.getsource(self.backprop)
+
+    def check(self, backprop=None):
+        """The gradient check of `backprop` (default: this bug's) on the specimen network."""
+        network, X, Y = specimen_network(self.cost)
+        return check_gradients(network, X, Y, backprop=backprop or self.backprop)
+
+
+BUGS = [
+    Bug("no_sigma_prime", no_sigma_prime, "σ′(z(L)) left out of the output error",
+        layers=(1, 2, 3)),
+    Bug("sigma_prime_of_a", sigma_prime_of_a, "σ′ evaluated at a(l) instead of z(l)",
+        layers=(1, 2)),
+    Bug("w_not_transposed", w_not_transposed, "W(l+1) where W(l+1)ᵀ belongs", layers=(1, 2)),
+    Bug("wrong_sign", wrong_sign, "a wrong sign: 2(y − a) instead of 2(a − y)",
+        layers=(1, 2, 3)),
+    Bug("summed_not_averaged", summed_not_averaged, "the batch summed, not averaged",
+        layers=(1, 2, 3)),
+    Bug("paired_with_a_l", paired_with_a_l, "δ(L) paired with a(L) instead of a(L−1)",
+        layers=(3,), b_wrong=False),
+    Bug("overwritten_in_place", overwritten_in_place,
+        "δ(L) divided by m in place, then passed back", layers=(1, 2)),
+    Bug("bias_not_summed", bias_not_summed, "the bias gradient not summed over the batch",
+        layers=(3,), W_wrong=False),
+    Bug("extra_sigma_prime", extra_sigma_prime,
+        "an extra σ′ on the softmax/cross-entropy output error", layers=(1, 2, 3),
+        cost="cross_entropy"),
+]
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a bug looks like in a gradient check: the worst relative error per layer.
+
+    W, b: tuples with one float per layer (layer 1 first); lit: the layers
+    with an error above the check's threshold; worst_layer: the layer of the
+    single worst entry.
+    """
+
+    W: tuple
+    b: tuple
+    lit: tuple
+    worst_layer: int
+    threshold: float
+
+    def describe(self, layer):
+        """One layer's cell in the table: "ok" where it agrees, else W and b's worst errors."""
+        parts = [f"{name} {error:.2g}" for name, error in (("W", self.W[layer - 1]),
+                                                            ("b", self.b[layer - 1]))
+                 if error > self.threshold]
+        return ", ".join(parts) if parts else "ok"
+
+    def __str__(self):
+        """The verdict and every layer's describe(), output layer first (no round-off digits)."""
+        layers = " · ".join(f"layer {l}: {self.describe(l)}" for l in range(len(self.W), 0, -1))
+        verdict = "passed" if not self.lit else "FAILED"
+        return f"gradient check {verdict} (threshold {self.threshold:.0e}). {layers}"
+
+
+def fingerprint(report):
+    """The Fingerprint of a GradientReport."""
+    W = tuple(float(np.max(e)) for e in report.error_W)
+    b = tuple(float(np.max(e)) for e in report.error_b)
+    lit = tuple(l for l in range(1, len(W) + 1)
+                if max(W[l - 1], b[l - 1]) > report.threshold)
+    return Fingerprint(W, b, lit, report.worst_at[1] + 1, report.threshold)
+
+
+def fingerprint_table(bugs=None):
+    """The fingerprint of every bug as aligned text: a row per bug, a column per layer (L first)."""
+    layers = range(len(SIZES) - 1, 0, -1)
+    rows = [("mistake", *(f"layer {l}" for l in layers))]
+    for bug in bugs or BUGS:
+        found = fingerprint(bug.check())
+        rows.append((bug.mistake, *(found.describe(l) for l in layers)))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+             for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+__all__ = ["BUGS", "Bug", "Fingerprint", "fingerprint", "fingerprint_table", "reference",
+           "reference_softmax", "specimen_network"]

@@ -1,0 +1,574 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,text//py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lesson 6 · Your backprop: the engine you write trains the network
+#
+# In lesson 3 you met the four equations of backpropagation, and in lesson 5 bp_helpers
+# used them to train the 784-16-16-10 network on handwritten digits. Now you write them
+# yourself, one equation at a time, put them together into a complete `backprop`, check
+# it against nudged gradients, and let *your* code train the network.
+#
+# Then we go to the zoo: nine broken backprops, each with a classic mistake. Real bugs in
+# backprop rarely crash; they train a little worse, or not at all, and keep quiet about
+# why. A gradient check catches every one of them, and the *pattern* of its errors tells
+# you where to look. By the end you will read a gradient check's heat map the way a
+# doctor reads an X-ray.
+
+# %%
+# On Google Colab this installs the course's package (once per session) and lets
+# Colab draw its widgets; if Colab then offers to restart the session, accept and
+# run the lesson from the top. Anywhere else this cell does nothing.
+import sys
+from importlib.util import find_spec
+
+if "google.colab" in sys.modules:
+    if find_spec("bp_helpers") is None:
+        # %pip install --quiet "bp_helpers @ git+https://github.com/backprop-hands-on/backprop-hands-on"
+    from google.colab import output
+
+    output.enable_custom_widget_manager()
+
+
+# %%
+# %matplotlib inline
+import numpy as np
+from IPython.display import Code, display
+
+from bp_helpers.activations import sigmoid_prime
+from bp_helpers.data import load_mnist
+from bp_helpers.exercises import Quiz
+from bp_helpers.gradcheck import check_gradients
+from bp_helpers.network import Network
+from bp_helpers.plots import gradient_check_heatmap
+from bp_helpers.plots.mnist import learning_curves
+from bp_helpers.practice import Solution, yours_or_solution
+from bp_helpers.questions import lesson6 as solutions
+from bp_helpers.questions.lesson6 import (
+    check_backprop,
+    check_fix,
+    check_network,
+    check_step,
+    passes,
+    zoo_quiz,
+)
+from bp_helpers.training import sgd
+from bp_helpers.zoo import BUGS, fingerprint, fingerprint_table
+
+# %% [markdown]
+# ## The four equations, for a whole batch
+#
+# Layer $l$ computes $z^{(l)} = W^{(l)} a^{(l-1)} + b^{(l)}$ and
+# $a^{(l)} = \sigma(z^{(l)})$, for $l = 1, \dots, L$; $a^{(0)}$ is the input. The error of layer $l$ is
+# $\delta^{(l)} = \partial C_0/\partial z^{(l)}$, and backprop computes it from the top
+# down:
+#
+# | | equation | in code, for a batch |
+# |---|---|---|
+# | 1. output error | $\delta^{(L)} = 2\big(a^{(L)} - y\big) \odot \sigma'\big(z^{(L)}\big)$ | `2 * (a_L - y) * sigmoid_prime(z_L)` |
+# | 2. error passed back | $\delta^{(l)} = \big(W^{(l+1)\top} \delta^{(l+1)}\big) \odot \sigma'\big(z^{(l)}\big)$ | ? |
+# | 3. weight gradient | $\partial C/\partial W^{(l)} = \delta^{(l)}\, a^{(l-1)\top}$, averaged | ? |
+# | 4. bias gradient | $\partial C/\partial b^{(l)} = \delta^{(l)}$, averaged | ? |
+#
+# The code works on a batch of $m$ examples at once, and bp_helpers stores a batch the
+# way data sets do: **examples are rows**. So $a^{(l)}$ and $\delta^{(l)}$ are arrays of
+# shape $(m, n_l)$, one row per example, while $W^{(l)}$ has shape $(n_l, n_{l-1})$: row
+# $j$ holds the weights *to* neuron $j$. The cost is the average over the batch,
+# $C = \frac1m \sum_i C_{0,i}$, so the gradients of equations 3 and 4 are averages over the
+# rows. Filling in the question marks is your job. Keep the shapes in front of you: most
+# bugs in backprop are shape bugs that happen not to crash.
+
+# %% [markdown]
+# ## Step 1 · The output error
+#
+# Write $\delta^{(L)} = 2\big(a^{(L)} - y\big) \odot \sigma'\big(z^{(L)}\big)$.
+# `a_L`, `y` and `z_L` all have shape $(m, n_L)$, and so has the result.
+# `sigmoid_prime` is imported above. Replace `raise NotImplementedError` with your code,
+# then run the cell: the check compares your function with bp_helpers' on a batch.
+
+# %%
+def output_error(a_L, y, z_L):
+    raise NotImplementedError
+
+
+check_step("output_error", output_error)
+
+# %% [markdown]
+# Stuck? After your first try, this button shows a worked solution.
+
+# %%
+Solution("output_error", solutions.output_error)
+
+# %% [markdown]
+# ## Step 2 · The error passed back
+#
+# Write $\delta^{(l)} = \big(W^{(l+1)\top} \delta^{(l+1)}\big) \odot \sigma'\big(z^{(l)}\big)$.
+# `W_next` is $W^{(l+1)}$, shape $(n_{l+1}, n_l)$; `delta_next` is $\delta^{(l+1)}$, shape
+# $(m, n_{l+1})$; `z` is $z^{(l)}$, shape $(m, n_l)$; return $\delta^{(l)}$, shape
+# $(m, n_l)$.
+#
+# The formula is written for one example as a column. With examples as rows, ask which
+# product of `delta_next` and `W_next` gives shape $(m, n_l)$, with entry $k$ of each row
+# equal to $\sum_j w_{jk}\, \delta_j$, the path sum of lesson 3.
+
+# %%
+def error_back(W_next, delta_next, z):
+    raise NotImplementedError
+
+
+check_step("error_back", error_back)
+
+# %%
+Solution("error_back", solutions.error_back)
+
+# %% [markdown]
+# ## Step 3 · The weight gradient
+#
+# For one example, $\partial C_0/\partial w_{jk}^{(l)} = \delta_j^{(l)}\, a_k^{(l-1)}$: the
+# outer product $\delta^{(l)} a^{(l-1)\top}$. For the batch, average it over the examples.
+# `delta` is $\delta^{(l)}$, shape $(m, n_l)$; `a_prev` is $a^{(l-1)}$, shape
+# $(m, n_{l-1})$; return an array shaped like $W^{(l)}$, $(n_l, n_{l-1})$. One matrix product does the
+# sum over all $m$ examples at once.
+
+# %%
+def weight_gradient(delta, a_prev):
+    raise NotImplementedError
+
+
+check_step("weight_gradient", weight_gradient)
+
+# %%
+Solution("weight_gradient", solutions.weight_gradient)
+
+# %% [markdown]
+# ## Step 4 · The bias gradient
+#
+# $\partial C_0/\partial b_j^{(l)} = \delta_j^{(l)}$: a bias is a weight from a neuron that
+# is always 1. Average over the batch. `delta` has shape $(m, n_l)$; return shape $(n_l,)$,
+# like $b^{(l)}$.
+
+# %%
+def bias_gradient(delta):
+    raise NotImplementedError
+
+
+check_step("bias_gradient", bias_gradient)
+
+# %%
+Solution("bias_gradient", solutions.bias_gradient)
+
+# %% [markdown]
+# ## Step 5 · Backprop, assembled
+#
+# Now put the four together. `network.forward(X)` returns every $z$ and $a$ of the
+# forward pass: `zs[l - 1]` is $z^{(l)}$ and `activations[l]` is $a^{(l)}$, with
+# `activations[0]` the input $X$ (Python lists start at 0, layers at 1). `network.W[l - 1]`
+# is $W^{(l)}$. Compute $\delta^{(L)}$ and layer $L$'s gradients first, then walk down
+# $l = L-1, \dots, 1$, passing the error back and filling in each layer's gradients.
+# Return `(dC_dW, dC_db)`, two lists shaped like `network.W` and `network.b`.
+
+# %%
+def backprop(network, X, Y):
+    zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
+    L = len(network.W)
+    dC_dW, dC_db = [None] * L, [None] * L
+    raise NotImplementedError  # your code: layer L first, then l = L-1 down to 1
+    return dC_dW, dC_db
+
+
+feedback, report = check_backprop(backprop)
+feedback
+
+# %% [markdown]
+# The check is lesson 3's: it nudges each of the 74 weights and biases of a small
+# 6-5-4-3 network up and down, measures how the cost of a batch of 8 examples changes,
+# and compares with your gradients. If it finds a disagreement, the heat map shows where
+# (pale agrees, dark does not):
+
+# %%
+if report is None:
+    print("No heat map yet: backprop has to run first.")
+else:
+    display(gradient_check_heatmap(report))
+
+# %%
+Solution("backprop", solutions.backprop)
+
+# %% [markdown]
+# ## Your backprop trains the network
+#
+# From here on the lesson uses your `backprop` if it passes its check, and the worked
+# solution until it does, so everything below runs either way:
+
+# %%
+my_backprop = yours_or_solution("backprop", backprop, solutions.backprop, passes)
+network, X, Y = check_network()
+print(fingerprint(check_gradients(network, X, Y, backprop=my_backprop)))
+
+# %% [markdown]
+# `sgd` is lesson 4's mini-batch gradient descent. Given `backprop=`, every step calls
+# that function on the batch and moves the weights by $-\eta$ times what it returns;
+# without it, `sgd` uses bp_helpers' own engine, which computes the same equations in
+# preallocated buffers and in single precision, for speed. Below both train the
+# 784-16-16-10 sigmoid network from the same starting weights, on the same batches in
+# the same order (seed 0), with $\eta = 1$ and batches of 10: 20 passes over the 4,000
+# training digits of the embedded subset, or a single pass over the full set's 60,000
+# if you have downloaded it. It takes well under a minute.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (which MNIST is present differs between machines)
+mnist = load_mnist()
+print(mnist.description)
+epochs = 20 if mnist.source == "embedded" else 1
+
+# %%
+histories = {}
+for name, step in [("your backprop", my_backprop), ("bp_helpers' engine", None)]:
+    network = Network([784, 16, 16, 10], seed=0)
+    histories[name] = sgd(network, mnist.X_train, mnist.y_train, epochs=epochs, batch_size=10,
+                          lr=1.0, seed=0, X_test=mnist.X_test, y_test=mnist.y_test,
+                          backprop=step)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (the accuracies depend on the data present)
+for name, history in histories.items():
+    print(f"{name:20s} test accuracy {history.test_accuracies[-1]:.2%}")
+
+# %% [markdown]
+# Side by side, epoch by epoch, with each run's training time in the legend:
+
+# %%
+seconds = {name: sum(record.seconds for record in h.records) for name, h in histories.items()}
+learning_curves({f"{name}, {seconds[name]:.1f} s": h for name, h in histories.items()})
+
+# %%
+yours, ours = (history.test_accuracies[-1] for history in histories.values())
+print(f"at least 90%: {min(yours, ours) >= 0.9};  within half a point of each other: "
+      f"{abs(yours - ours) <= 0.005}")
+
+# %% [markdown]
+# Your backprop classifies over 90% of the test digits correctly, within a few tenths of a
+# percent of bp_helpers' engine. The two do not agree to the last digit: the engine
+# computes in single precision and in a different order, and over thousands of steps the
+# tiny differences in rounding take the two runs along slightly different paths to
+# equally good networks. The engine is faster because it works in buffers it allocates
+# once, in single precision, but the mathematics is exactly what you wrote.
+
+# %% [markdown]
+# ## The bug zoo
+#
+# Here are nine broken backprops, each with one classic mistake. They are gradient-checked
+# on a small network with four layers of 4 neurons (so every weight matrix is square and
+# no shape error can give a mistake away) and a batch of $m = 5$ examples. For each
+# specimen you see its code, its gradient check, with the worst relative error of each
+# layer's weights and biases ("ok" where it agrees), and the heat map. Name the mistake,
+# then, if you like, fix it: paste the specimen's body (all but its `def` line) into the
+# `fix` function below the quiz, correct it, and run the cell; the check confirms the fix.
+
+# %% [markdown]
+# ### Specimen 1
+#
+# The first specimen: read its code, then its gradient check.
+
+# %%
+bug = BUGS[0]
+display(Code(bug.source(), language="python"))
+report = bug.check()
+print(fingerprint(report))
+
+# %%
+gradient_check_heatmap(report)
+
+# %%
+zoo_quiz(bug)
+
+# %%
+def fix(network, X, Y):
+    raise NotImplementedError  # replace this line with specimen 1\'s body, corrected
+
+
+check_fix(bug, fix)
+
+# %% [markdown]
+# ### Specimen 2
+#
+# This one's output layer is fine. Look at the hidden layers.
+
+# %%
+bug = BUGS[1]
+display(Code(bug.source(), language="python"))
+report = bug.check()
+print(fingerprint(report))
+
+# %%
+gradient_check_heatmap(report)
+
+# %%
+zoo_quiz(bug)
+
+# %%
+def fix(network, X, Y):
+    raise NotImplementedError  # replace this line with specimen 2\'s body, corrected
+
+
+check_fix(bug, fix)
+
+# %% [markdown]
+# ### Specimen 3
+#
+# Every matrix of the zoo network is square, so this one runs without a shape error, just
+# as $W^{(2)}$ of the 784-16-16-10 network is 16×16.
+
+# %%
+bug = BUGS[2]
+display(Code(bug.source(), language="python"))
+report = bug.check()
+print(fingerprint(report))
+
+# %%
+gradient_check_heatmap(report)
+
+# %%
+zoo_quiz(bug)
+
+# %%
+def fix(network, X, Y):
+    raise NotImplementedError  # replace this line with specimen 3\'s body, corrected
+
+
+check_fix(bug, fix)
+
+# %% [markdown]
+# ### Specimen 4
+#
+# Look at the size of the errors: they are all the same number.
+
+# %%
+bug = BUGS[3]
+display(Code(bug.source(), language="python"))
+report = bug.check()
+print(fingerprint(report))
+
+# %%
+gradient_check_heatmap(report)
+
+# %%
+zoo_quiz(bug)
+
+# %%
+def fix(network, X, Y):
+    raise NotImplementedError  # replace this line with specimen 4\'s body, corrected
+
+
+check_fix(bug, fix)
+
+# %% [markdown]
+# ### Specimen 5
+#
+# Again one number everywhere, but a different one. The check uses a batch of $m = 5$
+# examples.
+
+# %%
+bug = BUGS[4]
+display(Code(bug.source(), language="python"))
+report = bug.check()
+print(fingerprint(report))
+
+# %%
+gradient_check_heatmap(report)
+
+# %%
+zoo_quiz(bug)
+
+# %%
+def fix(network, X, Y):
+    raise NotImplementedError  # replace this line with specimen 5\'s body, corrected
+
+
+check_fix(bug, fix)
+
+# %% [markdown]
+# ### Specimen 6
+#
+# Only one layer lights up this time, and only part of it.
+
+# %%
+bug = BUGS[5]
+display(Code(bug.source(), language="python"))
+report = bug.check()
+print(fingerprint(report))
+
+# %%
+gradient_check_heatmap(report)
+
+# %%
+zoo_quiz(bug)
+
+# %%
+def fix(network, X, Y):
+    raise NotImplementedError  # replace this line with specimen 6\'s body, corrected
+
+
+check_fix(bug, fix)
+
+# %% [markdown]
+# ### Specimen 7
+#
+# The output layer agrees; every hidden entry is off by the same amount.
+
+# %%
+bug = BUGS[6]
+display(Code(bug.source(), language="python"))
+report = bug.check()
+print(fingerprint(report))
+
+# %%
+gradient_check_heatmap(report)
+
+# %%
+zoo_quiz(bug)
+
+# %%
+def fix(network, X, Y):
+    raise NotImplementedError  # replace this line with specimen 7\'s body, corrected
+
+
+check_fix(bug, fix)
+
+# %% [markdown]
+# ### Specimen 8
+#
+# Only the output layer's biases light up: the last column of the right-hand panel.
+
+# %%
+bug = BUGS[7]
+display(Code(bug.source(), language="python"))
+report = bug.check()
+print(fingerprint(report))
+
+# %%
+gradient_check_heatmap(report)
+
+# %%
+zoo_quiz(bug)
+
+# %%
+def fix(network, X, Y):
+    raise NotImplementedError  # replace this line with specimen 8\'s body, corrected
+
+
+check_fix(bug, fix)
+
+# %% [markdown]
+# ### Specimen 9
+#
+# This specimen belongs to a network with a softmax output and the cross-entropy cost,
+# lesson 5's stronger recipe, where $\delta^{(L)} = a^{(L)} - y$.
+
+# %%
+bug = BUGS[8]
+display(Code(bug.source(), language="python"))
+report = bug.check()
+print(fingerprint(report))
+
+# %%
+gradient_check_heatmap(report)
+
+# %%
+zoo_quiz(bug)
+
+# %%
+def fix(network, X, Y):
+    raise NotImplementedError  # replace this line with specimen 9\'s body, corrected
+
+
+check_fix(bug, fix)
+
+# %% [markdown]
+# ## Fingerprints
+#
+# Every specimen in one table: the worst relative error in each layer's weights and biases,
+# "ok" where the check agrees. Read it the way you read a heat map:
+#
+# * **Where it starts.** A mistake in $\delta^{(L)}$ spreads to every layer below, because
+#   every $\delta$ is computed from the one above. A mistake in how $\delta$ is passed back
+#   leaves layer $L$ alone and lights up the hidden layers. A mistake in a gradient formula
+#   stays in its own layer, and in its own kind of parameter: weights or biases.
+# * **How much.** A constant factor gives the same error everywhere: a sign flip gives
+#   exactly 2, a factor $m$ gives exactly $1 - 1/m$. A mistake that depends on the values
+#   (a wrong $\sigma'$, a wrong matrix) gives errors that vary from entry to entry.
+
+# %%
+print(fingerprint_table())
+
+# %% [markdown]
+# ## Summary
+#
+# * Backprop is four equations: the output error
+#   $\delta^{(L)} = 2(a^{(L)} - y) \odot \sigma'(z^{(L)})$, the error passed back
+#   $\delta^{(l)} = (W^{(l+1)\top}\delta^{(l+1)}) \odot \sigma'(z^{(l)})$, and the gradients
+#   $\delta^{(l)} a^{(l-1)\top}$ and $\delta^{(l)}$, averaged over the batch.
+# * With examples as rows, $W^{(l+1)\top}\delta^{(l+1)}$ for a whole batch is
+#   `delta_next @ W_next`, and the batch average of $\delta\, a^\top$ is `delta.T @ a_prev
+# / m`.
+# * The backprop you wrote trains the 784-16-16-10 network past 90% on MNIST, as well as
+#   bp_helpers' own.
+# * A gradient check catches every bug in the zoo, and its pattern tells you where to look:
+#   which layers light up, which parameters, and by how much.
+
+# %% [markdown]
+# ## Exercises
+#
+# **1. Reading a fingerprint.**
+
+# %%
+Quiz(
+    "A gradient check shows every layer agreeing except layer 1's weights, which are off "
+    "by about 0.5 in a pattern that varies from entry to entry. Where do you look first?",
+    ["At the output error δ(L)", "At how δ is passed back from layer 2 to layer 1",
+     "At layer 1's weight gradient: which activation it pairs δ(1) with",
+     "At the learning rate"],
+    answer=2,
+    explanations=[
+        "A wrong δ(L) would spread to every layer below it, biases included.",
+        "A wrong δ(1) would make layer 1's biases wrong too, since ∂C/∂b(1) = δ(1).",
+        "Right: only the weights of one layer are off, so the mistake is in that layer's "
+        "weight gradient, δ(1) a(0)ᵀ. Its biases agree, so δ(1) itself is right.",
+        "The learning rate is not part of the gradient: a gradient check never sees it.",
+    ],
+)
+
+# %% [markdown]
+# **2. A bug a gradient check cannot see.** A gradient check compares backprop with the
+# cost function. Which bug would it miss?
+
+# %%
+Quiz(
+    "Which of these bugs would a gradient check NOT catch?",
+    ["σ′ left out of the output error",
+     "A wrong activation in the forward pass, which backprop faithfully differentiates",
+     "The weight gradient not averaged over the batch",
+     "W used where Wᵀ belongs"],
+    answer=1,
+    explanations=[
+        "The check compares with nudges of the true cost, which has the σ′ in it: caught.",
+        "Right: the nudges measure the forward pass as written, so a backprop that "
+        "differentiates the same wrong forward pass matches them perfectly. A gradient "
+        "check tests backprop against the forward pass, not the forward pass against "
+        "what you meant.",
+        "Every entry would be off by 1 − 1/m: caught.",
+        "The hidden layers would light up: caught.",
+    ],
+)

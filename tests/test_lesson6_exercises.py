@@ -1,0 +1,161 @@
+"""Lesson 6: the learner's steps and their checks, the worked solutions, and training with them."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bp_helpers import practice
+from bp_helpers.data import load_mnist
+from bp_helpers.network import Network
+from bp_helpers.questions import lesson6
+from bp_helpers.training import sgd
+from bp_helpers.zoo import BUGS
+
+LESSON = Path(__file__).resolve().parent.parent / "notebooks" / "text" / "06_your_backprop.py"
+STEPS = ["output_error", "error_back", "weight_gradient", "bias_gradient"]
+
+
+def stub(*args, **kwargs):
+    raise NotImplementedError
+
+
+@pytest.fixture(autouse=True)
+def no_attempts(monkeypatch):
+    monkeypatch.setattr(practice, "_attempted", set())
+
+
+@pytest.mark.parametrize("name", STEPS)
+def test_the_worked_solutions_pass_their_checks(name):
+    assert lesson6.check_step(name, lesson6.SOLUTIONS[name]).passed
+
+
+@pytest.mark.parametrize("name", STEPS)
+def test_a_stub_is_not_an_attempt_and_a_wrong_answer_is(name):
+    feedback = lesson6.check_step(name, stub)
+    assert not feedback.passed and "not written yet" in feedback.message
+    assert not practice.attempted(name)
+    feedback = lesson6.check_step(name, lambda **kwargs: 0.0 * next(iter(kwargs.values())))
+    assert not feedback.passed and "should" in feedback.message
+    assert practice.attempted(name)
+
+
+def test_classic_step_mistakes_get_clear_feedback():
+    transposed = lesson6.check_step(
+        "error_back", lambda W_next, delta_next, z: (delta_next @ W_next.T) * z)
+    assert "raised ValueError" in transposed.message
+    summed = lesson6.check_step("weight_gradient", lambda delta, a_prev: delta.T @ a_prev)
+    assert "Hint" in summed.message
+    wrong_axis = lesson6.check_step("bias_gradient", lambda delta: delta.mean(axis=1))
+    assert "shape (4,)" in wrong_axis.message and "(3,)" in wrong_axis.message
+
+
+def test_the_solution_opens_only_after_an_attempt():
+    solution = practice.Solution("output_error", lesson6.output_error)
+    solution.reveal()
+    assert "try first" in solution.shown.value and "def " not in solution.shown.value
+    lesson6.check_step("output_error", lambda a_L, y, z_L: a_L)
+    solution.reveal()
+    assert "def output_error(a_L, y, z_L):" in solution.shown.value
+    assert "sigmoid_prime(z_L)" in solution.shown.value
+    assert "opens after your first try" in solution.plain_text()
+
+
+def test_check_backprop_passes_the_solution_and_shows_where_a_bug_is():
+    feedback, report = lesson6.check_backprop(stub)
+    assert not feedback.passed and report is None and "not written yet" in feedback.message
+    assert not practice.attempted("backprop")
+    feedback, report = lesson6.check_backprop(lambda network, X, Y: None)
+    assert not feedback.passed and "raised TypeError" in feedback.message
+    assert practice.attempted("backprop")
+    feedback, report = lesson6.check_backprop(lesson6.backprop)
+    assert feedback.passed and report.ok and "all 74 parameters" in feedback.message
+    feedback, report = lesson6.check_backprop(BUGS[0].backprop)
+    assert not feedback.passed and not report.ok and "heat map" in feedback.message
+
+
+@pytest.mark.parametrize("bug", BUGS[:8], ids=[bug.name for bug in BUGS[:8]])
+def test_check_backprop_catches_every_quadratic_zoo_bug_on_the_lessons_network(bug):
+    """The 6-5-4-3 network's sizes all differ: a bug fails by its numbers or by a shape."""
+    feedback, _ = lesson6.check_backprop(bug.backprop)
+    assert not feedback.passed
+
+
+def test_yours_or_solution_says_which_one_the_lesson_uses(capsys):
+    used = practice.yours_or_solution("backprop", stub, lesson6.backprop, lesson6.passes)
+    assert used is lesson6.backprop
+    assert "use the worked solution" in capsys.readouterr().out
+
+    def mine(network, X, Y):
+        return lesson6.backprop(network, X, Y)
+
+    assert practice.yours_or_solution("backprop", mine, lesson6.backprop, lesson6.passes) is mine
+    assert "Your backprop passes its check" in capsys.readouterr().out
+
+
+# training.sgd with a backprop function
+rng = np.random.default_rng(9)
+X = rng.uniform(0, 1, (60, 6))
+LABELS = rng.integers(0, 3, 60)
+
+
+def test_sgd_with_network_backprop_takes_the_same_steps_as_the_engine():
+    engine, stepped = Network([6, 5, 3], seed=4), Network([6, 5, 3], seed=4)
+    kwargs = dict(epochs=3, batch_size=7, lr=0.5, seed=2, dtype=np.float64)
+    h_engine = sgd(engine, X, LABELS, **kwargs)
+    h_stepped = sgd(stepped, X, LABELS, **kwargs, backprop=Network.backprop)
+    for a, b in zip(engine.W + engine.b, stepped.W + stepped.b, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(h_engine.costs, h_stepped.costs, rtol=1e-10)
+
+
+def test_sgd_with_the_lessons_solution_matches_network_backprop_bit_for_bit():
+    mine, ours = Network([6, 5, 4, 3], seed=4), Network([6, 5, 4, 3], seed=4)
+    kwargs = dict(epochs=2, batch_size=10, lr=1.0, seed=0)
+    sgd(mine, X, LABELS, **kwargs, backprop=lesson6.backprop)
+    sgd(ours, X, LABELS, **kwargs, backprop=Network.backprop)
+    for a, b in zip(mine.W + mine.b, ours.W + ours.b, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+def test_sgd_checks_the_backprop_it_is_given():
+    network = Network([6, 5, 3], seed=4)
+    before = [w.copy() for w in network.W]
+    with pytest.raises(TypeError, match="backprop must be a function"):
+        sgd(network, X, LABELS, epochs=1, batch_size=10, lr=0.1, backprop="mine")
+    with pytest.raises(TypeError, match=r"backprop must return \(dC_dW, dC_db\)"):
+        sgd(network, X, LABELS, epochs=1, batch_size=10, lr=0.1,
+            backprop=lambda network, X, Y: None)
+    with pytest.raises(ValueError, match=r"dC_dW must have the shapes \[\(5, 6\), \(3, 5\)\]"):
+        sgd(network, X, LABELS, epochs=1, batch_size=10, lr=0.1,
+            backprop=lambda network, X, Y: ([w.T for w in network.W], network.b))
+    for w, w_before in zip(network.W, before, strict=True):
+        np.testing.assert_array_equal(w, w_before)
+
+
+def test_the_divergence_guard_keeps_the_last_good_weights_with_a_backprop_too():
+    network = Network([6, 5, 3], "relu", seed=4)
+    before = [w.copy() for w in network.W]
+    history = sgd(network, X * 50, LABELS, epochs=3, batch_size=10, lr=1e3,
+                  backprop=Network.backprop)
+    assert history.stopped is not None and "epoch 1 of 3" in history.stopped
+    for w, w_before in zip(network.W, before, strict=True):
+        np.testing.assert_array_equal(w, w_before)
+
+
+def test_the_lessons_solution_trains_past_90_percent_on_the_embedded_subset():
+    """The lesson's recipe on the embedded subset: 20 epochs, batches of 10, lr 1, seed 0."""
+    lesson = LESSON.read_text()
+    assert 'epochs = 20 if mnist.source == "embedded" else 1' in lesson
+    assert "epochs=epochs, batch_size=10,\n" in lesson and "lr=1.0, seed=0," in lesson
+    assert "Network([784, 16, 16, 10], seed=0)" in lesson
+    mnist = load_mnist("embedded")
+    network = Network([784, 16, 16, 10], seed=0)
+    history = sgd(network, mnist.X_train, mnist.y_train, epochs=20, batch_size=10, lr=1.0,
+                  seed=0, X_test=mnist.X_test, y_test=mnist.y_test, backprop=lesson6.backprop)
+    assert history.stopped is None
+    assert history.test_accuracies[-1] >= 0.90
+    engine = Network([784, 16, 16, 10], seed=0)
+    ours = sgd(engine, mnist.X_train, mnist.y_train, epochs=20, batch_size=10, lr=1.0, seed=0,
+               X_test=mnist.X_test, y_test=mnist.y_test)
+    assert abs(history.test_accuracies[-1] - ours.test_accuracies[-1]) <= 0.005

@@ -1,0 +1,190 @@
+"""The bug zoo: every specimen is caught, lights up where the lesson says, by what it says."""
+
+import difflib
+import inspect
+
+import numpy as np
+import pytest
+
+from bp_helpers import zoo
+from bp_helpers.gradcheck import check_gradients
+from bp_helpers.questions import lesson6
+from bp_helpers.zoo import BATCH, BUGS, fingerprint, fingerprint_table, specimen_network
+
+BY_NAME = {bug.name: bug for bug in BUGS}
+ids = [bug.name for bug in BUGS]
+
+
+def test_the_zoo_has_at_least_eight_different_mistakes():
+    assert len(BUGS) >= 8
+    assert len({bug.name for bug in BUGS}) == len({bug.mistake for bug in BUGS}) == len(BUGS)
+
+
+@pytest.mark.parametrize(("cost", "reference"), [("quadratic", zoo.reference),
+                                               ("cross_entropy", zoo.reference_softmax)])
+def test_the_references_pass_and_match_the_network(cost, reference):
+    network, X, Y = specimen_network(cost)
+    assert check_gradients(network, X, Y, backprop=reference).ok
+    (dC_dW, dC_db), (W, b) = reference(network, X, Y), network.backprop(X, Y)
+    for got, expected in zip(dC_dW + dC_db, W + b, strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+
+
+def test_every_weight_matrix_of_the_specimen_network_is_square():
+    network, X, _ = specimen_network()
+    assert all(w.shape[0] == w.shape[1] for w in network.W)
+    assert len(X) == BATCH != network.sizes[1]
+
+
+@pytest.mark.parametrize("bug", BUGS, ids=ids)
+def test_every_bug_is_caught_by_check_gradients_at_its_defaults(bug):
+    network, X, Y = specimen_network(bug.cost)
+    report = check_gradients(network, X, Y, backprop=bug.backprop)
+    assert not report.ok
+    assert report.worst > 100 * report.threshold
+
+
+@pytest.mark.parametrize("bug", BUGS, ids=ids)
+def test_each_specimen_is_the_reference_with_one_mistake(bug):
+    """A few lines differ from the correct version: one mistake, wherever its line recurs."""
+    reference = inspect.getsource(bug.fixed).splitlines()[2:]  # after def and docstring
+    code = inspect.getsource(bug.backprop).splitlines()[1:]
+    changed = [line for line in difflib.ndiff(reference, code) if line[:2] in ("- ", "+ ")]
+    removed = [line for line in changed if line.startswith("- ")]
+    assert 1 <= len(removed) <= 4, changed
+
+
+@pytest.mark.parametrize("bug", BUGS, ids=ids)
+def test_the_layers_that_light_up_are_the_ones_the_mistake_touches(bug):
+    found = fingerprint(bug.check())
+    assert found.lit == tuple(sorted(bug.layers))
+    for l in range(1, len(found.W) + 1):
+        wrong = l in bug.layers
+        assert (found.W[l - 1] > found.threshold) == (wrong and bug.W_wrong), l
+        assert (found.b[l - 1] > found.threshold) == (wrong and bug.b_wrong), l
+
+
+@pytest.mark.parametrize("bug", [b for b in BUGS if len(b.layers) == 1],
+                         ids=[b.name for b in BUGS if len(b.layers) == 1])
+def test_a_bug_in_one_layer_has_the_heat_maps_worst_entries_there(bug):
+    report = bug.check()
+    (layer,) = bug.layers
+    assert report.worst_at[1] == layer - 1
+    errors = [np.column_stack([e_W, e_b]) for e_W, e_b in zip(report.error_W, report.error_b,
+                                                               strict=True)]
+    # every entry above the threshold, and the ten worst entries overall, are in that layer
+    for i, e in enumerate(errors):
+        if i != layer - 1:
+            assert e.max() <= report.threshold
+    everything = np.concatenate([e.ravel() for e in errors])
+    tenth_worst = np.sort(everything)[-10]
+    assert (errors[layer - 1] >= tenth_worst).sum() >= 10 or errors[layer - 1].max() > 0.5
+
+
+# The fingerprints the lesson states (LOOKS_LIKE, the specimens' introductions, the
+# fingerprint section), recomputed.
+def nonzero_errors(errors, report, layers):
+    """All entries' errors in the given layers (1-based) where the gradient is not ~0."""
+    out = []
+    for l in layers:
+        for e, g in ((report.error_W[l - 1], report.nudged_dW[l - 1]),
+                     (report.error_b[l - 1], report.nudged_db[l - 1])):
+            out.append(e[np.abs(g) > 1e-9])
+    return np.concatenate(out)
+
+
+def test_a_wrong_sign_is_off_by_exactly_two_everywhere():
+    report = BY_NAME["wrong_sign"].check()
+    np.testing.assert_allclose(nonzero_errors(None, report, (1, 2, 3)), 2.0, rtol=1e-6)
+
+
+def test_a_sum_instead_of_an_average_is_off_by_one_minus_one_over_m_everywhere():
+    report = BY_NAME["summed_not_averaged"].check()
+    np.testing.assert_allclose(nonzero_errors(None, report, (1, 2, 3)), 1 - 1 / BATCH,
+                               rtol=1e-6)
+    assert 1 - 1 / BATCH == 0.8
+
+
+def test_a_delta_divided_in_place_spares_the_output_layer_and_is_off_by_0_8_below():
+    report = BY_NAME["overwritten_in_place"].check()
+    assert fingerprint(report).lit == (1, 2)
+    np.testing.assert_allclose(nonzero_errors(None, report, (1, 2)), 0.8, rtol=1e-6)
+
+
+def test_errors_near_one_where_the_output_error_is_wrong():
+    for name in ("no_sigma_prime", "extra_sigma_prime"):
+        found = fingerprint(BY_NAME[name].check())
+        assert found.lit == (1, 2, 3)
+        assert all(0.5 < max(w, b) < 1.5 for w, b in zip(found.W, found.b, strict=True)), name
+
+
+def test_a_mistake_in_passing_back_spares_the_output_layer():
+    for name in ("sigma_prime_of_a", "w_not_transposed"):
+        assert fingerprint(BY_NAME[name].check()).lit == (1, 2), name
+    transposed = fingerprint(BY_NAME["w_not_transposed"].check())
+    assert max(transposed.W + transposed.b) > 1  # "by more than 1 in places"
+
+
+def test_one_layer_one_kind_of_parameter():
+    paired = fingerprint(BY_NAME["paired_with_a_l"].check())
+    assert paired.lit == (3,) and max(paired.b) <= paired.threshold
+    bias = fingerprint(BY_NAME["bias_not_summed"].check())
+    assert bias.lit == (3,) and max(bias.W) <= bias.threshold
+
+
+def test_the_table_shows_every_bug_with_its_computed_fingerprint():
+    rows = fingerprint_table().splitlines()
+    assert rows[0].split() == ["mistake", "layer", "3", "layer", "2", "layer", "1"]
+    assert len(rows) == len(BUGS) + 2
+    for bug, row in zip(BUGS, rows[2:], strict=True):
+        found = fingerprint(bug.check())
+        assert row.startswith(bug.mistake)
+        cells = [found.describe(l) for l in (3, 2, 1)]
+        assert row.split("  ")[0] == bug.mistake
+        assert [c.strip() for c in row[len(bug.mistake):].split("  ") if c.strip()] == cells
+    assert "W 2, b 2" in rows[2 + ids.index("wrong_sign")]
+
+
+def test_the_fingerprint_line_says_passed_or_failed_without_round_off_digits():
+    assert str(fingerprint(BUGS[0].check(zoo.reference))) == (
+        "gradient check passed (threshold 1e-06). layer 3: ok · layer 2: ok · layer 1: ok")
+    assert str(fingerprint(BY_NAME["bias_not_summed"].check())) == (
+        "gradient check FAILED (threshold 1e-06). layer 3: b 1.8 · layer 2: ok · layer 1: ok")
+
+
+# The quizzes and the fix check.
+@pytest.mark.parametrize("bug", BUGS, ids=ids)
+def test_each_quiz_names_the_bug_and_explains_every_option(bug):
+    quiz = lesson6.zoo_quiz(bug)
+    assert quiz.options[quiz.answer] == bug.mistake
+    assert len(set(quiz.options)) == 4 and len(quiz.explanations) == 4
+    assert quiz.grade(quiz.answer).passed
+    for i, explanation in enumerate(quiz.explanations):
+        assert explanation and (i == quiz.answer) != explanation.startswith("That mistake")
+        if i != quiz.answer:
+            assert not quiz.grade(i).passed
+
+
+def test_every_bug_has_its_words():
+    for table in (lesson6.LOOKS_LIKE, lesson6.WHY, lesson6.IN_CODE, lesson6.DISTRACTORS,
+                  lesson6.ANSWERS):
+        assert set(table) == set(ids)
+
+
+@pytest.mark.parametrize("bug", BUGS, ids=ids)
+def test_check_fix_confirms_a_fix_and_rejects_the_bug(bug):
+    assert lesson6.check_fix(bug, bug.fixed).passed
+    feedback = lesson6.check_fix(bug, bug.backprop)
+    assert not feedback.passed and "Not fixed yet" in feedback.message
+
+
+def test_check_fix_explains_an_empty_or_broken_fix():
+    def stub(network, X, Y):
+        raise NotImplementedError
+
+    def crashes(network, X, Y):
+        return network.W[0] @ X
+
+    assert "not written yet" in lesson6.check_fix(BUGS[0], stub).message
+    assert "Nothing to check" in lesson6.check_fix(BUGS[0], None).message
+    assert "raised ValueError" in lesson6.check_fix(BUGS[0], crashes).message
