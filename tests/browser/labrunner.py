@@ -399,6 +399,7 @@ FRESH_JS = """
   widgetViews: notebook.querySelectorAll('.jupyter-widgets.widget-container, .widget-slider')
     .length,
   pictures: [...notebook.querySelectorAll('.bp-static')].map(div => ({
+    cell: (div.closest('[data-windowed-list-index]') || {dataset: {}}).dataset.windowedListIndex,
     image: div.querySelector('img') ? div.querySelector('img').naturalWidth : null,
     hint: (div.querySelector('.bp-static-hint') || {textContent: ''}).textContent.trim(),
     alt: (div.querySelector('img') || div).getAttribute('alt') || div.textContent.slice(0, 60),
@@ -448,8 +449,38 @@ class LessonPage:
             "() => !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')")
 
     def fresh_view(self):
-        """What the page shows before anything runs (see FRESH_JS)."""
-        return self.notebook.evaluate(FRESH_JS)
+        """What the page shows before anything runs (see FRESH_JS), over the whole lesson.
+
+        JupyterLab renders only the cells near the view, so the lesson is scrolled
+        through from the top, and what each screenful shows is gathered.
+        """
+        scroller = self.page.locator(".jp-NotebookPanel .jp-WindowedPanel-outer").first
+        scroller.evaluate("el => { el.scrollTop = 0; }")
+        gathered, pictures = None, {}
+        while True:
+            self.page.wait_for_timeout(400)
+            with contextlib.suppress(TimeoutError):
+                wait_until(lambda: self.notebook.evaluate(FRESH_JS)["pendingImages"] == 0, 10,
+                           "the images in view to load", interval=0.2)
+            view = self.notebook.evaluate(FRESH_JS)
+            for picture in view["pictures"]:
+                pictures[(picture["cell"], picture["alt"])] = picture
+            if gathered is None:
+                gathered = view
+            else:
+                for key in ("brokenImages",):
+                    gathered[key] += [item for item in view[key] if item not in gathered[key]]
+                for key in ("pendingImages", "disconnected", "widgetViews"):
+                    gathered[key] = max(gathered[key], view[key])
+                gathered["modified"] = gathered["modified"] or view["modified"]
+            moved = scroller.evaluate(
+                "el => { const before = el.scrollTop; el.scrollTop += 0.8 * el.clientHeight;"
+                " return el.scrollTop !== before; }")
+            if not moved:
+                break
+        gathered["pictures"] = list(pictures.values())
+        scroller.evaluate("el => { el.scrollTop = 0; }")
+        return gathered
 
     def open(self, timeout=90):
         """Load JupyterLab on the lesson and wait for its kernel (idle, connected)."""

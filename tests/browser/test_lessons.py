@@ -510,15 +510,13 @@ def test_a_fresh_lesson_shows_pictures_and_a_hint_and_nothing_broken(lab, chromi
     lesson = LessonPage(lab, chromium, copy_of(path, tmp_path, "fresh"))
     try:
         lesson.open()
-        # Give stored images time to load, and a late "modified" mark time to appear.
-        settled(lambda: lesson.fresh_view()["pendingImages"] == 0, 10)
-        lesson.page.wait_for_timeout(1500)
+        lesson.page.wait_for_timeout(1500)  # time for a late "modified" mark to appear
         view = lesson.fresh_view()
-        lesson.screenshot(f"fresh_{path.stem}")
         pictures = [p for p in view["pictures"] if p["image"] is not None]
         if pictures:
             lesson.screenshot(f"fresh_{path.stem}_panel",
                               lesson.notebook.locator(".bp-static:has(img)").first)
+        lesson.screenshot(f"fresh_{path.stem}")
     finally:
         lesson.close()
     assert not view["brokenImages"], f"images that did not load: {view['brokenImages']}"
