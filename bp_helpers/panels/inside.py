@@ -15,7 +15,14 @@ from dataclasses import dataclass, replace
 import ipywidgets as widgets
 import numpy as np
 
-from bp_helpers.panels.view import Blitter, PanelView, freeze_layout, html_table, live_figure
+from bp_helpers.panels.view import (
+    Blitter,
+    PanelView,
+    freeze_layout,
+    html_table,
+    live_figure,
+    wide_slider_layout,
+)
 
 IMAGE_SHAPE = (28, 28)
 
@@ -94,9 +101,10 @@ class InsidePanel(PanelView):
     def __init__(self, network, X, labels, state=InsideState()):
         self.network, self.X, self.labels = network, X, labels
         self.index = widgets.IntSlider(value=state.index, min=0, max=len(X) - 1,
-                                       description="test digit", continuous_update=False)
+                                       description="test digit", continuous_update=False,
+                                       layout=wide_slider_layout())
         self.neuron = widgets.IntSlider(value=state.neuron, min=0, max=network.sizes[1] - 1,
-                                        description="neuron j")
+                                        description="neuron j", layout=wide_slider_layout())
         self.readout = widgets.HTML()
         self.fig = live_figure(9.8, 5.0)
         self._build(network.sizes)
@@ -105,8 +113,9 @@ class InsidePanel(PanelView):
             self.image, self.gradient, self.ax_digit.title, self.ax_gradient.title,
             *(bar for bars in self.activation_bars + self.wish_bars for bar in bars),
         ])
-        self.widget = widgets.VBox([widgets.HBox([self.index, self.neuron, self.readout]),
-                                    self.fig.canvas])
+        # Sliders stacked beside the readout, which keeps its lines whole.
+        self.widget = widgets.VBox([widgets.HBox([widgets.VBox([self.index, self.neuron]),
+                                                  self.readout]), self.fig.canvas])
         for control in (self.index, self.neuron):
             control.observe(self.update, names="value")
         self.update()
