@@ -130,6 +130,10 @@ class Prediction(Displayable):
         elif self.kind == "number":
             self.entry = widgets.Text(placeholder="your number",
                                       layout=widgets.Layout(width="12em"))
+        elif all(len(option) <= 3 for option in self.options):  # digits, say: one row
+            self.entry = widgets.ToggleButtons(
+                options=list(self.options), value=None,
+                style=widgets.ToggleButtonsStyle(button_width="3.2em"))
         else:
             self.entry = widgets.RadioButtons(options=list(self.options), value=None,
                                               layout=widgets.Layout(width="auto"))

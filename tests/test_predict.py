@@ -402,3 +402,16 @@ def test_derivation_lesson5_softmax_cross_entropy_delta():
     s = sig.backward(x, target)
     np.testing.assert_allclose(
         s.deltas[-1], 2 * (s.activations[-1] - target) * sigmoid_prime(s.zs[-1]), atol=1e-12)
+
+
+def test_short_choices_sit_in_one_row_and_long_ones_in_a_column():
+    import ipywidgets as widgets
+
+    digits = Prediction("Which digit?", "choice", Solver("4"), options=[str(d) for d in range(10)])
+    assert isinstance(digits.entry, widgets.ToggleButtons)
+    assert digits.entry.value is None  # nothing picked for the learner
+    digits.entry.value = "4"
+    digits.button.click()
+    assert digits.reveal.correct
+    words = Prediction("Which?", "choice", Solver("left one"), options=["left one", "right one"])
+    assert isinstance(words.entry, widgets.RadioButtons) and words.entry.value is None
