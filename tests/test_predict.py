@@ -1,8 +1,10 @@
 """The predict-then-reveal widget (no answer before a commit, then a fair verdict), and
 the lessons' moments: every answer and every sentence on why, recomputed here."""
 
+import json
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -415,3 +417,42 @@ def test_short_choices_sit_in_one_row_and_long_ones_in_a_column():
     assert digits.reveal.correct
     words = Prediction("Which?", "choice", Solver("left one"), options=["left one", "right one"])
     assert isinstance(words.entry, widgets.RadioButtons) and words.entry.value is None
+
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+@pytest.mark.parametrize("notebook", sorted(NOTEBOOKS.glob("0*.ipynb")), ids=lambda p: p.stem)
+def test_stored_lessons_hold_prompts_and_never_a_reveal(notebook):
+    """Outputs, saved widget state and all: a stored lesson shows no prediction's answer."""
+    stored = notebook.read_text()
+    cells = json.loads(stored)["cells"]
+    calls = [c for c in cells if c["cell_type"] == "code"
+             and re.search(r"^predictions\.\w+\(", "".join(c["source"]), re.M)]
+    assert len(calls) >= 2
+    for cell in calls:
+        assert "guess=" not in "".join(cell["source"])
+        (output,) = cell["outputs"]
+        text = "".join(output["data"]["text/plain"])
+        assert text.startswith("Predict first:")
+        assert text.endswith("(commit a prediction to see the computed answer)")
+        assert "image/png" not in output["data"]
+    for marker in ("your prediction", "data-key='answer'", "data-key='why'", "computed: "):
+        assert marker not in stored
+
+
+def test_stored_lessons_1_to_3_hold_no_answer_sentence():
+    network, x, y = example_network()
+    moments = {
+        "01_the_last_link": [predictions.smallest_factor(1.5, -0.5, 0.8, 0.0),
+                             predictions.dead_relu_slope(-2.0, -0.5, 0.8, 1.0)],
+        "02_a_chain_of_layers": [predictions.first_weight_sign(*LESSON2_CHAIN),
+                                 predictions.vanishing_powers(*chain.random_chain(12, seed=0))],
+        "03_many_neurons_per_layer": [predictions.path_sign(network, x, y, 1, 0, 0),
+                                      predictions.weight_derivative(network, x, y, 1, 0)],
+    }
+    for name, ps in moments.items():
+        stored = (NOTEBOOKS / f"{name}.ipynb").read_text()
+        for p in ps:
+            assert json.dumps(p.question, ensure_ascii=False)[1:-1] in stored
+            assert p.solve().why not in stored

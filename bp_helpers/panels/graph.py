@@ -207,25 +207,28 @@ def _local_value(edge, values, state):
 
 # The view ----------------------------------------------------------------------------------
 
-COLUMN, BOX_W, BOX_H = 150, 118, 54
+COLUMN, BOX_W, BOX_H = 150, 112, 54
 ROWS = {"top": 40, "middle": 150, "bottom": 260}
 
 
 def positions(L):
-    """Node -> (x, y) centre in the SVG: inputs on the left of each z, the cost on the right."""
+    """Node -> (x, y) centre in the SVG, one column apart along the chain.
+
+    w(l) and b(l) sit above and below the gap before z(l); y above the cost.
+    """
     pos = {"a0": (70, ROWS["middle"])}
     for l in range(1, L + 1):
-        z_x = 70 + COLUMN * (2 * l - 1) + (COLUMN // 2 if l == 1 else 0)
-        pos |= {f"w{l}": (z_x - COLUMN * 0.62, ROWS["top"]),
-                f"b{l}": (z_x - COLUMN * 0.62, ROWS["bottom"]),
+        z_x = 70 + COLUMN * (2 * l - 1)
+        pos |= {f"w{l}": (z_x - COLUMN / 2, ROWS["top"]),
+                f"b{l}": (z_x - COLUMN / 2, ROWS["bottom"]),
                 f"z{l}": (z_x, ROWS["middle"]), f"a{l}": (z_x + COLUMN, ROWS["middle"])}
     c_x = pos[f"a{L}"][0] + COLUMN
     return pos | {"C0": (c_x, ROWS["middle"]), "y": (c_x, ROWS["top"])}
 
 
-def _svg_text(x, y, text, key="", size=13, colour="#222", weight="normal"):
+def _svg_text(x, y, text, key="", size=13, colour="#222", weight="normal", anchor="middle"):
     attr = f" data-key='{key}'" if key else ""
-    return (f"<text x='{x:.0f}' y='{y:.0f}' text-anchor='middle' font-size='{size}' "
+    return (f"<text x='{x:.0f}' y='{y:.0f}' text-anchor='{anchor}' font-size='{size}' "
             f"fill='{colour}' font-weight='{weight}' font-family='sans-serif'{attr}>"
             f"{text}</text>")
 
@@ -255,12 +258,17 @@ def render_svg(result):
         label = local_label(edge, result.labels)
         if label:
             number = result.local.get(edge)
-            text = label + (f" = {number:.4g}" if number is not None else "")
-            mx, my = sx + 0.5 * (ex - sx), sy + 0.5 * (ey - sy) - 6
+            if number is not None and label != f"{number:.4g}":
+                label += f" = {number:.4g}"
+            # Labels of the chain's own (level) arrows go above the boxes, where there
+            # is room; slanted ones sit on their arrow.
+            mx = (x0 + x1) / 2 if dy == 0 else sx + 0.5 * (ex - sx) - 6
+            my = y0 - BOX_H / 2 - 10 if dy == 0 else sy + 0.5 * (ey - sy) + 4
             key = f"local-{edge[0]}-{edge[1]}"
-            parts.append(_svg_text(mx, my, text, key, size=11,
+            parts.append(_svg_text(mx, my, label, key, size=11,
                                    colour="#d35400" if on else "#b03a2e",
-                                   weight="bold" if on else "normal"))
+                                   weight="bold" if on else "normal",
+                                   anchor="middle" if dy == 0 else "end"))
     current = result.step.node if result.step is not None else None
     for node, (x, y) in pos.items():
         on = node == current
