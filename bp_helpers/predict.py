@@ -138,7 +138,7 @@ class Prediction(Displayable):
             self.entry = widgets.RadioButtons(options=list(self.options), value=None,
                                               layout=widgets.Layout(width="auto"))
         self.button = widgets.Button(description="Commit my prediction", button_style="info",
-                                     layout=widgets.Layout(width="auto"))
+                                     layout=widgets.Layout(width="14em"))
         self.button.on_click(lambda _: self.commit_entry())
         self.result = widgets.HTML(self.prompt_html())
         self.result.add_class("bp-prediction-result")
