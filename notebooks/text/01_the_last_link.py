@@ -124,6 +124,11 @@ computation_tree()
 # `chain.backward` computes all of these in one pass:
 
 # %%
+from bp_helpers import predictions
+
+predictions.smallest_factor(w=1.5, b=-0.5, a_prev=0.8, y=0.0)
+
+# %%
 g = chain.backward(w=[1.5], b=[-0.5], x=0.8, y=0.0)
 print(f"a_prev = {g.forward.a[0]:.4f}   sigma'(z) = {g.sigma_prime[0]:.4f}   "
       f"2(a - y) = {g.dC_da[1]:.4f}")
@@ -133,6 +138,54 @@ print(f"dC0/dw = {g.dC_dw[0]:.4f}   dC0/db = {g.dC_db[0]:.4f}   dC0/da_prev = {g
 # Check the product yourself: $0.8 \times 0.2217 \times 1.3364 \approx 0.2370$.
 # The derivative is positive, so *increasing* $w$ increases the cost; gradient descent
 # will decrease it.
+
+# %% [markdown]
+# ### Derivation: $\partial C_0/\partial b^{(L)}$
+#
+# The bias reaches the cost along the same path as the weight,
+# $b^{(L)} \to z^{(L)} \to a^{(L)} \to C_0$, so the chain rule gives the same product
+# with a different first factor:
+#
+# $$\frac{\partial C_0}{\partial b^{(L)}} = \frac{\partial z^{(L)}}{\partial b^{(L)}}\,
+#   \frac{\partial a^{(L)}}{\partial z^{(L)}}\,\frac{\partial C_0}{\partial a^{(L)}}.$$
+#
+# In $z^{(L)} = w^{(L)} a^{(L-1)} + b^{(L)}$ the bias is simply added, so nudging it by
+# $\Delta$ moves $z^{(L)}$ by exactly $\Delta$: $\partial z^{(L)}/\partial b^{(L)} = 1$. Hence
+#
+# $$\frac{\partial C_0}{\partial b^{(L)}} = 1 \cdot \sigma'\big(z^{(L)}\big)\cdot
+#   2\big(a^{(L)} - y\big),$$
+#
+# the weight's derivative without its factor $a^{(L-1)}$. Three ways to get it agree: the
+# formula, `chain.backward`, and a central difference that nudges $b$ itself.
+
+# %%
+from bp_helpers.gradcheck import difference_quotient
+
+w, b, a_prev, y = 1.5, -0.5, 0.8, 0.0
+link = chain.forward([w], [b], a_prev, y)
+by_formula = 1 * sigmoid_prime(link.z[0]) * 2 * (link.a[1] - y)
+by_backprop = chain.backward([w], [b], a_prev, y).dC_db[0]
+by_nudging = difference_quotient(lambda b_: chain.cost([w], [b_], a_prev, y), b, h=1e-6)
+print(f"formula {by_formula:.6f}   backprop {by_backprop:.6f}   nudging {by_nudging:.6f}")
+
+# %% [markdown]
+# ## The tree, step by step
+#
+# Here is the computation tree again, with numbers. **step ▶** fills in one node at a
+# time: first forward, left to right, each node's value; then backward, right to left,
+# each node's $\partial C_0/\partial(\text{node})$, which is the local derivative on the
+# arrow times the derivative already found at the arrow's head. **◀ step back** undoes a
+# step, and ▶ on the player runs them all. Two patterns show up on the way back:
+#
+# * an **addition** passes the gradient on unchanged: in $z = w\,a^{(L-1)} + b$,
+#   $\partial z/\partial b = 1$;
+# * a **multiplication** hands each input the *other* one's value:
+#   $\partial z/\partial w = a^{(L-1)}$ and $\partial z/\partial a^{(L-1)} = w$.
+
+# %%
+from bp_helpers.panels.graph import GraphPanel, GraphState
+
+GraphPanel(GraphState(w=(1.5,), b=(-0.5,), x=0.8, y=0.0))
 
 # %% [markdown]
 # ## What a derivative promises
@@ -199,6 +252,9 @@ for z in [0.0, 2.0, 5.0, 10.0, -3.0]:
 #
 # In both cases $\partial C_0/\partial w^{(L)} = a^{(L-1)}\,\sigma'(z^{(L)})\,2(a^{(L)}-y)$
 # is (nearly) zero however wrong the output is. Here is the dead ReLU in numbers:
+
+# %%
+predictions.dead_relu_slope(w=-2.0, b=-0.5, a_prev=0.8, y=1.0)
 
 # %%
 dead = nudge(NudgeState(w=-2.0, b=-0.5, a_prev=0.8, y=1.0, wrt="w", activation="relu"))

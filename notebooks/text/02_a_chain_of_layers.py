@@ -103,6 +103,11 @@ print("a(0..3) =", np.round(fwd.a, 4), "  C0 =", round(fwd.C0, 4))
 # is, layer by layer, on our chain:
 
 # %%
+from bp_helpers import predictions
+
+predictions.first_weight_sign(w, b, x, y)
+
+# %%
 g = chain.backward(w, b, x, y)
 for l in [3, 2, 1]:
     print(f"layer {l}:  ∂C0/∂a({l}) = {g.dC_da[l]:+.4f}   σ'(z({l})) = {g.sigma_prime[l - 1]:.4f}"
@@ -114,6 +119,54 @@ for l in [3, 2, 1]:
 # hands back, $\partial C_0/\partial a^{(l-1)}$, is what layer $l-1$ starts from. Each
 # step needs only numbers that the forward pass already stored ($a^{(l-1)}$ and
 # $z^{(l)}$) and the one number handed back from above.
+
+# %% [markdown]
+# ### Derivation: $\partial C_0/\partial a^{(L-2)}$, the recursion's next step
+#
+# Here $L = 3$, so $a^{(L-2)} = a^{(1)}$. It reaches the cost only through
+# $z^{(L-1)} = w^{(L-1)} a^{(L-2)} + b^{(L-1)}$, so
+#
+# $$\frac{\partial C_0}{\partial a^{(L-2)}}
+#   = \frac{\partial z^{(L-1)}}{\partial a^{(L-2)}}\,
+#     \frac{\partial a^{(L-1)}}{\partial z^{(L-1)}}\,
+#     \frac{\partial C_0}{\partial a^{(L-1)}}
+#   = w^{(L-1)}\,\sigma'\big(z^{(L-1)}\big)\,\frac{\partial C_0}{\partial a^{(L-1)}} .$$
+#
+# The last factor is what layer $L$ handed back,
+# $w^{(L)}\,\sigma'\big(z^{(L)}\big)\,2\big(a^{(L)} - y\big)$. Substituting it,
+#
+# $$\frac{\partial C_0}{\partial a^{(L-2)}} = w^{(L-1)}\,\sigma'\big(z^{(L-1)}\big)\;
+#   w^{(L)}\,\sigma'\big(z^{(L)}\big)\; 2\big(a^{(L)} - y\big):$$
+#
+# one more $w\,\sigma'$ factor per layer, which is the whole recursion. To check it,
+# nudge $a^{(1)}$ itself and run the rest of the network (layers 2 and 3, a chain of its
+# own with input $a^{(1)}$) forward again:
+
+# %%
+from bp_helpers.gradcheck import difference_quotient
+
+f = chain.forward(w, b, x, y)
+by_formula = w[1] * sigmoid_prime(f.z[1]) * w[2] * sigmoid_prime(f.z[2]) * 2 * (f.a[3] - y)
+by_backprop = chain.backward(w, b, x, y).dC_da[1]
+by_nudging = difference_quotient(lambda a1: chain.cost(w[1:], b[1:], a1, y), f.a[1], h=1e-6)
+print(f"formula {by_formula:+.6f}   backprop {by_backprop:+.6f}   nudging {by_nudging:+.6f}")
+
+# %% [markdown]
+# ## The chain, step by step
+#
+# The same backward pass, one number at a time. **step ▶** first runs the chain forward,
+# filling in each node's value from left to right; then it runs backward, from the cost
+# to the input, filling in each node's $\partial C_0/\partial(\text{node})$ as the local
+# derivative on an arrow times the derivative already found at its head. Watch the
+# addition $z = w\,a + b$ pass the gradient on unchanged to $b$ ($\partial z/\partial b = 1$),
+# and the multiplication $w\,a$ hand $w$ the value of $a$ and $a$ the value of $w$. The
+# last number, $\partial C_0/\partial a^{(0)}$, is what a layer before this chain would
+# start from.
+
+# %%
+from bp_helpers.panels.graph import GraphPanel, GraphState
+
+GraphPanel(GraphState(w=tuple(w), b=tuple(b), x=x, y=y))
 
 # %% [markdown]
 # ## The chain panel
@@ -146,6 +199,9 @@ ChainPanel()
 # The sigmoid's slope is at most $\tfrac14$, so with weights near 1 every layer shrinks
 # the signal by a factor of 4 or more. Twelve layers shrink it by at least $4^{11} \approx 4$
 # million. Here are the same twelve weights and biases with three activations:
+
+# %%
+predictions.vanishing_powers(*chain.random_chain(12, seed=0))
 
 # %%
 w12, b12, x12, y12 = chain.random_chain(12, seed=0)

@@ -101,6 +101,11 @@ print(f"C0 = {network.cost(x, y):.4f}")
 # once from the formula and once from `network.backward`:
 
 # %%
+from bp_helpers import predictions
+
+predictions.weight_derivative(network, x, y, j=1, k=0)
+
+# %%
 j, k = 1, 0
 a_prev, z, a = forward.activations[1], forward.zs[1], forward.activations[2]
 sigma_prime = network.activation.df
@@ -142,6 +147,9 @@ print(f"formula: {by_formula:.6f}   backprop: {by_backprop:.6f}")
 #    $16 \times 16 \times 10 = 2560$ paths.
 # 3. Make $\Delta$ large (0.5 or 1). The measured change drifts away from the prediction;
 #    shrink it again and they meet.
+
+# %%
+predictions.path_sign(network, x, y, layer=1, k=0, j=0)
 
 # %%
 PathsPanel()
@@ -186,6 +194,34 @@ dC_dW, dC_db = network.backprop(X_batch, Y_batch)
 dC_dW_loops, dC_db_loops = backprop_loops(network, X_batch, Y_batch)
 pairs = zip(dC_dW + dC_db, dC_dW_loops + dC_db_loops)
 print("agree to 1e-12:", all(np.allclose(a, b, rtol=0, atol=1e-12) for a, b in pairs))
+
+# %% [markdown]
+# ### Derivation: the bias gradient with many neurons
+#
+# The bias $b_j^{(l)}$ enters a single weighted input,
+# $z_j^{(l)} = \sum_k w_{jk}^{(l)} a_k^{(l-1)} + b_j^{(l)}$, and
+# $\partial z_j^{(l)}/\partial b_j^{(l)} = 1$. So every path from $b_j^{(l)}$ to the cost
+# starts with the same single step, $b_j \to z_j$, and the sum over all the paths after
+# it is $\partial C_0/\partial z_j^{(l)} = \delta_j^{(l)}$:
+#
+# $$\frac{\partial C_0}{\partial b_j^{(l)}} = 1 \cdot \delta_j^{(l)}
+#   = \sigma'\big(z_j^{(l)}\big) \sum_i w_{ij}^{(l+1)}\,\delta_i^{(l+1)}
+#   \qquad (l < L).$$
+#
+# A hidden neuron's bias collects the errors of every neuron it feeds, each weighted by
+# the connection to it. For the hidden layer of our network: the formula, backprop, and a
+# central difference that nudges each of the four biases in turn.
+
+# %%
+from bp_helpers.gradcheck import numerical_gradient
+
+g = network.backward(x, y)
+delta_out = 2 * (g.activations[2] - y) * sigma_prime(g.zs[1])
+by_formula = sigma_prime(g.zs[0]) * (network.W[1].T @ delta_out)
+(by_nudging,) = numerical_gradient(lambda: network.cost(x, y), [network.b[0]], h=1e-6)
+print("formula: ", np.round(by_formula, 6))
+print("backprop:", np.round(g.dC_db[0], 6))
+print("nudging: ", np.round(by_nudging, 6))
 
 # %% [markdown]
 # ## Checking every parameter

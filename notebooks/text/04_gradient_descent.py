@@ -102,6 +102,31 @@ pairs = zip(votes_W + votes_b, dC_dW + dC_db)
 print("mean of the votes = backprop:", all(np.allclose(v.mean(axis=0), g) for v, g in pairs))
 
 # %% [markdown]
+# ### Derivation: the gradient of the average is the average of the gradients
+#
+# A weight $w$ appears in every example's cost. Nudge it by $\Delta$: each $C_i$ changes by
+# $C_i(w + \Delta) - C_i(w)$, and their average $C$ changes by the average of those
+# changes. Divide by $\Delta$ and let it shrink; the constant $\frac1n$ and the finite sum
+# come out of the limit:
+#
+# $$\frac{\partial C}{\partial w}
+#   = \lim_{\Delta \to 0} \frac{1}{n}\sum_{i=1}^{n} \frac{C_i(w+\Delta) - C_i(w)}{\Delta}
+#   = \frac{1}{n}\sum_{i=1}^{n} \frac{\partial C_i}{\partial w}.$$
+#
+# Differentiation is linear, so averaging and differentiating can be done in either order.
+# The check: nudge each of the 160 weights of $W^{(2)}$ in the *averaged* cost of the 100
+# digits, and compare with the mean of their 100 votes.
+
+# %%
+from bp_helpers.gradcheck import numerical_gradient
+
+(by_nudging,) = numerical_gradient(lambda: network.cost(X[:100], y[:100]), [network.W[1]],
+                                   h=1e-6)
+mean_vote = votes_W[1].mean(axis=0)
+print(f"w_34: mean of the votes {mean_vote[3, 4]:+.6f}   nudging C {by_nudging[3, 4]:+.6f}")
+print("all 160 agree to 1e-8:", np.allclose(mean_vote, by_nudging, rtol=0, atol=1e-8))
+
+# %% [markdown]
 # The voters do not agree with each other. Here is what the 100 digits say about
 # $w_{34}^{(2)}$, the weight from hidden neuron 4 to output neuron 3, the one that
 # should light up for a "3":
@@ -194,6 +219,12 @@ slice_contours(grid, OUTPUT_J, HIDDEN_K, start=START)
 # steps); mini-batches of 10 get only 2 epochs, a tenth of the reading.
 
 # %%
+from bp_helpers import predictions
+
+predictions.which_ends_lower(cost_slice, START, lr=10, full_epochs=20, batch_size=10,
+                             mini_epochs=2)
+
+# %%
 full = descend(cost_slice, START, lr=10, batch_size=cost_slice.n, epochs=20)
 mini = descend(cost_slice, START, lr=10, batch_size=10, epochs=2)
 for name, path in [("full batch", full), ("B = 10", mini)]:
@@ -239,6 +270,12 @@ training_curves(runs)
 # Notice also the shelf near $C \approx 0.9$ at the start: there every output says
 # "about 0.1" to every digit, a cheap first compromise. Getting off it takes steps,
 # whatever their size, and mini-batches take their steps early.
+
+# %% [markdown]
+# The whole network trained well with $\eta = 3$. What if the steps are ten times larger?
+
+# %%
+predictions.large_learning_rate(X, y, lr=30, batch_size=10, epochs=5)
 
 # %% [markdown]
 # ## How large a step?

@@ -155,6 +155,16 @@ misclassified_gallery(mnist.X_test, indices, predicted, true)
 first_layer_weights(network.W[0])
 
 # %% [markdown]
+# A weight image is hard to read on its own. Take one neuron and guess which digit it
+# favours: the one whose average image, weighed by these 784 weights, gives it the
+# largest weighted input.
+
+# %%
+from bp_helpers import predictions
+
+predictions.favoured_digit(network, mnist.X_test, mnist.y_test, j=7)
+
+# %% [markdown]
 # ## Look inside: backprop's wishes for one digit
 #
 # For a single example, the output layer "wishes" its activations would move by
@@ -217,6 +227,9 @@ DrawPanel(network)
 #   $\delta^{(L)} = a^{(L)} - y$: no $\sigma'$ factor to shrink it.
 
 # %%
+predictions.first_layer_gap(RECIPES["sigmoid"], mnist.X_train[:1000], mnist.y_train[:1000])
+
+# %%
 X_probe, y_probe = mnist.X_train[:1000], mnist.y_train[:1000]
 sizes = {}
 for name in ["sigmoid", "relu"]:
@@ -259,6 +272,40 @@ for name, h in [("sigmoid", history), ("relu", relu_history)]:
 # gradient does not vanish when the output is badly wrong, and a wider hidden layer all
 # help. Everything else, from the chain rule to mini-batch SGD, is exactly what you
 # built in lessons 1 to 4.
+
+# %% [markdown]
+# ### Derivation: why $\delta^{(L)} = a^{(L)} - y$ for softmax with cross-entropy
+#
+# The ReLU network's output layer is a softmax, $a_i = e^{z_i} \big/ \sum_m e^{z_m}$, and
+# its cost is $C_0 = -\sum_i y_i \log a_i$. Every output $a_i$ depends on every $z_j$:
+#
+# $$\frac{\partial a_i}{\partial z_j} = a_i\,\big(\mathbb{1}_{i=j} - a_j\big).$$
+#
+# Sum over the paths $z_j \to a_i \to C_0$, with $\partial C_0/\partial a_i = -y_i/a_i$:
+#
+# $$\delta_j^{(L)} = \frac{\partial C_0}{\partial z_j}
+#   = \sum_i \Big(-\frac{y_i}{a_i}\Big)\, a_i\,\big(\mathbb{1}_{i=j} - a_j\big)
+#   = -y_j + a_j \sum_i y_i = a_j - y_j ,$$
+#
+# because the one-hot target sums to 1. The $1/a_i$ of the logarithm cancels the $a_i$ of
+# the softmax's slope, so no $\sigma'$ factor is left at the output to shrink the error
+# when the network is badly wrong; the sigmoid network's
+# $\delta^{(L)} = 2\big(a^{(L)} - y\big) \odot \sigma'\big(z^{(L)}\big)$ has one. Checked on
+# the first test digit: the formula, the ReLU network's backprop, and nudging each $z_j$
+# in the cost $-\sum_i y_i \log \operatorname{softmax}(z)_i$.
+
+# %%
+from bp_helpers.costs import cross_entropy_from_logits
+from bp_helpers.gradcheck import numerical_gradient
+
+target = one_hot(mnist.y_test[0], 10)
+g = relu_network.backward(mnist.X_test[0], target)
+z_out = g.zs[-1].copy()
+(by_nudging,) = numerical_gradient(lambda: cross_entropy_from_logits(z_out, target), [z_out],
+                                   h=1e-6)
+by_formula = g.activations[-1] - target
+print("a(L) − y equals backprop's δ(L):", np.allclose(by_formula, g.deltas[-1], atol=1e-12))
+print("and the nudged slopes, to 1e-6:", np.allclose(by_formula, by_nudging, atol=1e-6))
 
 # %% [markdown]
 # ## Summary
