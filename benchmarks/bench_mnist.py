@@ -5,9 +5,10 @@
 Trains models.RECIPES["sigmoid"] (target: 95% of the test set, the videos quote
 about 96%), RECIPES["videos-relu"] (the same 784-16-16-10 network with ReLU,
 softmax and cross-entropy and a learning-rate schedule; target: 96%) and
-RECIPES["relu"] (target: 98%) from scratch, printing every epoch, then measures one epoch of the lessons' network against the
-Nielsen-style loop and scikit-learn (bench_training.measure). Misses are
-printed, not raised: the script always exits 0 once it has the data.
+RECIPES["relu"] (target: 98%) from scratch, printing every epoch, then
+measures one epoch of the lessons' network against the Nielsen-style loop
+and scikit-learn (bench_training.measure). Misses are printed, not raised:
+the script always exits 0 once it has the data.
 """
 
 import argparse
