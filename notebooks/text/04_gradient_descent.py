@@ -122,8 +122,8 @@ print(f"{np.sum(wishes < 0)} wish w smaller, {np.sum(wishes > 0)} wish it larger
       f"the average wish is {wishes.mean():+.5f}")
 
 # %% [markdown]
-# The untrained network's output 3 is much too active, for almost every digit. The 91
-# digits that are not 3s want it quieter: hidden neuron 4 is active for them, so they
+# The untrained network's output 3 says about 0.35 to every digit, much too much for
+# the 91 digits that are not 3s (their target is 0). They want it quieter: hidden neuron 4 is active for them, so they
 # wish $w_{34}^{(2)}$ smaller, a negative wish. The 9 threes among them want output 3
 # *more* active, and are exactly the 9 positive wishes. Averaging settles the argument:
 # the average wish is negative, and a step makes $w$ smaller. It also tells us what to
@@ -366,15 +366,66 @@ print(f"The kept weights: {run.epochs_kept} epochs, C = {run.final_cost:.4f}, "
 #
 # 1. At the start ($\eta = 3$, $B = 10$) mini-batches reach the valley, while full batch's
 #    5 steps have hardly left the square. Compare the network's test accuracy.
+#
+#    <details><summary>What you should see</summary>
+#
+#    Mini-batch SGD's 675 steps bring the network to $C = 0.0606$ and 94.0% of the test
+#    digits; full batch's 5 steps leave it at $C = 0.8962$ and 16.9%, and the diagnosis
+#    names it: stuck on the plateau, where every output says "about 0.1" to every digit.
+#    Nothing went wrong with its steps; there were just too few of them.
+#    </details>
+#
 # 2. Slide $B$ up to "all 1347": the two methods become one. Then down to 1: more steps,
 #    a noisier path. At $B = 1$ and $\eta = 3$ the network's cost even goes up in some
 #    epochs. Find a learning rate that suits $B = 1$.
-# 3. Raise $\eta$ to about 30. On the slice, the mini-batch path now jitters all over the
-#    valley; the whole network saturates, and the diagnosis says so.
+#
+#    <details><summary>What you should see</summary>
+#
+#    At "all 1347" one path and one curve are left, and both columns of the table agree.
+#    At $B = 1$ and $\eta = 3$ the cost rises in epoch 4, from 0.2860 to 0.3854, and the
+#    diagnosis says the steps overshoot. At $\eta = 1$ the rises are gone, and 6,735 small
+#    steps end at $C = 0.0349$ and 95.6% of the test digits: better than $B = 10$ at
+#    $\eta = 3$. A noisier step needs to be a shorter one.
+#    </details>
+#
+# 3. Raise $\eta$ to 30. On the slice, the mini-batch path now jitters all over the
+#    valley. In the network, the steps are too large: read the diagnosis and the table
+#    together.
+#
+#    <details><summary>What you should see</summary>
+#
+#    Mini-batch training's first epoch threw 15 of the 26 neurons into saturation and
+#    every output to 0 ($C = 1.0000$), so `training.sgd` undid it: the table says "0 of 5
+#    (stopped)" and shows the weights it kept, the untrained ones ($C = 2.9957$, 0
+#    saturated, 10% right). Full batch was not stopped, but its five large steps left 14 of
+#    the 26 neurons saturated and the network at $C = 0.9996$, no better than guessing.
+#    </details>
+#
 # 4. At $\eta = 100$ the full-batch steps bounce back and forth across the valley, while
 #    mini-batch steps throw $(w, b)$ out of the picture. At 300 both fly out.
+#
+#    <details><summary>What you should see</summary>
+#
+#    At $\eta = 100$ and $B = 10$ the black full-batch path climbs across the valley for
+#    three steps, then its fourth overshoots to the other side, where the cost is higher,
+#    and the fifth jumps back. The diagnosis reports the mini-batch path leaving the
+#    picture. In the network
+#    both trainings undo their first epoch. At $\eta = 300$ both paths leave the picture,
+#    and the diagnosis says so for each.
+#    </details>
+#
 # 5. For $B = 100$, which $\eta$ gives the lowest network cost? Is it the same as for
 #    $B = 10$?
+#
+#    <details><summary>What you should see</summary>
+#
+#    For $B = 100$ the cost after 5 epochs is lowest near $\eta \approx 4.5$
+#    ($C = 0.5121$, 81.3% right), and it rises on both sides. For $B = 10$ the best is a
+#    little higher, near $\eta \approx 6.3$ ($C = 0.0451$), and anything from 2 to 9 ends
+#    far below $B = 100$'s best: ten times as many steps. Beyond $\eta \approx 10$ both
+#    break down. The best learning rate depends on the batch size, and on how long you
+#    train.
+#    </details>
 
 # %%
 DescentPanel()
