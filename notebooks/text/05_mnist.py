@@ -184,10 +184,10 @@ InsidePanel(network, mnist.X_test, mnist.y_test)
 #
 #    <details><summary>What you should see</summary>
 #
-#    The right digit's bar is the only one pointing up, and it is the tallest wish of the
-#    output layer: when the network gave the right digit almost nothing, its wish
-#    $-2(a - 1)$ is close to $+2$. The digit the network answered has the largest wish
-#    downward. The readout's largest output wish is above 1.
+#    The right digit's bar is the only one pointing up: when the network gave the right
+#    digit almost nothing, its wish $-2(a - 1)$ is close to $+2$. The digit the network
+#    answered has the largest wish downward, $-2a$. Either way the largest output wish is
+#    above 1 in size: the right digit got less than 0.5, or the answer got more.
 #    </details>
 #
 # 2. For a digit it gets right with confidence, the wishes are tiny everywhere: there
@@ -195,8 +195,8 @@ InsidePanel(network, mnist.X_test, mnist.y_test)
 #
 #    <details><summary>What you should see</summary>
 #
-#    Most test digits are like this. The readout's largest wishes drop to hundredths or
-#    less in every layer: the output is already close to its target, so $-2(a - y)$ is
+#    Most test digits are like this (about half, with the small embedded subset). The
+#    readout's largest wishes drop below 0.1 in every layer: the output is already close to its target, so $-2(a - y)$ is
 #    small, and everything backprop computes from it is smaller still.
 #    </details>
 #

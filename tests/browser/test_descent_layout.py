@@ -66,7 +66,9 @@ def test_the_plots_do_not_move_when_a_diagnosis_appears(open_lesson):
     lr.type_value("300")
     batch = Slider(output, "batch size B")
     batch.press("ArrowLeft", 2)  # 10 -> 3 -> 1
-    wait_until(lambda: len(messages(output)) == 4, UPDATE_TIMEOUT,
+    wait_until(lambda: "B = 1<" in output.locator("table").first.inner_html()
+               and len(messages(output)) == 4, UPDATE_TIMEOUT,
                "the four-sentence diagnosis at lr = 300, B = 1")
+    assert readout(output, "sgd:steps") == "6,735"
     assert canvas_offset(output) == before
     lesson.screenshot("descent_layout_lr300_B1", output)
