@@ -31,6 +31,8 @@ Lesson 4 (notebooks/text/04_gradient_descent.py) says, with its own parameters:
 """
 
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -52,6 +54,8 @@ from bp_helpers.descent import (
 )
 from bp_helpers.network import Network
 from bp_helpers.panels.descent import DescentState, explore, lesson_setup, readout_rows
+
+TEXT = Path(__file__).resolve().parents[1] / "notebooks" / "text" / "04_gradient_descent.py"
 
 
 @pytest.fixture(scope="module")
@@ -265,3 +269,20 @@ def test_try_5_the_best_learning_rate_depends_on_the_batch_size():
     for B in (100, 10):
         assert all(run.final_cost > 0.5 for lr, run in cost[B].items() if lr > 11)
     assert math.isclose(10 ** 0.65, 4.4668, rel_tol=1e-4)
+
+
+def things_to_try(text):
+    """Each "Things to try" list of a lesson's text twin: its items, as lists of lines."""
+    lists = text.split("# Things to try:")[1:]
+    items = []
+    for block in lists:
+        block = block.split("# %%")[0]
+        items += re.split(r"\n# \d\. ", block)[1:]
+    return items
+
+
+def test_every_thing_to_try_has_an_answer():
+    items = things_to_try(TEXT.read_text())
+    assert len(items) == 5
+    for item in items:
+        assert "<details><summary>What you should see</summary>" in item and "</details>" in item

@@ -27,6 +27,9 @@ Numbers that depend on which MNIST is present are asserted for the full set (whe
 BP_MNIST_DIR or data/mnist holds it; skipped otherwise) and for the embedded subset.
 """
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -149,3 +152,13 @@ def test_gradients_over_training(mnist):
         assert np.all(sizes[-1] < sizes[0]), name  # every gradient shrinks
     assert 20 < ratio["sigmoid"] < 100  # dozens of times weaker
     assert 1.5 < ratio["relu"] < 10  # only a few times
+
+
+def test_every_thing_to_try_has_an_answer():
+    text = (Path(__file__).resolve().parents[1] / "notebooks" / "text" / "05_mnist.py").read_text()
+    items = []
+    for block in text.split("# Things to try:")[1:]:
+        items += re.split(r"\n# \d\. ", block.split("# %%")[0])[1:]
+    assert len(items) == 6
+    for item in items:
+        assert "<details><summary>What you should see</summary>" in item and "</details>" in item
