@@ -46,6 +46,17 @@ def wait_for_index(panel, index, what):
     wait_until(lambda: shown_index(panel)[0] == index, UPDATE_TIMEOUT, what)
 
 
+def page_time(lesson):
+    return lesson.page.evaluate("performance.now()")
+
+
+def wait_for_paint(panel, since, what):
+    """Wait until the panel's plot canvas has been painted after page time `since`."""
+    canvas = panel.locator(".jupyter-matplotlib-canvas-div canvas").first
+    wait_until(lambda: canvas.evaluate("(c, since) => (c.__bpPainted || 0) > since", since),
+               UPDATE_TIMEOUT, f"the plot to redraw for {what}")
+
+
 def test_the_2_view_follows_its_buttons(open_lesson, lesson_network):
     network, X, labels = lesson_network
     lesson = open_lesson(LESSON)
@@ -64,9 +75,11 @@ def test_the_2_view_follows_its_buttons(open_lesson, lesson_network):
     second = next_example(labels, 2, first)
     wait_for_index(panel, second, "the next 2")
 
+    since = page_time(lesson)
     panel.get_by_role("button", name="next mistake").click()
     mistake = next_mistake(network, X, labels, 2, second)
     wait_for_index(panel, mistake, "the next 2 the network gets wrong")
+    wait_for_paint(panel, since, "the mistake")
     expected = show_wishes(WishesState(index=mistake, neuron=0), network, X, labels)
     assert readout(panel, "predicted") == f"{expected.predicted} (wrong)"
     assert readout(panel, "hidden_wish") == f"{expected.hidden_wish:+.4f}"
