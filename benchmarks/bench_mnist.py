@@ -1,12 +1,14 @@
-"""Both recipes on the full MNIST: test accuracy against the targets, epoch time, speed.
+"""Every recipe on the full MNIST: test accuracy against the targets, epoch time, speed.
 
     BP_MNIST_DIR=/path/to/mnist .venv/bin/python benchmarks/bench_mnist.py
 
 Trains models.RECIPES["sigmoid"] (target: 95% of the test set, the videos quote
-about 96%) and RECIPES["relu"] (target: 98%) from scratch, printing every
-epoch, then measures one epoch of the lessons' network against the
-Nielsen-style loop and scikit-learn (bench_training.measure). Misses are
-printed, not raised: the script always exits 0 once it has the data.
+about 96%), RECIPES["videos-relu"] (the same 784-16-16-10 network with ReLU,
+softmax and cross-entropy and a learning-rate schedule; target: 96%) and
+RECIPES["relu"] (target: 98%) from scratch, printing every epoch, then
+measures one epoch of the lessons' network against the Nielsen-style loop
+and scikit-learn (bench_training.measure). Misses are printed, not raised:
+the script always exits 0 once it has the data.
 """
 
 import argparse
@@ -23,7 +25,7 @@ import bench_training
 from bp_helpers.data import load_mnist
 from bp_helpers.models import RECIPES
 
-TARGETS = {"sigmoid": 0.95, "relu": 0.98}
+TARGETS = {"sigmoid": 0.95, "videos-relu": 0.96, "relu": 0.98}
 
 
 def train(recipe, mnist):

@@ -2,12 +2,14 @@
 
 The cost a network is trained on is the average of the per-example costs over
 the n training examples, C = (1/n) sum_i C0_i. Differentiation is linear, so
-its gradient is the average of the per-example gradients: every example
-"votes" for a change and the votes are averaged. A gradient-descent step
-moves every parameter against the gradient, w <- w - lr dC/dw.
+its gradient is the average of the per-example gradients. The course speaks
+of what an example "wishes": the change -dC0_i/dw it asks of every weight
+(the videos' "desired nudges"); the wished change of the whole cost, -dC/dw,
+is the average wish. A gradient-descent step moves every parameter by lr
+times that wish: w <- w - lr dC/dw.
 
-Full-batch gradient descent (GD) averages all n votes before each step; mini-batch
-stochastic gradient descent (SGD) averages the votes of B random examples and
+Full-batch gradient descent (GD) averages all n wishes before each step; mini-batch
+stochastic gradient descent (SGD) averages the wishes of B random examples and
 steps at once, so one pass over the data (an epoch) makes ceil(n/B) steps.
 
 To *see* descent, `CostSlice` freezes every parameter of a network but two:
@@ -37,6 +39,9 @@ SATURATED = 1e-4
 OUTPUT_J, HIDDEN_K = 3, 4
 WINDOW = ((-10.0, 10.0), (-8.0, 6.0))
 START = (0.0, -4.0)
+# A network is "on the plateau" while its cost is above this fraction of the cost of
+# giving every example the same output (same_output_cost): it has learned nothing yet.
+PLATEAU = 0.95
 
 
 def head_start(X, y, epochs=2, seed=0):
@@ -64,18 +69,19 @@ def saturated_neurons(network, X):
 
 
 def per_example_gradients(network, X, Y):
-    """Backprop on each example of X alone: the per-example "votes" dC0_i/dW, dC0_i/db.
+    """Backprop on each example of X alone: the per-example gradients dC0_i/dW, dC0_i/db.
 
     X is (m, n_0), Y labels (m,) or targets (m, n_L). Returns lists
     (dC0_dW, dC0_db) shaped like network.W and network.b with a leading
     example axis: dC0_dW[l-1] has shape (m, n_l, n_{l-1}). One backward pass
     per example, on purpose: their mean is what network.backprop(X, Y) computes
-    for the whole batch at once.
+    for the whole batch at once. What example i wishes is the opposite,
+    -dC0_i/dW and -dC0_i/db.
     """
     X, Y = network.as_batch(X, Y)
-    votes = [network.backprop(x, y) for x, y in zip(X, Y, strict=True)]
-    dC0_dW = [np.stack([dW[l] for dW, _ in votes]) for l in range(len(network.W))]
-    dC0_db = [np.stack([db[l] for _, db in votes]) for l in range(len(network.b))]
+    gradients = [network.backprop(x, y) for x, y in zip(X, Y, strict=True)]
+    dC0_dW = [np.stack([dW[l] for dW, _ in gradients]) for l in range(len(network.W))]
+    dC0_db = [np.stack([db[l] for _, db in gradients]) for l in range(len(network.b))]
     return dC0_dW, dC0_db
 
 
@@ -93,6 +99,50 @@ def gradient_step(network, X, Y, lr):
         W -= lr * dW
         b -= lr * db
     return stepped
+
+
+@dataclass(frozen=True, eq=False)
+class GradientVector:
+    """The gradient of the cost as one vector: every partial derivative of a network's cost.
+
+    values (P,) holds dC/dW(1), dC/db(1), dC/dW(2), ... flattened in that
+    order (P = 1210 for the lesson's 64-16-10 network), names (P,) says
+    which parameter each entry belongs to: "w(l)[j, k]" for W[l-1][j, k],
+    "b(l)[j]" for b[l-1][j]. parameter_vector lists the parameters in the
+    same order, so a step is parameters - lr * values.
+    """
+
+    values: np.ndarray
+    names: tuple
+
+    def largest(self, count=5):
+        """The `count` entries of largest size |dC/d(param)|, largest first: (name, value) pairs.
+
+        A small change of size h in one parameter changes C by about
+        h |dC/d(param)|, so these are the changes that buy the most cost
+        reduction per unit of change.
+        """
+        count = _count("count", count, 1)
+        order = np.argsort(-np.abs(self.values), kind="stable")[:count]
+        return [(self.names[i], float(self.values[i])) for i in order]
+
+
+def gradient_vector(network, X, Y):
+    """nabla C for the cost of X, Y (batch-averaged), as a GradientVector."""
+    dC_dW, dC_db = network.backprop(X, Y)
+    values = np.concatenate([g.ravel() for pair in zip(dC_dW, dC_db, strict=True)
+                             for g in pair])
+    names = []
+    for l, (W, b) in enumerate(zip(network.W, network.b, strict=True), start=1):
+        names += [f"w({l})[{j}, {k}]" for j in range(W.shape[0]) for k in range(W.shape[1])]
+        names += [f"b({l})[{j}]" for j in range(len(b))]
+    return GradientVector(values=_read_only(values), names=tuple(names))
+
+
+def parameter_vector(network):
+    """Every weight and bias of `network` in one vector (P,), in GradientVector's order."""
+    return np.concatenate([p.ravel() for pair in zip(network.W, network.b, strict=True)
+                           for p in pair])
 
 
 @dataclass(frozen=True, eq=False)
@@ -262,6 +312,23 @@ def descend(cost_slice, start, lr, batch_size, epochs, seed=0, max_points=400):
     )
 
 
+@dataclass(frozen=True)
+class UndoneEpoch:
+    """The epoch training.sgd undid when it stopped a run, and what it had done.
+
+    sgd throws that epoch's weights away and keeps the ones from before it,
+    so a run's readouts describe the kept weights; train_run replays the
+    undone epoch (same order of examples, same steps) to say what went
+    wrong: epoch is its number, cost the full training cost after it (nan if
+    the weights overflowed), saturated how many neurons it left saturated on
+    every training example (see saturated_neurons; None if they overflowed).
+    """
+
+    epoch: int
+    cost: float
+    saturated: int | None
+
+
 @dataclass(frozen=True, eq=False)
 class TrainingRun(_Descent):
     """One training of a whole network by training.sgd, ready to plot several ways.
@@ -270,8 +337,11 @@ class TrainingRun(_Descent):
     epoch that ran): epochs, steps (ceil(n/B) per epoch), examples (n per
     epoch), seconds (cumulative time of the steps; it varies from run to run),
     cost (full training cost) and test_accuracy. stopped is History.stopped:
-    None, or the sentence saying why training stopped early. saturated of
-    neurons are saturated after training (see saturated_neurons).
+    None, or the sentence saying why training stopped early; undone is then
+    the UndoneEpoch it threw away (else None). saturated of neurons are
+    saturated after training (see saturated_neurons), with the kept weights.
+    plateau_cost is the cost of giving every training example the same
+    output (see same_output_cost).
     """
 
     batch_size: int
@@ -284,8 +354,34 @@ class TrainingRun(_Descent):
     cost: np.ndarray
     test_accuracy: np.ndarray
     stopped: str | None
+    undone: UndoneEpoch | None
     saturated: int
     neurons: int
+    plateau_cost: float
+
+    @property
+    def epochs_kept(self):
+        """The epochs whose weights the network kept: all of them unless sgd stopped it."""
+        return int(self.epochs[-1])
+
+    @property
+    def on_plateau(self):
+        """True if the final cost is still within PLATEAU of the same-output cost."""
+        return self.final_cost > PLATEAU * self.plateau_cost
+
+
+def same_output_cost(y, n_outputs=10):
+    """The lowest quadratic cost of a network that gives every example the same output.
+
+    That output is the average target (each digit's frequency); its cost is
+    the sum over output neurons of the targets' variance, sum_j p_j (1 - p_j),
+    about 0.9 for ten equally common digits. An untrained sigmoid network
+    slides down to it first: every output says "about 0.1" to every digit.
+    y are labels (n,).
+    """
+    y = np.asarray(y)
+    p = np.bincount(y, minlength=n_outputs) / len(y)
+    return float(np.sum(p * (1 - p)))
 
 
 def train_run(X, y, batch_size, lr, epochs, X_test=None, y_test=None, sizes=SIZES, seed=0):
@@ -300,6 +396,9 @@ def train_run(X, y, batch_size, lr, epochs, X_test=None, y_test=None, sizes=SIZE
     n = len(X)
     saturated, neurons = saturated_neurons(network, X)
     epochs_done = np.array(history.epochs)
+    undone = None
+    if history.stopped:
+        undone = replay_epoch(network, X, y, int(epochs_done[-1]) + 1, batch_size, lr, seed)
     accuracy = [np.nan if a is None else a for a in history.test_accuracies]
     return TrainingRun(
         batch_size=batch_size, lr=float(lr), n=n, epochs=_read_only(epochs_done),
@@ -308,8 +407,35 @@ def train_run(X, y, batch_size, lr, epochs, X_test=None, y_test=None, sizes=SIZE
         seconds=_read_only(np.cumsum([r.seconds for r in history.records])),
         cost=_read_only(np.array(history.costs)),
         test_accuracy=_read_only(np.array(accuracy, dtype=float)),
-        stopped=history.stopped, saturated=saturated, neurons=neurons,
+        stopped=history.stopped, undone=undone, saturated=saturated, neurons=neurons,
+        plateau_cost=same_output_cost(y, network.sizes[-1]),
     )
+
+
+def replay_epoch(network, X, y, epoch, batch_size, lr, seed=0):
+    """Epoch number `epoch` of training.sgd(..., seed=seed), replayed on a copy of `network`.
+
+    sgd draws a new order of the examples from seed for every epoch; this
+    draws the same ones, takes the epoch's, and makes the same steps
+    w <- w - lr dC/dw (network.backprop on each batch, in float64), leaving
+    `network` as it was. Returns an UndoneEpoch: what the epoch did.
+    """
+    epoch = _count("epoch", epoch, 1)
+    rng = np.random.default_rng(seed)
+    for _ in range(epoch):
+        order = rng.permutation(len(X))
+    stepped = network.copy()
+    with np.errstate(all="ignore"):  # a wild epoch may overflow; it is reported, not raised
+        for first in range(0, len(X), batch_size):
+            rows = order[first:first + batch_size]
+            dC_dW, dC_db = stepped.backprop(X[rows], y[rows])
+            for W, b, dW, db in zip(stepped.W, stepped.b, dC_dW, dC_db, strict=True):
+                W -= lr * dW
+                b -= lr * db
+        finite = all(np.all(np.isfinite(p)) for p in stepped.W + stepped.b)
+        cost = stepped.cost(X, y) if finite else math.nan
+        saturated = saturated_neurons(stepped, X)[0] if finite else None
+    return UndoneEpoch(epoch=epoch, cost=float(cost), saturated=saturated)
 
 
 def _batch_gradient(w, b, a_k, rest, y_j):
@@ -376,17 +502,24 @@ def _range(name, value):
 __all__ = [
     "HIDDEN_K",
     "OUTPUT_J",
+    "PLATEAU",
     "SATURATED",
     "SIZES",
     "START",
     "WINDOW",
     "CostSlice",
     "DescentPath",
+    "GradientVector",
     "TrainingRun",
+    "UndoneEpoch",
     "descend",
     "gradient_step",
+    "gradient_vector",
     "head_start",
+    "parameter_vector",
     "per_example_gradients",
+    "replay_epoch",
+    "same_output_cost",
     "saturated_neurons",
     "train_run",
 ]

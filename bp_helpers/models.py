@@ -1,8 +1,9 @@
 """Named training recipes for MNIST, and training that is done once and then loaded.
 
 A Recipe fixes everything that decides the trained weights: the layer sizes,
-activation, cost, learning rate, batch size, number of epochs and seed. Lesson
-5, benchmarks/bench_mnist.py and the tests share the two in RECIPES:
+activation, cost, learning rate (and when it drops), batch size, number of
+epochs and seed. Lesson 5, benchmarks/bench_mnist.py and the tests share the
+recipes in RECIPES:
 
 - "sigmoid": the videos' network, 784-16-16-10, sigmoid everywhere and the
   quadratic cost: 95.25% of the full MNIST test set in about 10 s. (With
@@ -13,6 +14,11 @@ activation, cost, learning rate, batch size, number of epochs and seed. Lesson
   whose output error a - y has no sigma' factor to shrink it: 98.29% in about
   20 s (about 98.3% with other seeds too). Network's N(0, 1/n) weights suit
   its single ReLU layer; no special initialisation is needed.
+- "videos-relu": the videos' 784-16-16-10 again, with three of the tweaks the
+  videos allude to: ReLU hidden neurons, a softmax output with cross-entropy,
+  and a learning rate that drops from 0.1 to 0.02 for the last 5 of 20
+  epochs (a schedule): 96.17% of the full test set, against the sigmoid
+  recipe's 95.25%, with the same 13,002 weights and biases.
 
 `train_or_load(recipe, data)` trains a recipe once and saves the weights and
 the History to data/weights/<recipe>-<data source>.npz (see data_home in
@@ -25,14 +31,14 @@ same curves) whether it trained or loaded.
 import numbers
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from bp_helpers.data.locate import cache_home, data_home
 from bp_helpers.network import Network
-from bp_helpers.training import load_saved, save_weights, sgd
+from bp_helpers.training import History, load_saved, save_weights, sgd
 from bp_helpers.validate import as_float
 
 WEIGHTS_DIR = data_home() / "weights"
@@ -48,7 +54,8 @@ class Recipe:
     batch_size and epochs as for training.sgd. seed draws both the initial
     weights and the order of the examples in every epoch. name (letters,
     digits, - and _) names the saved file; description is one sentence for
-    learners.
+    learners. lr_drops is a schedule, pairs (epoch, lr): after that epoch
+    the learning rate becomes lr (empty: lr throughout).
     """
 
     name: str
@@ -60,6 +67,7 @@ class Recipe:
     epochs: int
     seed: int
     description: str
+    lr_drops: tuple = ()
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not _WORD.fullmatch(self.name):
@@ -73,6 +81,25 @@ class Recipe:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, numbers.Integral):
                 raise TypeError(f"{name} must be a whole number, got {value!r}")
+        drops = tuple((epoch, as_float("lr_drops' lr", lr)) for epoch, lr in self.lr_drops)
+        after = 0
+        for epoch, _ in drops:
+            if isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral) or not (
+                    after < epoch < self.epochs):
+                raise ValueError(
+                    f"lr_drops must be (epoch, lr) pairs with epochs rising from 1 to "
+                    f"{self.epochs - 1}, got {self.lr_drops!r}"
+                )
+            after = epoch
+        object.__setattr__(self, "lr_drops", drops)
+
+    def phases(self):
+        """The schedule as (epochs, lr) phases, e.g. ((15, 0.1), (5, 0.02)); one without drops."""
+        starts = [0] + [epoch for epoch, _ in self.lr_drops]
+        ends = [*starts[1:], self.epochs]
+        rates = [self.lr] + [lr for _, lr in self.lr_drops]
+        return tuple((end - start, lr) for start, end, lr in zip(starts, ends, rates,
+                                                                  strict=True))
 
     def network(self):
         """The untrained network: Network(sizes, activation, cost), weights drawn from seed."""
@@ -82,14 +109,33 @@ class Recipe:
         """Train self.network() on data.X_train, y_train, testing on X_test, y_test.
 
         Returns (network, history); callback(record) runs after every epoch
-        (see training.sgd).
+        (see training.sgd). A schedule runs sgd once per phase, the phase p
+        drawing its orders of examples from seed + p, and numbers the epochs
+        of the phases on from each other in one History.
         """
         network = self.network()
-        history = sgd(
-            network, data.X_train, data.y_train, epochs=self.epochs,
-            batch_size=self.batch_size, lr=self.lr, seed=self.seed,
-            X_test=data.X_test, y_test=data.y_test, callback=callback,
-        )
+        history = History()
+        for phase, (epochs, lr) in enumerate(self.phases()):
+            done = len(history.records) - 1 if history.records else 0
+
+            def renumber(record, done=done):
+                return replace(record, epoch=done + record.epoch)
+
+            def forward(record, renumber=renumber, first=phase == 0):
+                if callback is not None and (first or record.epoch > 0):
+                    callback(renumber(record))
+
+            part = sgd(
+                network, data.X_train, data.y_train, epochs=epochs,
+                batch_size=self.batch_size, lr=lr, seed=self.seed + phase,
+                X_test=data.X_test, y_test=data.y_test, callback=forward,
+            )
+            records = part.records if phase == 0 else part.records[1:]
+            history.records += [renumber(r) for r in records]
+            history.blas_threads = history.blas_threads or part.blas_threads
+            if part.stopped:
+                history.stopped = part.stopped
+                break
         return network, history
 
     def file_name(self, source):
@@ -119,6 +165,16 @@ RECIPES = {
             "A stronger network: one hidden layer of 256 ReLU neurons and a softmax output "
             "with the cross-entropy cost; mini-batch SGD with lr = 0.2 on batches of 32 "
             "for 20 epochs."
+        ),
+    ),
+    "videos-relu": Recipe(
+        name="videos-relu", sizes=(784, 16, 16, 10), activation="relu", cost="cross_entropy",
+        lr=0.1, batch_size=32, epochs=20, seed=0, lr_drops=((15, 0.02),),
+        description=(
+            "The videos' 784-16-16-10 network with three tweaks: ReLU hidden neurons, a "
+            "softmax output with the cross-entropy cost, and a learning-rate schedule; "
+            "mini-batch SGD on batches of 32 for 20 epochs, lr = 0.1 for the first 15 and "
+            "0.02 for the last 5."
         ),
     ),
 }
@@ -225,6 +281,8 @@ def _note(recipe, data):
         f"lr={recipe.lr!r} batch_size={recipe.batch_size} epochs={recipe.epochs} "
         f"seed={recipe.seed}"
     )
+    if recipe.lr_drops:  # only schedules say so, so that older files still match
+        fields += f" lr_drops={[list(drop) for drop in recipe.lr_drops]}"
     shapes = f"X_train {np.shape(data.X_train)}, X_test {np.shape(data.X_test)}"
     return f"recipe {recipe.name}: {fields}; data {data.source}: {shapes}"
 

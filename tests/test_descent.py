@@ -13,12 +13,17 @@ from bp_helpers.descent import (
     CostSlice,
     descend,
     gradient_step,
+    gradient_vector,
     head_start,
+    parameter_vector,
     per_example_gradients,
+    replay_epoch,
+    same_output_cost,
     saturated_neurons,
     train_run,
 )
 from bp_helpers.network import Network
+from bp_helpers.training import sgd
 
 
 @pytest.fixture(scope="module")
@@ -47,17 +52,65 @@ def with_slice_values(network, j, k, w, b):
 # The full cost and its gradient
 
 
-def test_the_mean_of_the_votes_is_the_batch_gradient(digits):
+def test_the_mean_of_the_per_example_gradients_is_the_batch_gradient(digits):
     X, y = digits[0][:40], digits[1][:40]
     network = Network([64, 16, 10], seed=3)
-    votes_W, votes_b = per_example_gradients(network, X, y)
+    dC0_dW, dC0_db = per_example_gradients(network, X, y)
     dC_dW, dC_db = network.backprop(X, y)
-    assert [v.shape for v in votes_W] == [(40, 16, 64), (40, 10, 16)]
-    assert [v.shape for v in votes_b] == [(40, 16), (40, 10)]
-    for votes, gradient in zip(votes_W + votes_b, dC_dW + dC_db, strict=True):
-        np.testing.assert_allclose(votes.mean(axis=0), gradient, rtol=0, atol=1e-14)
-    # each vote is backprop on that example alone
-    np.testing.assert_allclose(votes_W[0][7], network.backprop(X[7], y[7])[0][0], atol=1e-15)
+    assert [g.shape for g in dC0_dW] == [(40, 16, 64), (40, 10, 16)]
+    assert [g.shape for g in dC0_db] == [(40, 16), (40, 10)]
+    for each, gradient in zip(dC0_dW + dC0_db, dC_dW + dC_db, strict=True):
+        np.testing.assert_allclose(each.mean(axis=0), gradient, rtol=0, atol=1e-14)
+    # each is backprop on that example alone
+    np.testing.assert_allclose(dC0_dW[0][7], network.backprop(X[7], y[7])[0][0], atol=1e-15)
+
+
+def test_the_gradient_vector_holds_every_partial_derivative_in_parameter_order(digits):
+    X, y = digits[0][:60], digits[1][:60]
+    network = Network([64, 16, 10], seed=1)
+    grad = gradient_vector(network, X, y)
+    dC_dW, dC_db = network.backprop(X, y)
+    assert grad.values.shape == (1210,) and len(grad.names) == 1210
+    assert grad.names[0] == "w(1)[0, 0]" and grad.names[64] == "w(1)[1, 0]"
+    assert grad.names[16 * 64] == "b(1)[0]" and grad.names[-1] == "b(2)[9]"
+    index = grad.names.index("w(2)[3, 4]")
+    assert grad.values[index] == dC_dW[1][3, 4]
+    assert grad.values[grad.names.index("b(1)[5]")] == dC_db[0][5]
+    w = parameter_vector(network)
+    assert w[index] == network.W[1][3, 4]
+    stepped = parameter_vector(gradient_step(network, X, y, lr=0.5))
+    np.testing.assert_allclose(stepped, w - 0.5 * grad.values, rtol=0, atol=1e-15)
+    largest = grad.largest(3)
+    sizes = [abs(v) for _, v in largest]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] == np.abs(grad.values).max()
+    with pytest.raises(ValueError, match="count must be at least 1, got 0"):
+        grad.largest(0)
+
+
+def test_same_output_cost_is_the_targets_variance():
+    assert same_output_cost(np.arange(10).repeat(3)) == pytest.approx(0.9)
+    assert same_output_cost(np.array([1, 1, 1, 1])) == 0.0
+    y = np.array([0, 0, 0, 1])
+    assert same_output_cost(y) == pytest.approx(2 * 0.75 * 0.25)
+    # ... which is what a network answering the average target costs
+    best = Network.from_weights([np.zeros((10, 3))], [np.zeros(10)])
+    best.b[0][:] = np.log(np.array([0.75, 0.25] + [1e-300] * 8) /
+                          (1 - np.array([0.75, 0.25] + [1e-300] * 8)))
+    assert best.cost(np.zeros((4, 3)), y) == pytest.approx(same_output_cost(y))
+
+
+def test_replay_epoch_makes_the_same_steps_as_sgd(digits):
+    X, y = digits
+    kept = Network([64, 16, 10], seed=0)
+    sgd(kept, X, y, epochs=1, batch_size=10, lr=1.0, seed=4, dtype=np.float64)
+    W_before = kept.W[0].copy()
+    replayed = replay_epoch(kept, X, y, epoch=2, batch_size=10, lr=1.0, seed=4)
+    reference = Network([64, 16, 10], seed=0)
+    sgd(reference, X, y, epochs=2, batch_size=10, lr=1.0, seed=4, dtype=np.float64)
+    assert replayed.epoch == 2
+    assert replayed.cost == pytest.approx(reference.cost(X, y), rel=1e-9)
+    assert replayed.saturated == saturated_neurons(reference, X)[0]
+    np.testing.assert_array_equal(kept.W[0], W_before)  # the network passed in is left alone
 
 
 def test_a_small_step_keeps_the_first_order_promise_and_a_huge_one_does_not(network, digits):
@@ -217,6 +270,10 @@ def test_too_large_a_learning_rate_is_stopped_with_advice_not_an_exception(digit
     # and training.sgd's guard stops there, keeping the weights from before.
     assert "saturated" in run.stopped and "try a smaller one" in run.stopped
     assert run.saturated == 0 and np.isfinite(run.final_cost)
+    assert run.epochs_kept == 0 and run.final_cost == run.cost[0]
+    # The undone epoch, replayed: it saturated most neurons and silenced every output.
+    assert run.undone.epoch == 1 and run.undone.saturated > 26 / 2
+    assert run.undone.cost == pytest.approx(1.0, abs=1e-4)
 
 
 def test_saturated_neurons_counts_stuck_sigmoids(digits):

@@ -38,7 +38,30 @@ def test_default_state_shows_many_noisy_steps_beating_a_few_exact_ones(setup):
     assert r.sgd_path.final_cost < r.gd_path.final_cost
     assert r.sgd_run.final_cost < r.gd_run.final_cost
     assert r.sgd_run.test_accuracy[-1] > r.gd_run.test_accuracy[-1]
-    assert r.messages == ("No sign of trouble at lr = 3.",)
+    # Full batch's five steps leave the network on the plateau, and the diagnosis says so
+    # (on old main it said "No sign of trouble").
+    assert len(r.messages) == 1
+    assert r.messages[0].startswith("full-batch GD: stuck on the plateau. After 5 steps ")
+    run = r.gd_run
+    assert run.plateau_cost == pytest.approx(0.9, abs=0.001)
+    assert f"C = {run.final_cost:.4f}, about the {run.plateau_cost:.4f}" in r.messages[0]
+    assert f"{100 * run.test_accuracy[-1]:.1f}% of the test digits" in r.messages[0]
+    assert (f"{run.final_cost:.4f}", "16.9%") == (
+        readout_value(r, "gd:network_cost"), readout_value(r, "gd:accuracy"))
+
+
+def readout_value(result, key):
+    """The value the readout table shows for key, e.g. "sgd:saturated"."""
+    column, name = key.split(":")
+    row = next(row for row in readout_rows(result) if row[0] == name)
+    return row[2] if column == "sgd" else row[3]
+
+
+def test_no_trouble_is_said_only_when_there_is_none():
+    r = explore(DescentState(lr=1.0, batch_size=1))
+    assert [m.split(":")[0] for m in r.messages] == ["full-batch GD"]  # B = 1 trains well
+    fine = replace(r, gd_run=r.sgd_run, gd_path=r.sgd_path)
+    assert diagnose(fine) == ("No sign of trouble at lr = 1.",)
 
 
 def test_full_batch_state_runs_one_kind_of_descent(setup):
@@ -56,6 +79,44 @@ def test_too_large_a_learning_rate_is_diagnosed_not_raised():
     assert all("saturated" in m and "too large" in m for m in r.messages)
 
 
+def test_a_stopped_run_agrees_with_its_readouts():
+    """lr = 30, B = 10: sgd undoes epoch 1. On old main the diagnosis said "its neurons
+    saturated" beside a table showing 0 of 26 saturated and the initial weights' cost."""
+    r = explore(DescentState(lr=30.0, batch_size=10))
+    run, message = r.sgd_run, r.messages[0]
+    assert run.stopped and run.epochs_kept == 0
+    assert readout_value(r, "sgd:kept") == "0 of 5 (stopped)"
+    assert readout_value(r, "gd:kept") == "5 of 5"
+    # The readouts show the kept weights, and the diagnosis quotes exactly those...
+    kept = (f"the readouts show the weights it kept, from before training "
+            f"(C = {readout_value(r, 'sgd:network_cost')}, "
+            f"{readout_value(r, 'sgd:saturated').split()[0]} saturated)")
+    assert kept in message
+    assert readout_value(r, "sgd:saturated") == "0 of 26"
+    # ... and says what the undone epoch did, measured by replaying it.
+    undone = run.undone
+    assert undone.epoch == 1 and undone.saturated == 15 and undone.cost == pytest.approx(1.0)
+    assert message.startswith("mini-batch SGD: epoch 1 went wrong: after it C was 1.0000 "
+                              "and 15 of the 26 neurons were saturated on every training "
+                              "digit.")
+    # The full batch was not stopped: its saturated count is the table's.
+    gd_saturated = readout_value(r, "gd:saturated").split()[0]
+    assert r.messages[1].startswith(f"full-batch GD: {gd_saturated} of the network's 26 neurons")
+
+
+def test_every_number_in_a_diagnosis_is_one_the_readouts_show_or_is_labelled():
+    for state in (DescentState(lr=100.0, batch_size=10), DescentState(lr=300.0, batch_size=1),
+                  DescentState(lr=3.0, batch_size=1), DescentState(lr=0.1, batch_size=10)):
+        r = explore(state)
+        for name, key, run in (("mini-batch SGD", "sgd", r.sgd_run),
+                               ("full-batch GD", "gd", r.gd_run)):
+            for m in (m for m in r.messages if m.startswith(f"{name}: ")):
+                if run.stopped:
+                    assert f"(C = {readout_value(r, key + ':network_cost')}, " in m
+                elif "saturated" in m or "plateau" in m:
+                    assert f"C = {readout_value(r, key + ':network_cost')}" in m
+
+
 def test_a_wild_step_off_the_slice_is_diagnosed():
     r = explore(DescentState(lr=300.0, batch_size=1))
     assert any("on the slice: a step threw (w, b) out of the picture" in m for m in r.messages)
@@ -66,12 +127,12 @@ def test_overshooting_costs_are_diagnosed():
     assert any("cost went up in epoch" in m and "overshoot" in m for m in r.messages)
 
 
-def test_training_sgds_own_message_is_shown_verbatim():
-    r = explore(DescentState())
-    stopped = ("Training stopped in epoch 2 of 5: the cost became nan, so gradient descent "
-               "diverged. The learning rate lr=3 is probably too large.")
-    messages = diagnose(replace(r, sgd_run=replace(r.sgd_run, stopped=stopped)))
-    assert messages == (f"mini-batch SGD: {stopped}",)
+def test_an_epoch_that_overflowed_is_said_so():
+    r = explore(DescentState(lr=30.0, batch_size=10))
+    overflowed = replace(r.sgd_run.undone, cost=float("nan"), saturated=None)
+    messages = diagnose(replace(r, sgd_run=replace(r.sgd_run, undone=overflowed)))
+    assert messages[0].startswith("mini-batch SGD: epoch 1 went wrong: its steps overflowed "
+                                  "the weights. training.sgd stopped and undid it")
 
 
 def test_readout_table_has_both_columns_and_keys():
@@ -162,7 +223,8 @@ def test_set_state_moves_both_sliders_and_shows_the_diagnosis(panel):
     with pytest.raises(ValueError, match="lr must lie in"):
         panel.set_state(lr=1000.0)
     panel.set_state(lr=3.0, batch_size=10)
-    assert "No sign of trouble" in panel.messages.value
+    assert "stuck on the plateau" in panel.messages.value
+    assert panel.widget.children[1:] == (panel.fig.canvas, panel.messages)  # plots first
 
 
 def test_view_reaches_every_slider_end_without_warnings(panel):

@@ -378,13 +378,13 @@ def test_derivation_lesson3_hidden_bias():
     np.testing.assert_array_equal(network.b[0], before)  # the lesson's network is untouched
 
 
-def test_derivation_lesson4_average_of_the_votes():
+def test_derivation_lesson4_average_of_the_gradients():
     data = load_digits()
     X, y = data.X_train[:100], data.y_train[:100]
     network = Network([64, 16, 10], seed=0)
-    votes_W, _ = per_example_gradients(network, X, y)
+    dC0_dW, _ = per_example_gradients(network, X, y)
     (nudged,) = numerical_gradient(lambda: network.cost(X, y), [network.W[1]], h=1e-6)
-    np.testing.assert_allclose(votes_W[1].mean(axis=0), nudged, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(dC0_dW[1].mean(axis=0), nudged, rtol=0, atol=1e-8)
 
 
 def test_derivation_lesson5_softmax_cross_entropy_delta():

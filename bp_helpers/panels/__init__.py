@@ -14,6 +14,7 @@ from bp_helpers.panels.inside import InsidePanel, InsideState, look_inside
 from bp_helpers.panels.monitor import TrainingMonitor
 from bp_helpers.panels.nudge import NudgePanel, NudgeState, nudge
 from bp_helpers.panels.paths import PathsPanel, PathsState, example_network, follow_paths
+from bp_helpers.panels.wishes import WishesPanel, WishesState, show_wishes
 
 __all__ = [
     "ChainPanel",
@@ -28,10 +29,13 @@ __all__ = [
     "PathsPanel",
     "PathsState",
     "TrainingMonitor",
+    "WishesPanel",
+    "WishesState",
     "chain_panel",
     "example_network",
     "explore",
     "follow_paths",
     "look_inside",
     "nudge",
+    "show_wishes",
 ]

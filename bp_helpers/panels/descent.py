@@ -41,6 +41,8 @@ LR_RANGE = (0.1, 300.0)
 BATCH_SIZES = (1, 3, 10, 30, 100, 300)  # and n, the full batch
 # The cost "went up" in an epoch when it grew by more than this fraction.
 RISE = 0.05
+# The height kept free for the diagnosis under the plots (two sentences of the longest kind).
+MESSAGES_HEIGHT = "7em"
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,10 +151,13 @@ def _full_batch(setup, lr):
 def diagnose(result):
     """Sentences saying what went wrong in `result`, or that nothing did.
 
-    For each kind of descent (just one when B = n): training.sgd's own
-    message if it stopped training; too many saturated neurons; the cost
-    going up from one epoch to the next; the slice's (w, b) thrown out of
-    the picture (WINDOW).
+    For each kind of descent (just one when B = n): training stopped by
+    training.sgd (what the undone epoch did, and that the readouts show the
+    weights it kept); too many saturated neurons; the cost going up from one
+    epoch to the next; the network still on the plateau where it gives every
+    digit the same answer; the slice's (w, b) thrown out of the picture
+    (WINDOW). Every number quoted is one the readouts show, or says which
+    epoch it belongs to.
     """
     kinds = [("full-batch GD", result.gd_path, result.gd_run)]
     if not result.full_batch:
@@ -160,24 +165,25 @@ def diagnose(result):
     lr = result.state.lr
     messages = []
     for name, path, run in kinds:
+        rises = np.flatnonzero(np.diff(run.cost) > RISE * run.cost[:-1])
         if run.stopped:
-            messages.append(f"{name}: {run.stopped}")
+            messages.append(_stopped(name, run, lr))
         elif run.saturated >= run.neurons / 4:
             messages.append(
                 f"{name}: {run.saturated} of the network's {run.neurons} neurons ended up "
                 f"saturated on every training digit (σ′(z) < 10⁻⁴), so almost no gradient "
-                f"reaches their weights and learning has stalled at C = {run.final_cost:.3f}. "
+                f"reaches their weights and learning has stalled at C = {run.final_cost:.4f}. "
                 f"The steps were too large: try an lr below {lr:.3g}."
             )
-        else:
-            rises = np.flatnonzero(np.diff(run.cost) > RISE * run.cost[:-1])
-            if len(rises):
-                e = int(rises[0])
-                messages.append(
-                    f"{name}: the network's cost went up in epoch {e + 1}, from "
-                    f"{run.cost[e]:.3f} to {run.cost[e + 1]:.3f}: the steps overshoot. "
-                    f"lr = {lr:.3g} is on the large side for this batch size."
-                )
+        elif len(rises):
+            e = int(rises[0])
+            messages.append(
+                f"{name}: the network's cost went up in epoch {e + 1}, from "
+                f"{run.cost[e]:.4f} to {run.cost[e + 1]:.4f}: the steps overshoot. "
+                f"lr = {lr:.3g} is on the large side for this batch size."
+            )
+        elif run.on_plateau:
+            messages.append(_plateau(name, run))
         (w_low, w_high), (b_low, b_high) = WINDOW
         if not (w_low <= path.w[-1] <= w_high and b_low <= path.b[-1] <= b_high):
             messages.append(
@@ -188,6 +194,36 @@ def diagnose(result):
     if not messages:
         messages.append(f"No sign of trouble at lr = {lr:.3g}.")
     return tuple(messages)
+
+
+def _plateau(name, run):
+    """A run that never left (or never reached) the plateau of same-output answers."""
+    steps = int(run.steps[-1])
+    C, plateau = run.final_cost, run.plateau_cost
+    where = ("still above the plateau" if C > plateau else "stuck on the plateau")
+    compare = "higher than" if C > plateau else "about"
+    return (
+        f"{name}: {where}. After {steps:,} step{'s' * (steps != 1)} C = {C:.4f}, {compare} "
+        f"the {plateau:.4f} of answering about 0.1 on every output for every digit, and "
+        f"{100 * run.test_accuracy[-1]:.1f}% of the test digits are right. Nothing "
+        f"overshoots: it needs more steps (a smaller B) or larger ones (a larger lr)."
+    )
+
+
+def _stopped(name, run, lr):
+    """What a run that training.sgd stopped did: the undone epoch, then the kept weights."""
+    undone = run.undone
+    if undone.saturated is None:
+        damage = "its steps overflowed the weights"
+    else:
+        damage = (f"after it C was {undone.cost:.4f} and {undone.saturated} of the "
+                  f"{run.neurons} neurons were saturated on every training digit")
+    kept = "from before training" if run.epochs_kept == 0 else f"after epoch {run.epochs_kept}"
+    return (
+        f"{name}: epoch {undone.epoch} went wrong: {damage}. training.sgd stopped and undid "
+        f"it; the readouts show the weights it kept, {kept} (C = {run.final_cost:.4f}, "
+        f"{run.saturated} saturated). The steps are too large: try an lr below {lr:.3g}."
+    )
 
 
 def readout_rows(result):
@@ -201,6 +237,8 @@ def readout_rows(result):
         row("steps", f"steps taken ({EPOCHS} epochs)", lambda p, r: f"{p.steps:,}"),
         row("examples", "examples read", lambda p, r: f"{int(p.examples[-1]):,}"),
         row("slice_cost", "slice: final C(w, b)", lambda p, r: f"{p.final_cost:.4f}"),
+        row("kept", "network: epochs kept",
+            lambda p, r: f"{r.epochs_kept} of {EPOCHS}" + (" (stopped)" if r.stopped else "")),
         row("network_cost", "network: final C", lambda p, r: f"{r.final_cost:.4f}"),
         row("accuracy", "network: test accuracy",
             lambda p, r: f"{100 * r.test_accuracy[-1]:.1f}%"),
@@ -217,9 +255,10 @@ def readout_table(result):
     B = result.state.batch_size
     head = (f"<tr><th></th><th style='padding:0 8px'>mini-batch SGD, B = {B}</th>"
             f"<th style='padding:0 8px'>full-batch GD, B = {result.sgd_path.n}</th></tr>")
-    cell = "<td data-key='{}' style='text-align:right;font-family:monospace;padding:0 8px'>{}</td>"
+    cell = ("<td data-key='{}' style='text-align:right;font-family:monospace;padding:0 8px;"
+            "white-space:nowrap'>{}</td>")
     body = "".join(
-        f"<tr><td style='padding:1px 10px 1px 0'>{label}</td>"
+        f"<tr><td style='padding:1px 10px 1px 0;white-space:nowrap'>{label}</td>"
         f"{cell.format('sgd:' + key, sgd)}{cell.format('gd:' + key, gd)}</tr>"
         for key, label, sgd, gd in readout_rows(result)
     )
@@ -251,13 +290,15 @@ class DescentPanel(PanelView):
             continuous_update=False, style={"description_width": "initial"},
         )
         self.readout = widgets.HTML()
-        self.messages = widgets.HTML()
+        # The diagnosis (one to four sentences) sits under the plots, in a box tall enough
+        # for two of them: a longer diagnosis never moves the plots the learner is watching.
+        self.messages = widgets.HTML(layout=widgets.Layout(min_height=MESSAGES_HEIGHT))
         self.fig = live_figure(9.8, 4.0)
         self._build_plots()
         self._live = True  # False while set_state moves several sliders
         controls = widgets.VBox([self.lr, self.batch_size])
-        self.widget = widgets.VBox([widgets.HBox([controls, self.readout]), self.messages,
-                                    self.fig.canvas])
+        self.widget = widgets.VBox([widgets.HBox([controls, self.readout]), self.fig.canvas,
+                                    self.messages])
         for control in (self.lr, self.batch_size):
             control.observe(self.update, names="value")
         self.update()

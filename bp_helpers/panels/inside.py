@@ -5,8 +5,8 @@ the right digit, down for the others, more strongly the more wrong it is.
 Backprop turns these wishes into wishes for each earlier layer, -dC0/da(l),
 and into a change for every weight. For hidden neuron j of layer 1, the
 weight gradient dC0/dw_jk(1) = delta_j(1) x_k is the input image itself,
-scaled by one number: weights from bright pixels change most, weights from
-black pixels not at all.
+scaled by one number: weights from inked pixels change most, weights from
+blank pixels not at all.
 """
 
 import numbers

@@ -53,7 +53,9 @@ from bp_helpers.descent import (
     CostSlice,
     descend,
     gradient_step,
+    gradient_vector,
     head_start,
+    parameter_vector,
     per_example_gradients,
     train_run,
 )
@@ -86,20 +88,27 @@ print(f"X has shape {X.shape}, y has shape {y.shape}; the first labels are {y[:8
 #   \frac{\partial C}{\partial w} = \frac{1}{n}\sum_{i=1}^{n} \frac{\partial C_i}{\partial w}$$
 #
 # for every weight (and bias), because the derivative of a sum is the sum of the
-# derivatives. Think of it as a vote: each example backpropagates its own wish for how
-# every weight should move, and the gradient of $C$ is the average wish.
+# derivatives.
 #
-# `per_example_gradients` runs backprop on each of 100 digits separately, one "vote"
+# Each example backpropagates its own **wish** for every weight: the change it asks for,
+# $-\partial C_i/\partial w$, the negative of its gradient. These are the videos'
+# "desired nudges", and throughout the course a wish always means this wished change: a
+# positive wish asks for a larger $w$, a negative one for a smaller $w$. The wished change
+# of the whole cost, $-\partial C/\partial w$, is the average wish, so training listens to
+# every example and goes where they want to go on average.
+#
+# `per_example_gradients` runs backprop on each of 100 digits separately, one wish
 # each; `network.backprop` handles all 100 at once, the way lesson 3's matrix form does.
 # The two agree:
 
 # %%
 network = Network([64, 16, 10], seed=0)
-votes_W, votes_b = per_example_gradients(network, X[:100], y[:100])
+dC0_dW, dC0_db = per_example_gradients(network, X[:100], y[:100])
+wishes_W, wishes_b = [-g for g in dC0_dW], [-g for g in dC0_db]  # each example's −∂C_i/∂w
 dC_dW, dC_db = network.backprop(X[:100], y[:100])
-print("votes for W(2):", votes_W[1].shape, "   backprop's dC/dW(2):", dC_dW[1].shape)
-pairs = zip(votes_W + votes_b, dC_dW + dC_db)
-print("mean of the votes = backprop:", all(np.allclose(v.mean(axis=0), g) for v, g in pairs))
+print("wishes for W(2):", wishes_W[1].shape, "   backprop's dC/dW(2):", dC_dW[1].shape)
+pairs = zip(wishes_W + wishes_b, dC_dW + dC_db)
+print("mean wish = −backprop:", all(np.allclose(wish.mean(axis=0), -g) for wish, g in pairs))
 
 # %% [markdown]
 # ### Derivation: the gradient of the average is the average of the gradients
@@ -115,34 +124,36 @@ print("mean of the votes = backprop:", all(np.allclose(v.mean(axis=0), g) for v,
 #
 # Differentiation is linear, so averaging and differentiating can be done in either order.
 # The check: nudge each of the 160 weights of $W^{(2)}$ in the *averaged* cost of the 100
-# digits, and compare with the mean of their 100 votes.
+# digits, and compare with the mean of their 100 gradients $\partial C_i/\partial w$.
 
 # %%
 from bp_helpers.gradcheck import numerical_gradient
 
 (by_nudging,) = numerical_gradient(lambda: network.cost(X[:100], y[:100]), [network.W[1]],
                                    h=1e-6)
-mean_vote = votes_W[1].mean(axis=0)
-print(f"w_34: mean of the votes {mean_vote[3, 4]:+.6f}   nudging C {by_nudging[3, 4]:+.6f}")
-print("all 160 agree to 1e-8:", np.allclose(mean_vote, by_nudging, rtol=0, atol=1e-8))
+mean_gradient = dC0_dW[1].mean(axis=0)
+print(f"w_34: mean of the gradients {mean_gradient[3, 4]:+.6f}   nudging C {by_nudging[3, 4]:+.6f}")
+print("all 160 agree to 1e-8:", np.allclose(mean_gradient, by_nudging, rtol=0, atol=1e-8))
 
 # %% [markdown]
-# The voters do not agree with each other. Here is what the 100 digits say about
+# The examples do not agree with each other. Here is what the 100 digits wish for
 # $w_{34}^{(2)}$, the weight from hidden neuron 4 to output neuron 3, the one that
 # should light up for a "3":
 
 # %%
-votes = votes_W[1][:, 3, 4]
-print("the first six votes:", np.round(votes[:6], 4), "  for digits", y[:6])
-print(f"{np.sum(votes > 0)} votes are positive, {np.sum(votes < 0)} negative; "
-      f"their mean is {votes.mean():+.5f}")
+wishes = wishes_W[1][:, 3, 4]
+print("the first six wishes:", np.round(wishes[:6], 4), "  for digits", y[:6])
+print(f"{np.sum(wishes < 0)} wish w smaller, {np.sum(wishes > 0)} wish it larger; "
+      f"the average wish is {wishes.mean():+.5f}")
 
 # %% [markdown]
-# The untrained network's output 3 is much too active, for almost every digit. The 91
-# digits that are not 3s want it quieter, which here means a positive slope; the 9 threes
-# among them want it *more* active, and cast exactly the 9 negative votes. Averaging
-# settles the argument. It also tells us what to expect if we ask only a few voters:
-# their average points roughly, but only roughly, the same way as everyone's.
+# The untrained network's output 3 says about 0.35 to every digit, much too much for
+# the 91 digits that are not 3s (their target is 0). They want it quieter: hidden neuron 4 is active for them, so they
+# wish $w_{34}^{(2)}$ smaller, a negative wish. The 9 threes among them want output 3
+# *more* active, and are exactly the 9 positive wishes. Averaging settles the argument:
+# the average wish is negative, and a step makes $w$ smaller. It also tells us what to
+# expect if we ask only a few examples: their average wish points roughly, but only
+# roughly, the same way as everyone's.
 
 # %% [markdown]
 # ## A step downhill
@@ -180,6 +191,49 @@ for lr in [0.1, 1, 3, 10, 100]:
 # squares can never be.)
 
 # %% [markdown]
+# ## The gradient as one vector
+#
+# Stack all 1,210 partial derivatives of the cost into one list and you have the
+# **gradient** of $C$,
+#
+# $$\nabla C = \Big(\frac{\partial C}{\partial w^{(1)}_{00}},\;
+#   \frac{\partial C}{\partial w^{(1)}_{01}},\; \dots,\;
+#   \frac{\partial C}{\partial b^{(2)}_{9}}\Big),$$
+#
+# a vector with one entry per weight and bias. Stack the parameters the same way into one
+# vector $\mathbf{w}$, and the 1,210 update rules above become a single one,
+#
+# $$\mathbf{w} \leftarrow \mathbf{w} - \eta\,\nabla C .$$
+#
+# $-\nabla C$ is the wished change of the whole network, every example's wishes averaged:
+# of all directions, the one in which the cost falls fastest. `gradient_vector` builds it
+# from `network.backprop`, and `parameter_vector` lines the parameters up in the same
+# order:
+
+# %%
+grad = gradient_vector(network, X, y)
+w = parameter_vector(network)
+print(f"∇C has {grad.values.size} entries; its length is {np.linalg.norm(grad.values):.4f}")
+stepped = parameter_vector(gradient_step(network, X, y, lr=1))
+print("one step in vector form = gradient_step:", np.allclose(stepped, w - 1 * grad.values))
+for name, dC in grad.largest(5):
+    print(f"  ∂C/∂{name:11} = {dC:+.4f}")
+print(f"the median entry's size: {np.median(np.abs(grad.values)):.4f}")
+
+# %% [markdown]
+# The entries are far from equal. Changing one parameter by a small $h$ changes the cost
+# by about $h\,|\partial C/\partial(\text{param})|$, so the largest entries are the changes
+# that buy the most cost reduction per unit of change. Here the five largest all belong
+# to output neuron 1, its bias and the weights into it, all positive: right now that
+# neuron is too active on average, and quieting it is the cheapest way down. Each of
+# them buys about 20 to 35 times as much per unit as the median entry, and the largest
+# tenth of the entries make up three quarters of the squared length of $\nabla C$.
+#
+# A large entry does not mean the connection is important in general. It means that,
+# for this training set and these weights, changing it moves the cost the most, so the
+# step changes it the most. After the step the ranking is a different one.
+
+# %% [markdown]
 # ## A cost you can see
 #
 # Our network has $64 \cdot 16 + 16 + 16 \cdot 10 + 10 = 1210$ parameters, and its cost is
@@ -207,11 +261,11 @@ slice_contours(grid, OUTPUT_J, HIDDEN_K, start=START)
 # %% [markdown]
 # ## Full batch or mini-batches
 #
-# **Full-batch gradient descent** averages all $n = 1347$ votes before every step. Each
+# **Full-batch gradient descent** averages all $n = 1347$ wishes before every step. Each
 # step is exact, and costs a backward pass for every training example.
 #
 # **Mini-batch stochastic gradient descent (SGD)** shuffles the examples, cuts them into
-# batches of $B$, and steps after each batch, using the average of just those $B$ votes.
+# batches of $B$, and steps after each batch, using the average of just those $B$ wishes.
 # One pass over the data, an **epoch**, then makes $\lceil n/B \rceil$ steps instead of
 # one. Each step points only roughly downhill, but there are many more of them.
 #
@@ -235,9 +289,14 @@ descent_paths(grid, {"full batch, 20 epochs": full, "B = 10, 2 epochs": mini})
 # %% [markdown]
 # The full-batch path (black, one dot per step) is smooth and sure, and slow: after
 # reading 26,940 examples it has not yet reached the valley floor. The mini-batch path
-# (orange) trembles, since every step listens to 10 voters only, and near the bottom it
-# keeps jittering instead of settling. But it was down in the valley after reading a
-# few hundred examples, and it ends lower than full batch with a tenth of the work.
+# (orange) trembles, since every step listens to the wishes of 10 examples only, and near
+# the bottom it keeps jittering instead of settling. But it was down in the valley after
+# reading a few hundred examples, and it ends lower than full batch with a tenth of the
+# work.
+#
+# This is the videos' picture. Full-batch descent is a careful man who works out the
+# exact way down before every step. Mini-batch SGD is a drunk man stumbling quickly
+# downhill: each step a little off, but so many more of them that he gets down first.
 
 # %% [markdown]
 # ## The whole network
@@ -261,7 +320,7 @@ training_curves(runs)
 # %% [markdown]
 # * **Per step** (left), a step on 100 examples does as much good as a step on all 1,347:
 #   the two curves lie on top of each other. A step on 10 does a little less. An average
-#   of 100 random votes is already a good estimate of the average of all of them.
+#   of 100 random wishes is already a good estimate of the average of all of them.
 # * **Per example read** (middle), which is what the work is, mini-batches win by far:
 #   $B = 10$ reaches a cost the full batch never gets near, with a tenth of the reading.
 # * **Per second** (right) the picture matches the middle one. (Your times will differ
@@ -305,15 +364,22 @@ learning_rate_paths(grid, paths)
 # saying 0 for every digit. Left alone, training would carry on for nothing.
 #
 # `training.sgd` watches for this, and for costs or weights that explode. When it sees
-# it, it stops, keeps the weights from before the bad epoch, and says what happened:
+# it, it stops, keeps the weights from before the bad epoch, and says what happened.
+# `train_run` then replays the undone epoch, to show what it did:
 
 # %%
 run = train_run(X, y, batch_size=10, lr=30, epochs=5)
 print(run.stopped)
+print(f"The undone epoch {run.undone.epoch} left C = {run.undone.cost:.4f} and "
+      f"{run.undone.saturated} of the {run.neurons} neurons saturated on every digit.")
+print(f"The kept weights: {run.epochs_kept} epochs, C = {run.final_cost:.4f}, "
+      f"{run.saturated} saturated.")
 
 # %% [markdown]
-# Nothing is lost: the network still holds its last good weights, and a smaller
-# learning rate takes it from there.
+# Nothing is lost: the network still holds its last good weights, here the ones it
+# started with, and a smaller learning rate takes it from there. Keep the two apart when
+# you read the panel below: its readouts always describe the weights that were kept,
+# and its diagnosis says what the undone epoch did.
 
 # %% [markdown]
 # ## The descent panel
@@ -324,8 +390,11 @@ print(run.stopped)
 #
 # * **left**: both paths over the slice $C(w, b)$, from the square;
 # * **right**: the whole network's cost after each epoch, trained by `training.sgd`;
-# * **readouts**: the steps taken, the final costs, the test accuracy, the saturated
-#   neurons, and under them a diagnosis: what went wrong, if anything.
+# * **readouts**: the steps taken, how many epochs' weights were kept, the final costs,
+#   the test accuracy and the saturated neurons;
+# * under the plots, a **diagnosis**: what went wrong, if anything. It names a run stuck
+#   on the shelf near $C \approx 0.9$ seen above (every output saying "about 0.1"), a
+#   cost that went up, saturated neurons, and an epoch that training had to undo.
 #
 # Each change reruns both trainings, which takes up to a few tenths of a second, so the
 # plots follow when you let go of a slider.
@@ -334,15 +403,66 @@ print(run.stopped)
 #
 # 1. At the start ($\eta = 3$, $B = 10$) mini-batches reach the valley, while full batch's
 #    5 steps have hardly left the square. Compare the network's test accuracy.
+#
+#    <details><summary>What you should see</summary>
+#
+#    Mini-batch SGD's 675 steps bring the network to $C = 0.0606$ and 94.0% of the test
+#    digits; full batch's 5 steps leave it at $C = 0.8962$ and 16.9%, and the diagnosis
+#    names it: stuck on the plateau, where every output says "about 0.1" to every digit.
+#    Nothing went wrong with its steps; there were just too few of them.
+#    </details>
+#
 # 2. Slide $B$ up to "all 1347": the two methods become one. Then down to 1: more steps,
 #    a noisier path. At $B = 1$ and $\eta = 3$ the network's cost even goes up in some
 #    epochs. Find a learning rate that suits $B = 1$.
-# 3. Raise $\eta$ to about 30. On the slice, the mini-batch path now jitters all over the
-#    valley; the whole network saturates, and the diagnosis says so.
+#
+#    <details><summary>What you should see</summary>
+#
+#    At "all 1347" one path and one curve are left, and both columns of the table agree.
+#    At $B = 1$ and $\eta = 3$ the cost rises in epoch 4, from 0.2860 to 0.3854, and the
+#    diagnosis says the steps overshoot. At $\eta = 1$ the rises are gone, and 6,735 small
+#    steps end at $C = 0.0349$ and 95.6% of the test digits: better than $B = 10$ at
+#    $\eta = 3$. A noisier step needs to be a shorter one.
+#    </details>
+#
+# 3. Raise $\eta$ to 30. On the slice, the mini-batch path now jitters all over the
+#    valley. In the network, the steps are too large: read the diagnosis and the table
+#    together.
+#
+#    <details><summary>What you should see</summary>
+#
+#    Mini-batch training's first epoch threw 15 of the 26 neurons into saturation and
+#    every output to 0 ($C = 1.0000$), so `training.sgd` undid it: the table says "0 of 5
+#    (stopped)" and shows the weights it kept, the untrained ones ($C = 2.9957$, 0
+#    saturated, 10% right). Full batch was not stopped, but its five large steps left 14 of
+#    the 26 neurons saturated and the network at $C = 0.9996$, no better than guessing.
+#    </details>
+#
 # 4. At $\eta = 100$ the full-batch steps bounce back and forth across the valley, while
 #    mini-batch steps throw $(w, b)$ out of the picture. At 300 both fly out.
+#
+#    <details><summary>What you should see</summary>
+#
+#    At $\eta = 100$ and $B = 10$ the black full-batch path climbs across the valley for
+#    three steps, then its fourth overshoots to the other side, where the cost is higher,
+#    and the fifth jumps back. The diagnosis reports the mini-batch path leaving the
+#    picture. In the network
+#    both trainings undo their first epoch. At $\eta = 300$ both paths leave the picture,
+#    and the diagnosis says so for each.
+#    </details>
+#
 # 5. For $B = 100$, which $\eta$ gives the lowest network cost? Is it the same as for
 #    $B = 10$?
+#
+#    <details><summary>What you should see</summary>
+#
+#    For $B = 100$ the cost after 5 epochs is lowest near $\eta \approx 4.5$
+#    ($C = 0.5121$, 81.3% right), and it rises on both sides. For $B = 10$ the best is a
+#    little higher, near $\eta \approx 6.3$ ($C = 0.0451$), and anything from 2 to 9 ends
+#    far below $B = 100$'s best: ten times as many steps. Beyond $\eta \approx 10$ both
+#    break down. The best learning rate depends on the batch size, and on how long you
+#    train.
+#    </details>
 
 # %%
 DescentPanel()
@@ -352,7 +472,7 @@ DescentPanel()
 #
 # * The cost of training is the average over the training set,
 #   $C = \frac{1}{n}\sum_i C_i$, and so is its gradient: each example backpropagates its
-#   vote and the votes are averaged.
+#   wish $-\partial C_i/\partial w$ and the wishes are averaged.
 # * A gradient-descent step is $w \leftarrow w - \eta\,\partial C/\partial w$ for every
 #   weight and bias. For a small enough $\eta$ it lowers the cost by about
 #   $\eta \sum (\partial C/\partial w)^2$.
@@ -384,13 +504,13 @@ cases = [dict(w=0.0, b=-4.0, lr=10.0), dict(w=-3.0, b=0.5, lr=1.0), dict(w=5.0, 
 check_function(my_step, reference_step, cases, hint="step against the slope: w - lr * dC_dw.")
 
 # %% [markdown]
-# **2. A mini-batch's vote.** Compute the gradient of the cost of a mini-batch, the
+# **2. A mini-batch's gradient.** Compute the gradient of the cost of a mini-batch, the
 # examples at positions `rows`, on the slice. For example $i$, output 3's weighted input
 # is $z_i = w\,a_i + r_i + b$ with `a = cost_slice.a_k[i]` and `r = cost_slice.rest[i]`,
 # and its target is `cost_slice.y_j[i]`. Lesson 1's three factors give that example's
-# vote, $\partial C_i/\partial w = a_i\,\sigma'(z_i)\,2(\sigma(z_i) - y_i)$ and
-# $\partial C_i/\partial b = \sigma'(z_i)\,2(\sigma(z_i) - y_i)$; return the average
-# vote of the batch as a pair. (The other outputs' costs do not depend on $w$ or $b$.)
+# gradient, $\partial C_i/\partial w = a_i\,\sigma'(z_i)\,2(\sigma(z_i) - y_i)$ and
+# $\partial C_i/\partial b = \sigma'(z_i)\,2(\sigma(z_i) - y_i)$ (its wish is the
+# negative of this); return the batch's average gradient as a pair. (The other outputs' costs do not depend on $w$ or $b$.)
 # `sigmoid` and `sigmoid_prime` are imported at the top.
 
 # %%
