@@ -53,7 +53,7 @@ def test_the_first_epochs_on_the_full_set_clear_a_floor(full, name, epochs, floo
 
 
 # Floors for the whole recipes on the 4,000 embedded training digits, tested on 1,000.
-EMBEDDED_FLOORS = {"sigmoid": 0.85, "relu": 0.93}
+EMBEDDED_FLOORS = {"sigmoid": 0.85, "videos-relu": 0.89, "relu": 0.93}
 
 
 @pytest.mark.parametrize("name", RECIPES)
