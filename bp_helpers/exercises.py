@@ -133,8 +133,14 @@ def _call_in_thread(fn, kwargs, seconds):
 
 
 def call_with_timeout(fn, kwargs, seconds):
-    """fn(**kwargs), or raise _TimedOut after `seconds`."""
-    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+    """fn(**kwargs), or raise _TimedOut after `seconds`.
+
+    SIGALRM where it can stop the code: on the main thread of a Unix process,
+    when no other real-time timer is armed (which it would cancel). Otherwise a
+    daemon thread, abandoned if it overruns.
+    """
+    if (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+            and signal.getitimer(signal.ITIMER_REAL)[0] == 0):
         return _call_with_alarm(fn, kwargs, seconds)
     return _call_in_thread(fn, kwargs, seconds)
 

@@ -447,3 +447,22 @@ def test_a_stored_lesson_holds_no_solution_or_explanation(path):
     for text in texts:
         for form in (text, html.escape(text)):
             assert json.dumps(form, ensure_ascii=False)[1:-1] not in stored, text
+
+
+def test_a_timer_armed_by_someone_else_is_left_running():
+    handler = signal.signal(signal.SIGALRM, lambda signum, frame: None)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 600)
+        release = threading.Event()
+
+        def slow(z):
+            release.wait()
+            return 0.25
+
+        feedback = check(slow, timeout=0.2)
+        release.set()
+        assert "could not be stopped" in feedback.message
+        assert 590 < signal.getitimer(signal.ITIMER_REAL)[0] <= 600
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, handler)
