@@ -170,22 +170,22 @@ def _as_numbers(got):
     """(float array, None) for a numeric result, or (None, why it is not one)."""
     if got is None:
         return None, "returned None: did you forget the `return`?"
+    not_numbers = (f"should return a number or an array of numbers, but returned "
+                   f"{type(got).__name__}: {got!r:.60}")
     if isinstance(got, (str, bytes)):
-        return None, f"should return a number or an array of numbers, but returned " \
-                     f"{type(got).__name__}: {got!r:.60}"
+        return None, not_numbers
     try:
-        array = np.asarray(got)
+        kind = np.asarray(got).dtype.kind
     except (TypeError, ValueError):  # e.g. a ragged list
-        array = None
-    if array is None or array.dtype.kind not in "biufc":
-        return None, f"should return a number or an array of numbers, but returned " \
-                     f"{type(got).__name__}: {got!r:.60}"
-    if array.dtype.kind == "c":
-        return None, f"returned a complex number ({_show(got)}), but the answer is real: " \
-                     "look for a square root or a power of a negative number"
-    if array.dtype.kind == "b":
+        return None, not_numbers
+    if kind == "c":
+        return None, (f"returned a complex number ({_show(got)}), but the answer is real: "
+                      "look for a square root or a power of a negative number")
+    if kind == "b":
         return None, f"returned True/False ({_show(got)}), but the answer is a number"
-    return array.astype(float), None
+    if kind not in "iuf":
+        return None, not_numbers
+    return np.asarray(got, dtype=float), None
 
 
 def _compare(got, expected, rtol):
