@@ -46,9 +46,9 @@ import numpy as np
 
 from bp_helpers import chain
 from bp_helpers.activations import relu_prime, sigmoid, sigmoid_prime
-from bp_helpers.exercises import Quiz, check_function
 from bp_helpers.panels import NudgePanel, NudgeState, nudge
 from bp_helpers.plots import computation_tree
+from bp_helpers.questions import lesson1
 
 # %% [markdown]
 # ## The notation
@@ -291,8 +291,9 @@ print(f"z = {dead.z:.2f}   a = {dead.a:.2f}   C0 = {dead.C0:.2f}   dC0/dw = {dea
 # ## Exercises
 #
 # **1. Write $\sigma'(z)$.** Use $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$. Replace the
-# `raise` line with your code and run both cells. (`np.exp` works on numbers and arrays
-# alike.)
+# `raise` line with your code and run the cell. (`np.exp` works on numbers and arrays
+# alike.) Each check says what is right or wrong; after your first attempt it also offers
+# a worked solution, with the reasoning.
 
 # %%
 def my_sigmoid_prime(z):
@@ -300,7 +301,7 @@ def my_sigmoid_prime(z):
 
 
 cases = [{"z": 0.0}, {"z": 2.0}, {"z": np.array([-1.0, 3.0])}]
-check_function(my_sigmoid_prime, sigmoid_prime, cases, hint="the slope at z = 0 should be 1/4.")
+lesson1.exercise("sigmoid_prime").check(my_sigmoid_prime, cases)
 
 # %% [markdown]
 # **2. Write $\partial C_0/\partial w^{(L)}$** for the sigmoid neuron, from `w`, `b`,
@@ -312,43 +313,15 @@ def my_dC0_dw(w, b, a_prev, y):
     raise NotImplementedError
 
 
-def reference_dC0_dw(w, b, a_prev, y):
-    return chain.backward([w], [b], a_prev, y).dC_dw[0]
-
-
 cases = [{"w": 1.5, "b": -0.5, "a_prev": 0.8, "y": 0.0},
          {"w": -1.0, "b": 2.0, "a_prev": 0.3, "y": 1.0}]
-check_function(my_dC0_dw, reference_dC0_dw, cases,
-               hint="multiply the three factors a_prev, sigma'(z) and 2(a - y).")
+lesson1.exercise("dC0_dw").check(my_dC0_dw, cases)
 
 # %% [markdown]
 # **3. A quick question.** Pick an answer and press the button.
 
 # %%
-Quiz(
-    "The input neuron is silent: a(L-1) = 0. What is ∂C₀/∂w(L)?",
-    ["It depends on how wrong the output is", "Exactly 0", "It equals σ′(z(L))",
-     "It is 2(a(L) − y)"],
-    answer=1,
-    explanations=[
-        "The error factor can be large, but it is multiplied by a(L-1) = 0.",
-        "The first factor, ∂z/∂w = a(L-1), is 0, so the whole product is 0: "
-        "changing w cannot change z.",
-        "σ′(z) is only the middle factor; the first factor a(L-1) = 0 wipes the product out.",
-        "That is the last factor alone; it is multiplied by a(L-1) = 0.",
-    ],
-)
+lesson1.quiz("zero_input")
 
 # %%
-Quiz(
-    "You shrink Δ from 1e-6 to 1e-12. What happens to |measured ΔC − predicted|?",
-    ["It keeps shrinking like Δ²", "It stops shrinking: round-off sets a floor",
-     "It becomes exactly 0"],
-    answer=1,
-    explanations=[
-        "It does for a while, but below about Δ = 1e-7 it cannot go further.",
-        "C(x+Δ) and C(x) agree in almost all their digits, so their difference is "
-        "dominated by round-off near 1e-17.",
-        "Floating-point numbers carry about 16 digits; the difference keeps some noise.",
-    ],
-)
+lesson1.quiz("round_off")

@@ -43,10 +43,10 @@ import numpy as np
 
 from bp_helpers import chain
 from bp_helpers.activations import sigmoid_prime
-from bp_helpers.exercises import Quiz, check_function
 from bp_helpers.gradient_cost import layer_evaluations, time_gradients
 from bp_helpers.panels import ChainPanel
 from bp_helpers.plots import chain_graph, gradient_cost_plot, gradient_per_layer
+from bp_helpers.questions import lesson2
 
 # %% [markdown]
 # ## The chain
@@ -273,34 +273,19 @@ gradient_cost_plot(lengths, backprop_seconds, nudging_seconds, ylabel="seconds (
 # **1. Write the backward pass.** Given a chain's `w`, `b` (lists, one number per
 # layer), `x` and `y`, return the array of $\partial C_0/\partial w^{(l)}$ for every
 # layer, using the sigmoid. `chain.forward(w, b, x, y)` gives you every `z` and `a`,
-# and `sigmoid_prime` is imported at the top.
+# and `sigmoid_prime` is imported at the top. The check says what is right or wrong;
+# after your first attempt it also offers a worked solution, with the reasoning.
 
 # %%
 def my_backward(w, b, x, y):
     raise NotImplementedError
 
 
-def reference(w, b, x, y):
-    return chain.backward(w, b, x, y).dC_dw
-
-
-check_function(my_backward, reference,
-               [{"w": [2.0], "b": [0.0], "x": 0.5, "y": 1.0}, {"w": w, "b": b, "x": x, "y": y}],
-               hint="start from dC_da = 2(a[L] - y) and walk l = L, ..., 1.")
+cases = [{"w": [2.0], "b": [0.0], "x": 0.5, "y": 1.0}, {"w": w, "b": b, "x": x, "y": y}]
+lesson2.exercise("backward").check(my_backward, cases)
 
 # %% [markdown]
 # **2. Vanishing gradients.**
 
 # %%
-Quiz(
-    "Ten sigmoid layers, every weight equal to 1. At most how large is ∂C₀/∂w(1), "
-    "relative to the error signal 2(a(10) − y) times the input x?",
-    ["(1/4)¹⁰ ≈ 1e-6", "1/4", "10 × 1/4 = 2.5", "It depends only on the last layer"],
-    answer=0,
-    explanations=[
-        "Each of the ten layers contributes a factor w σ′(z) ≤ 1 × 1/4, and they multiply.",
-        "That is one layer's slope; there are ten of them in the product.",
-        "The factors multiply along the chain; they do not add.",
-        "Every layer on the way from w(1) to the cost contributes a factor.",
-    ],
-)
+lesson2.quiz("vanishing")

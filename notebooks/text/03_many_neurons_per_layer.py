@@ -41,11 +41,11 @@ if "google.colab" in sys.modules:
 # %matplotlib inline
 import numpy as np
 
-from bp_helpers.exercises import Quiz, check_function
 from bp_helpers.gradcheck import check_gradients
 from bp_helpers.network_loops import backprop_loops
 from bp_helpers.panels import PathsPanel, example_network
 from bp_helpers.plots import gradient_check_heatmap, network_and_matrix
+from bp_helpers.questions import lesson3
 
 # %% [markdown]
 # ## The notation
@@ -280,21 +280,17 @@ gradient_check_heatmap(broken)
 # **1. The path sum.** Write $\partial C_0/\partial a_k^{(L-1)}$ for the last layer as a
 # plain loop over $j$. You get the weight matrix `W` (shape `(n_L, n_{L-1})`), the
 # output layer's weighted inputs `z` and activations `a`, the target `y`, and `k`.
-# `sigma_prime` is the sigmoid's slope.
+# `sigma_prime` is the sigmoid's slope. Each check says what is right or wrong; after your
+# first attempt it also offers a worked solution, with the reasoning.
 
 # %%
 def my_dC_da_k(W, z, a, y, k):
     raise NotImplementedError
 
 
-def reference_dC_da_k(W, z, a, y, k):
-    return float(np.sum(W[:, k] * sigma_prime(z) * 2 * (a - y)))
-
-
 cases = [dict(W=network.W[1], z=forward.zs[1], a=forward.activations[2], y=y, k=k)
          for k in range(4)]
-check_function(my_dC_da_k, reference_dC_da_k, cases,
-               hint="add up W[j, k] * sigma_prime(z[j]) * 2 * (a[j] - y[j]) over every j.")
+lesson3.exercise("dC_da_k").check(my_dC_da_k, cases)
 
 # %% [markdown]
 # **2. The matrix form.** Given `W_next` $= W^{(l+1)}$, `delta_next` $= \delta^{(l+1)}$
@@ -305,30 +301,12 @@ def my_delta(W_next, delta_next, z):
     raise NotImplementedError
 
 
-def reference_delta(W_next, delta_next, z):
-    return (W_next.T @ delta_next) * sigma_prime(z)
-
-
 g = network.backward(x, y)
-check_function(my_delta, reference_delta,
-               [dict(W_next=network.W[1], delta_next=g.deltas[1], z=g.zs[0])],
-               hint="the sum over j is a product with the transpose, W_next.T @ delta_next.")
+cases = [dict(W_next=network.W[1], delta_next=g.deltas[1], z=g.zs[0])]
+lesson3.exercise("delta").check(my_delta, cases)
 
 # %% [markdown]
 # **3. Reading a weight matrix.**
 
 # %%
-Quiz(
-    "In a 784-16-16-10 network, W(3) has shape (10, 16). What does W(3)[2, 7] connect?",
-    ["Neuron 2 of layer 2 to neuron 7 of layer 3",
-     "Neuron 7 of layer 2 to neuron 2 of layer 3",
-     "Neuron 2 of layer 3 to neuron 7 of layer 4",
-     "Pixel 7 to hidden neuron 2"],
-    answer=1,
-    explanations=[
-        "The row is where the signal goes, not where it comes from: w_jk goes to j.",
-        "Row j = 2 is the receiving neuron in layer 3; column k = 7 the sender in layer 2.",
-        "W(3) holds the weights into layer 3; there is no layer 4 in this network.",
-        "Pixels feed layer 1, through W(1)."
-    ],
-)
+lesson3.quiz("weight_index")

@@ -59,10 +59,10 @@ from bp_helpers.descent import (
     per_example_gradients,
     train_run,
 )
-from bp_helpers.exercises import Quiz, check_function
 from bp_helpers.network import Network
 from bp_helpers.panels import DescentPanel
 from bp_helpers.plots import descent_paths, learning_rate_paths, slice_contours, training_curves
+from bp_helpers.questions import lesson4
 
 # %% [markdown]
 # ## The digits
@@ -488,20 +488,17 @@ DescentPanel()
 #
 # **1. One step.** Write one gradient-descent step on the slice: given $w$, $b$ and the
 # learning rate, return the new `(w, b)`. `cost_slice.gradient(w, b)` returns
-# $(\partial C/\partial w, \partial C/\partial b)$ for the full batch.
+# $(\partial C/\partial w, \partial C/\partial b)$ for the full batch. Each check says what
+# is right or wrong; after your first attempt it also offers a worked solution, with the
+# reasoning.
 
 # %%
 def my_step(w, b, lr):
     raise NotImplementedError
 
 
-def reference_step(w, b, lr):
-    dC_dw, dC_db = cost_slice.gradient(w, b)
-    return w - lr * dC_dw, b - lr * dC_db
-
-
 cases = [dict(w=0.0, b=-4.0, lr=10.0), dict(w=-3.0, b=0.5, lr=1.0), dict(w=5.0, b=2.0, lr=60.0)]
-check_function(my_step, reference_step, cases, hint="step against the slope: w - lr * dC_dw.")
+lesson4.exercise("step").check(my_step, cases, cost_slice=cost_slice)
 
 # %% [markdown]
 # **2. A mini-batch's gradient.** Compute the gradient of the cost of a mini-batch, the
@@ -518,46 +515,17 @@ def my_batch_gradient(w, b, rows):
     raise NotImplementedError
 
 
-def reference_batch_gradient(w, b, rows):
-    return cost_slice.gradient(w, b, rows)
-
-
 cases = [dict(w=2.0, b=1.0, rows=np.arange(10)), dict(w=-3.0, b=0.5, rows=np.array([16, 23, 500]))]
-check_function(my_batch_gradient, reference_batch_gradient, cases,
-               hint="average the B votes: np.mean(...) over the batch, once for w, once for b.")
+lesson4.exercise("batch_gradient").check(my_batch_gradient, cases, cost_slice=cost_slice)
 
 # %% [markdown]
 # **3. Counting steps.**
 
 # %%
-Quiz(
-    "With n = 1347 training digits, you train for 3 epochs with mini-batches of B = 100. "
-    "How many gradient-descent steps is that?",
-    ["3", "300", "42", "4041"],
-    answer=2,
-    explanations=[
-        "That would be full batch: one step per epoch.",
-        "That is 3 × 100, but 100 is the size of a batch, not the number of batches.",
-        "Each epoch cuts 1347 digits into ⌈1347/100⌉ = 14 batches (the last has 47), "
-        "one step each: 3 × 14 = 42.",
-        "That is the number of examples read, 3 × 1347; each step reads 100 of them.",
-    ],
-)
+lesson4.quiz("counting_steps")
 
 # %% [markdown]
 # **4. Reading a cost curve.**
 
 # %%
-Quiz(
-    "Your network's cost goes down for an epoch, then jumps up, then down, then up. "
-    "What is the most likely cure?",
-    ["Train for more epochs", "A smaller learning rate", "A larger learning rate",
-     "A network with more neurons"],
-    answer=1,
-    explanations=[
-        "More epochs of overshooting just overshoot for longer.",
-        "Rising costs are the sign of steps that jump over the valley; smaller steps land in it.",
-        "Larger steps overshoot even further.",
-        "The problem is the walk, not the landscape: the same steps overshoot there too.",
-    ],
-)
+lesson4.quiz("cost_curve")

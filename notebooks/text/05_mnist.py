@@ -44,7 +44,6 @@ from IPython.display import display
 
 from bp_helpers.data import load_mnist
 from bp_helpers.evaluation import GradientRecorder, confusion_matrix, misclassified
-from bp_helpers.exercises import Quiz, check_function
 from bp_helpers.models import RECIPES, train_or_load
 from bp_helpers.network import Network, one_hot
 from bp_helpers.panels import DrawPanel, InsidePanel, TrainingMonitor, WishesPanel
@@ -56,6 +55,7 @@ from bp_helpers.plots.mnist import (
     misclassified_gallery,
     sample_digits,
 )
+from bp_helpers.questions import lesson5
 from bp_helpers.training import sgd
 
 # %% [markdown]
@@ -447,21 +447,17 @@ print("and the nudged slopes, to 1e-6:", np.allclose(by_formula, by_nudging, ato
 #
 # **1. Accuracy by hand.** Given the output activations `outputs` (shape `(m, 10)`) and
 # the true `labels` (shape `(m,)`), return the fraction of examples whose most active
-# output neuron is the right digit.
+# output neuron is the right digit. Each check says what is right or wrong; after your
+# first attempt it also offers a worked solution, with the reasoning.
 
 # %%
 def my_accuracy(outputs, labels):
     raise NotImplementedError
 
 
-def reference_accuracy(outputs, labels):
-    return float(np.mean(np.argmax(outputs, axis=1) == labels))
-
-
 rng = np.random.default_rng(5)
 cases = [dict(outputs=rng.uniform(0, 1, (8, 10)), labels=rng.integers(0, 10, 8)) for _ in range(3)]
-check_function(my_accuracy, reference_accuracy, cases,
-               hint="np.argmax(outputs, axis=1) gives each prediction.")
+lesson5.exercise("accuracy").check(my_accuracy, cases)
 
 # %% [markdown]
 # **2. The output layer's wishes.** For the quadratic cost, return
@@ -473,28 +469,11 @@ def my_wishes(a, label):
     raise NotImplementedError
 
 
-def reference_wishes(a, label):
-    return -2 * (a - one_hot(label, 10))
-
-
 cases = [dict(a=rng.uniform(0, 1, 10), label=d) for d in (0, 3, 9)]
-check_function(my_wishes, reference_wishes, cases, hint="the target y is one_hot(label, 10).")
+lesson5.exercise("wishes").check(my_wishes, cases)
 
 # %% [markdown]
 # **3. Which weights move?**
 
 # %%
-Quiz(
-    "A training digit leaves most of the 784 pixels blank (0). During backprop on this "
-    "one example, which first-layer weights get a non-zero gradient?",
-    ["All of them, equally", "Only those from inked (non-zero) pixels",
-     "Only those from blank pixels", "Only those into the most active hidden neuron"],
-    answer=1,
-    explanations=[
-        "∂C₀/∂w_jk = δ_j x_k, and x_k = 0 for a blank pixel.",
-        "Right: the gradient is δ_j x_k, so a blank pixel (x_k = 0) contributes nothing, "
-        "however wrong the output.",
-        "The opposite: x_k = 0 makes δ_j x_k = 0.",
-        "Every hidden neuron j with δ_j ≠ 0 gets gradient on the weights from inked pixels.",
-    ],
-)
+lesson5.quiz("which_weights")

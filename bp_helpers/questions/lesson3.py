@@ -1,0 +1,86 @@
+"""Lesson 3's quizzes and exercises: answers, references and worked solutions.
+
+The lesson shows each question (`lesson3.quiz("weight_index")`,
+`lesson3.exercise("delta").check(my_delta, cases)`); what would give it away
+lives here.
+"""
+
+import numpy as np
+
+from bp_helpers.activations import sigmoid_prime
+from bp_helpers.exercises import Catalogue, Exercise, Solution, read_only
+
+
+def _dC_da_k(W, z, a, y, k):
+    return float(np.sum(W[:, k] * sigmoid_prime(z) * 2 * (a - y)))
+
+
+def _delta(W_next, delta_next, z):
+    return (W_next.T @ delta_next) * sigmoid_prime(z)
+
+
+QUIZZES = {
+    "weight_index": dict(
+        question="In a 784-16-16-10 network, W(3) has shape (10, 16). "
+                 "What does W(3)[2, 7] connect?",
+        options=["Neuron 2 of layer 2 to neuron 7 of layer 3",
+                 "Neuron 7 of layer 2 to neuron 2 of layer 3",
+                 "Neuron 2 of layer 3 to neuron 7 of layer 4",
+                 "Pixel 7 to hidden neuron 2"],
+        answer=1,
+        explanations=[
+            "The row is where the signal goes, not where it comes from: w_jk goes to j.",
+            "Row j = 2 is the receiving neuron in layer 3; column k = 7 the sender in layer 2.",
+            "W(3) holds the weights into layer 3; there is no layer 4 in this network.",
+            "Pixels feed layer 1, through W(1).",
+        ],
+    ),
+}
+
+EXERCISES = {
+    "dC_da_k": Exercise(
+        reference=_dC_da_k,
+        hint="add up W[j, k] * sigma_prime(z[j]) * 2 * (a[j] - y[j]) over every j.",
+        solution=Solution(
+            steps=(
+                r"$a_k^{(L-1)}$ feeds every output neuron: "
+                r"$z_j^{(L)} = \sum_k w_{jk}^{(L)} a_k^{(L-1)} + b_j^{(L)}$ for each $j$. So it "
+                r"reaches the cost along one path per output neuron.",
+                r"Along the path through neuron $j$, lesson 1's three factors are "
+                r"$\partial z_j/\partial a_k = w_{jk}$, $\partial a_j/\partial z_j = "
+                r"\sigma'(z_j)$ and $\partial C_0/\partial a_j = 2(a_j - y_j)$.",
+                r"The paths add up: $\partial C_0/\partial a_k^{(L-1)} = \sum_j w_{jk}\,"
+                r"\sigma'(z_j)\,2(a_j - y_j)$. The weights $w_{jk}$ out of neuron $k$ are "
+                r"column k of W, W[:, k].",
+            ),
+            code="def my_dC_da_k(W, z, a, y, k):\n"
+                 "    total = 0.0\n"
+                 "    for j in range(len(z)):\n"
+                 "        total += W[j, k] * sigma_prime(z[j]) * 2 * (a[j] - y[j])\n"
+                 "    return total\n",
+        ),
+    ),
+    "delta": Exercise(
+        reference=_delta,
+        hint="the sum over j is a product with the transpose, W_next.T @ delta_next.",
+        solution=Solution(
+            steps=(
+                r"$\delta_k^{(l)} = \partial C_0/\partial z_k^{(l)}$. Exercise 1's path sum, one "
+                r"layer further back, gives $\delta_k^{(l)} = \sigma'(z_k^{(l)}) \sum_j "
+                r"w_{jk}^{(l+1)}\,\delta_j^{(l+1)}$.",
+                r"For a fixed $k$, the sum runs down column $k$ of $W^{(l+1)}$. Doing it for "
+                r"every $k$ at once is a matrix product with the transpose: "
+                r"$\big(W^{(l+1)}\big)^{\mathsf T} \delta^{(l+1)}$, shape $(n_l,)$.",
+                r"Then multiply entry by entry by $\sigma'(z^{(l)})$: numpy's *, not a second "
+                r"matrix product.",
+            ),
+            code="def my_delta(W_next, delta_next, z):\n"
+                 "    return (W_next.T @ delta_next) * sigma_prime(z)\n",
+        ),
+    ),
+}
+
+questions = Catalogue("lesson 3", QUIZZES, EXERCISES)
+quiz, exercise = questions.quiz, questions.exercise
+
+read_only(__name__)
