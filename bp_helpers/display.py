@@ -6,6 +6,10 @@ is displayed decides what it needs:
 - JupyterLab: the live widget (the widget-view MIME type);
 - nbval, terminals and static renderers such as GitHub: a plain-text line,
   plus a PNG snapshot for panels, since no kernel is there to draw them;
+- a lesson opened before its cells run (JupyterLab, no live widget yet): an
+  HTML picture of the panel (or the text) and one line saying how to bring it
+  to life. `tools/build_notebooks.py` stores lessons with this and without
+  the widget view, so a fresh lesson shows no dead or broken widgets;
 - Google Colab: the widget sent as display data through ipywidgets' own
   display path, which is where Colab adds the metadata its widget manager
   needs (a widget returned as a cell's result is not shown there).
@@ -14,6 +18,8 @@ ipywidgets 7 (Colab's version) has no `_repr_mimebundle_`; the bundle it
 sends from `_ipython_display_` is built here instead.
 """
 
+import base64
+import html
 import sys
 
 from IPython.display import display
@@ -43,6 +49,8 @@ class Displayable:
     returns PNG bytes or None (the default) when a picture would add nothing.
     """
 
+    hint = "Run the cells above, and this one, to use it."
+
     def plain_text(self):
         raise NotImplementedError
 
@@ -62,4 +70,22 @@ class Displayable:
         if png is not None:
             bundle["image/png"] = png
         bundle["text/plain"] = self.plain_text()
+        bundle["text/html"] = static_html(self.plain_text(), png, self.hint)
         return bundle
+
+
+def static_html(text, png, hint):
+    """A course widget where it cannot run yet: its picture (or its text) and a hint.
+
+    `png` (bytes or None) is shown inline as a data URL, so nothing is fetched;
+    the hint says what to run. Front ends that can show the live widget prefer
+    it to this HTML.
+    """
+    if png is None:
+        body = f"<pre style='margin:0'>{html.escape(text)}</pre>"
+    else:
+        data = base64.b64encode(png).decode("ascii")
+        body = (f"<img src='data:image/png;base64,{data}' alt='{html.escape(text, quote=True)}'"
+                " style='max-width:100%'>")
+    return (f"<div class='bp-static'>{body}<p class='bp-static-hint' "
+            f"style='margin:4px 0 0 0;color:#555;font-style:italic'>{html.escape(hint)}</p></div>")

@@ -16,6 +16,9 @@ import numpy as np
 from bp_helpers.validate import as_float
 
 METHODS = ("one-sided", "central")
+# check_gradients refuses an h whose round-off is more than this fraction of the largest
+# derivative: then every error larger than 1% of it is caught.
+RESOLUTION = 0.01
 
 
 def difference_quotient(f, x, h, method="central"):
@@ -116,7 +119,9 @@ def check_gradients(network, X, Y, h=1e-5, backprop=None, threshold=1e-6):
     `network_loops.backprop_loops` or a learner's version, to check it.
     Nudges of size h measure a derivative only to about eps |C| / h, so an
     entry counts as agreeing when its difference is within threshold times
-    max(|analytic|, |nudged|) or within ten times that round-off. The
+    max(|analytic|, |nudged|) or within ten times that round-off. An h so
+    small that this round-off is more than RESOLUTION of the largest
+    derivative is refused (ValueError): a broken backprop could pass. The
     network itself is never changed.
     """
     X, Y = network.as_batch(X, Y)
@@ -130,6 +135,7 @@ def check_gradients(network, X, Y, h=1e-5, backprop=None, threshold=1e-6):
     nudged = network.copy()  # _cost skips the checks: X and Y passed them above
     numeric = numerical_gradient(lambda: nudged._cost(X, Y), nudged.W + nudged.b, h)
     round_off = np.finfo(float).eps * max(abs(nudged._cost(X, Y)), 1.0) / abs(h)
+    _check_resolution(h, 10 * round_off, dC_dW + dC_db, numeric)
     floor = 10 * round_off / threshold
     L = len(network.W)
     with np.errstate(invalid="ignore"):  # a broken backprop's inf or nan counts as error inf
@@ -146,6 +152,24 @@ def check_gradients(network, X, Y, h=1e-5, backprop=None, threshold=1e-6):
         worst_at=(name, layer, *(int(i) for i in where)),
         threshold=threshold,
     )
+
+
+def _check_resolution(h, smallest_error, analytic, numeric):
+    """Refuse an h whose round-off hides errors of more than RESOLUTION of the largest derivative.
+
+    smallest_error is the smallest difference the check can see at this h
+    (ten times eps |C| / h); analytic and numeric are the two lists of
+    gradient arrays. Below it a wrong derivative passes: at h = 1e-16 one of
+    all zeros, or of the wrong sign, would.
+    """
+    largest = max(float(np.max(np.abs(g), initial=0.0)) for g in analytic + numeric)
+    if smallest_error > RESOLUTION * largest:
+        raise ValueError(
+            f"h = {h:g} is too small for a gradient check: round-off in C(w + h) - C(w - h) "
+            f"makes each nudged derivative uncertain by about {smallest_error:.1e}, while the "
+            f"largest derivative is {largest:.1e}, so a backprop wrong by less than "
+            f"{smallest_error:.1e} would pass. Use a larger h, such as the default 1e-5"
+        )
 
 
 def _as_gradients(result, network):

@@ -16,19 +16,21 @@ activation, cost, learning rate, batch size, number of epochs and seed. Lesson
 
 `train_or_load(recipe, data)` trains a recipe once and saves the weights and
 the History to data/weights/<recipe>-<data source>.npz (see data_home in
-bp_helpers.data.locate for installs without a clone); afterwards it loads
+bp_helpers.data.locate for installs without a clone, and cache_home for a
+read-only course folder); afterwards it loads
 them, so a notebook gives the same numbers (and, through the callback, the
 same curves) whether it trained or loaded.
 """
 
 import numbers
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from bp_helpers.data.locate import data_home
+from bp_helpers.data.locate import cache_home, data_home
 from bp_helpers.network import Network
 from bp_helpers.training import load_saved, save_weights, sgd
 from bp_helpers.validate import as_float
@@ -133,6 +135,12 @@ def train_or_load(recipe, data, weights_dir=None, callback=None):
     callback(record), so a live plot draws the same curves; otherwise the
     recipe is trained (callback after every epoch) and the file saved.
 
+    When the default folder cannot be written (a read-only copy of the
+    course, as on a shared JupyterHub), the file is saved to, and later
+    loaded from, weights/ in the user's cache (locate.cache_home) instead, with
+    a warning saying so. If it cannot be saved anywhere, a warning says that
+    too: the trained network is returned all the same, never lost.
+
     A file that cannot be loaded, or that was made by a different recipe or
     from different data, raises ValueError naming it: delete it to train
     again. It is never overwritten or used silently.
@@ -141,19 +149,53 @@ def train_or_load(recipe, data, weights_dir=None, callback=None):
     _check_data(data)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be a function of one record, got {callback!r}")
-    path = Path(WEIGHTS_DIR if weights_dir is None else weights_dir)
-    path = path / recipe.file_name(data.source)
+    name = recipe.file_name(data.source)
+    folders = [Path(weights_dir)] if weights_dir is not None else _default_folders()
     note = _note(recipe, data)
-    if path.exists():
-        network, history = _load(path, recipe, note)
-        if callback is not None:
-            for record in history.records:
-                callback(record)
-        return network, history
+    for folder in folders:
+        if (folder / name).exists():
+            network, history = _load(folder / name, recipe, note)
+            if callback is not None:
+                for record in history.records:
+                    callback(record)
+            return network, history
     network, history = recipe.train(data, callback)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    save_weights(network, path, history, note=note)
+    _save(network, history, note, folders, name)
     return network, history
+
+
+def _default_folders():
+    """WEIGHTS_DIR, then weights/ in the user's cache (for a read-only course folder)."""
+    fallback = cache_home() / "weights"
+    return [Path(WEIGHTS_DIR)] + ([fallback] if fallback != Path(WEIGHTS_DIR) else [])
+
+
+def _save(network, history, note, folders, name):
+    """Save in the first of `folders` that can be written; warn if not the first, or none.
+
+    Returns the path saved to, or None.
+    """
+    problems = []
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            save_weights(network, folder / name, history, note=note)
+        except OSError as error:
+            problems.append(f"{folder}: {error.strerror or error}")
+            continue
+        if problems:
+            warnings.warn(
+                f"The trained network could not be saved in {folders[0]} ({problems[0]}), so it "
+                f"was saved to {folder / name} instead, where the next run will find it.",
+                stacklevel=3,
+            )
+        return folder / name
+    warnings.warn(
+        f"The trained network could not be saved ({'; '.join(problems)}). It works all the "
+        "same in this session, but the next run will train it again.",
+        stacklevel=3,
+    )
+    return None
 
 
 def _recipe(recipe):

@@ -21,6 +21,7 @@ import contextlib
 import functools
 import itertools
 import os
+import re
 import time
 import uuid
 import zipfile
@@ -163,7 +164,9 @@ def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
         raise TypeError(
             f"backprop must be a function (network, X, Y) -> (dC_dW, dC_db), got {backprop!r}"
         )
-    _check_weights_finite(network)
+    _check_weights_finite(network, dtype)
+    for name, values in (("X", X), ("Y", Y), ("X_test", X_test)):
+        _check_fits(name, values, dtype)
     X, Y = network.as_batch(X, Y, dtype=dtype)
     test = _test_set(network, X_test, y_test, dtype)
 
@@ -176,6 +179,14 @@ def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
     history = History(blas_threads=_threads_used(controller, threads))
     with _blas_limit(controller, evaluation_threads):
         start = last = trainer.evaluate(X, Y)
+        if not np.isfinite(start.cost):
+            raise ValueError(
+                f"the cost before any training is {start.cost}: computed in {np.dtype(dtype)}, "
+                f"the sums z = W a + b overflow (the largest input is "
+                f"{float(np.max(np.abs(X))):.3g} in size, the largest weight "
+                f"{max(float(np.max(np.abs(Wb))) for Wb in trainer.Wb):.3g}); scale the inputs "
+                f"to about [0, 1], as MNIST's pixels are, or train with dtype=np.float64"
+            )
         record = _record(trainer, 0, last, test, seconds=0.0)
     ceiling = EXPLOSION * max(start.cost, _same_output_cost(Y, network.cost_name))
     _append(history, record, callback)
@@ -279,8 +290,7 @@ def load_saved(path):
         raise ValueError(f"{problem}: its entries are {sorted(fields)}")
     try:
         sizes = [int(n) for n in fields["sizes"]]
-        W = [fields[f"W{i}"] for i in range(len(sizes) - 1)]
-        b = [fields[f"b{i}"] for i in range(len(sizes) - 1)]
+        W, b = _layers(fields, sizes)
         network = Network.from_weights(W, b, str(fields["activation"]), str(fields["cost"]))
     except (KeyError, TypeError, ValueError) as error:
         raise ValueError(f"{path!r} holds inconsistent weights: {error}") from None
@@ -295,6 +305,25 @@ def load_saved(path):
         raise ValueError(f"{path!r} holds an inconsistent training history: {error}") from None
     note = str(fields["note"]) if "note" in fields else None
     return Saved(network, history, note)
+
+
+def _layers(fields, sizes):
+    """An archive's arrays W0, W1, ... and b0, b1, ...: one of each per layer after the
+    inputs in `sizes`, holding real numbers."""
+    n_layers = len(sizes) - 1
+    stored = sorted(name for name in fields if re.fullmatch(r"[Wb]\d+", name))
+    expected = sorted([f"W{i}" for i in range(n_layers)] + [f"b{i}" for i in range(n_layers)])
+    if stored != expected:
+        raise ValueError(
+            f"its sizes {sizes} need the arrays {', '.join(expected) or 'W0, b0'}, but it "
+            f"holds {', '.join(stored) or 'none'}"
+        )
+    for name in stored:
+        if fields[name].dtype.kind not in "fiu":
+            raise ValueError(
+                f"{name} must hold real numbers, got values of type {fields[name].dtype}"
+            )
+    return [fields[f"W{i}"] for i in range(n_layers)], [fields[f"b{i}"] for i in range(n_layers)]
 
 
 class _Evaluation(NamedTuple):
@@ -464,7 +493,7 @@ class _Trainer:
                     C0 = quadratic(activations[-1], Y[block])
                 total += float(np.sum(C0))
                 spread.add(activations[-1])
-        return _Evaluation(total / len(X), spread.value())
+            return _Evaluation(total / len(X), spread.value())  # inf - inf: nan, quietly
 
     def cannot_learn(self, X):
         """Whether no gradient can flow back from the outputs on any example of X.
@@ -718,10 +747,26 @@ def _history_from(fields):
             f"its columns {', '.join(_HISTORY_FIELDS)} must be 1-D and equally long, got shapes "
             f"{', '.join(str(c.shape) for c in columns)}"
         )
+    epochs, costs, accuracies, seconds = columns
+    if any(c.dtype.kind not in "fiu" for c in columns):
+        types = ", ".join(str(c.dtype) for c in columns)
+        raise ValueError(f"its columns must hold real numbers, got types {types}")
+    if not np.array_equal(epochs, np.arange(len(epochs))):
+        raise ValueError(f"its epochs must count 0, 1, 2, ..., got {epochs.tolist()}")
+    at_least_0 = "a finite number, 0 or more"
+    problems = (
+        ("cost", costs, ~(np.isfinite(costs) & (costs >= 0)), at_least_0),
+        ("test accuracy", accuracies, (accuracies < 0) | (accuracies > 1), "between 0 and 1"),
+        ("seconds", seconds, ~(np.isfinite(seconds) & (seconds >= 0)), at_least_0),
+    )
+    for name, column, bad, expected in problems:
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ValueError(f"the {name} of epoch {i} must be {expected}, got {column[i]}")
     records = [
         EpochRecord(int(epoch), float(cost), None if np.isnan(accuracy) else float(accuracy),
-                    float(seconds))
-        for epoch, cost, accuracy, seconds in zip(*columns, strict=True)
+                    float(second))
+        for epoch, cost, accuracy, second in zip(*columns, strict=True)
     ]
     stopped = str(fields["history_stopped"]) or None
     threads = int(fields["history_blas_threads"]) or None
@@ -738,11 +783,41 @@ def _test_set(network, X_test, y_test, dtype):
     return X_test, network.as_labels(y_test, len(X_test))
 
 
-def _check_weights_finite(network):
+def _check_fits(name, X, dtype, advice="scale the inputs to about [0, 1], as MNIST's pixels are"):
+    """Raise if numbers in X are too large for `dtype`, the precision training computes in.
+
+    They pass the check for finite float64 values, but 1e39, say, is inf in
+    float32. Only floats wider than dtype can be too large; for those the
+    largest and smallest value are read, without a copy. Anything else is left
+    to Network.as_batch, which names the problem.
+    """
+    if X is None or isinstance(X, (str, bytes)):
+        return
+    try:
+        array = np.asarray(X)
+    except (TypeError, ValueError):
+        return
+    if array.dtype.kind != "f" or array.itemsize <= np.dtype(dtype).itemsize or not array.size:
+        return
+    largest = float(np.finfo(dtype).max)
+    with np.errstate(invalid="ignore"):
+        size = max(float(np.max(array)), -float(np.min(array)))
+    if np.isfinite(size) and size > largest:
+        index = np.unravel_index(np.argmax(np.abs(array) > largest), array.shape)
+        raise ValueError(
+            f"{name} must fit in {np.dtype(dtype)}, the precision training computes in "
+            f"(numbers up to {largest:.3g} in size), got {array[index]:.3g} at index "
+            f"{tuple(int(i) for i in index)}; {advice}, or train with dtype=np.float64"
+        )
+
+
+def _check_weights_finite(network, dtype):
+    """Raise unless every weight and bias is finite, and fits in `dtype` (see _check_fits)."""
     for name, params in (("W", network.W), ("b", network.b)):
         for i, p in enumerate(params):
             if not np.isfinite(p).all():
                 raise ValueError(f"the network's {name}[{i}] must be finite before training")
+            _check_fits(f"the network's {name}[{i}]", p, dtype, "use smaller weights")
 
 
 def _positive_int(name, value):

@@ -4,6 +4,7 @@ Nothing here touches the internet: the server listens on 127.0.0.1 on a
 port the system picks.
 """
 
+import gzip
 import hashlib
 import socket
 import sys
@@ -13,17 +14,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import numpy as np
 
 from bp_helpers.data.idx import write_idx
-from bp_helpers.data.locate import TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS
+from bp_helpers.data.locate import TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS, Pinned
 
 N_TRAIN, N_TEST = 200, 20  # 200 noise images gzip to ~160 kB: several download blocks
 HANG_LIMIT = 5.0  # seconds a hanging handler waits at most, so the server always stops
+DRIP = 0.05  # seconds between the bytes of a "drip" answer
+ENDLESS = 16 << 20  # bytes an "endless" answer sends at most, so that no test fills the disk
 
 
 def fake_mnist(directory, seed=0):
     """Write four small MNIST-like .gz files into directory.
 
-    Returns (table, arrays): table maps each file name to its SHA-256, the
-    way locate.MNIST_FILES does; arrays maps it to the uint8 array inside.
+    Returns (table, arrays): table maps each file name to its Pinned content
+    SHA-256 and gzip size, the way locate.MNIST_FILES does; arrays maps it to
+    the uint8 array inside.
     """
     rng = np.random.default_rng(seed)
     arrays = {
@@ -33,10 +37,10 @@ def fake_mnist(directory, seed=0):
         TEST_LABELS: rng.integers(0, 10, N_TEST, dtype=np.uint8),
     }
     directory.mkdir(parents=True, exist_ok=True)
-    table = {
-        name: hashlib.sha256(write_idx(directory / name, values).read_bytes()).hexdigest()
-        for name, values in arrays.items()
-    }
+    table = {}
+    for name, values in arrays.items():
+        data = write_idx(directory / name, values).read_bytes()
+        table[name] = Pinned(hashlib.sha256(gzip.decompress(data)).hexdigest(), len(data))
     return table, arrays
 
 
@@ -50,7 +54,9 @@ class ScriptedServer:
       "truncate"   promise the full length, send half, close;
       "corrupt"    send the full length with the first byte changed;
       "hang"       read the request and answer nothing;
-      "hang_body"  send the headers and half the body, then nothing.
+      "hang_body"  send the headers and half the body, then nothing;
+      "drip"       send the body one byte every DRIP seconds;
+      "endless"    send bytes "without end" (ENDLESS of them), and no Content-Length.
     A hanging answer waits until close() or HANG_LIMIT seconds. requests
     lists every path asked for, in order.
     """
@@ -99,9 +105,24 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault == "corrupt":
             body = bytes([body[0] ^ 0xFF]) + body[1:]
+        if fault == "endless":
+            self.send_response(200)
+            self.end_headers()
+            for _ in range(ENDLESS // (1 << 16)):  # or until the client hangs up
+                if script.stop.is_set():
+                    return
+                self.wfile.write(bytes(1 << 16))
+            return
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        if fault == "drip":
+            for i in range(len(body)):
+                if script.stop.wait(DRIP):
+                    return
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+            return
         if fault in ("truncate", "hang_body"):
             self.wfile.write(body[: len(body) // 2])
             self.wfile.flush()

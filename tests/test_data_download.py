@@ -1,16 +1,19 @@
 """The downloader, against a real HTTP server on 127.0.0.1 that misbehaves on cue."""
 
+import gzip
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 from _data_fakes import fake_mnist, only_localhost
 
+from bp_helpers.data import locate
 from bp_helpers.data.__main__ import main
-from bp_helpers.data.download import DownloadError, download_mnist
+from bp_helpers.data.download import DownloadError, download_mnist, size_limit
 from bp_helpers.data.locate import PROJECT_ROOT, TRAIN_IMAGES, TRAIN_LABELS
 
 FIRST = TRAIN_IMAGES  # the file the downloader fetches first
@@ -88,7 +91,7 @@ def test_a_file_truncated_everywhere_is_rejected(tmp_path, server, fake):
 def test_a_wrong_checksum_is_never_put_in_place(tmp_path, server, fake):
     mirrors = serve(server, fake, "a")
     server.faults[f"/a/{FIRST}"] = ["corrupt"] * 3
-    with pytest.raises(DownloadError, match=r"a/train-images-idx3-ubyte\.gz: wrong SHA-256"):
+    with pytest.raises(DownloadError, match=r"a/train-images-idx3-ubyte\.gz: wrong content SHA"):
         fetch(tmp_path, fake, mirrors, retries=2)
     assert list(tmp_path.iterdir()) == []
     assert server.requests == [f"/a/{FIRST}", f"/b/{FIRST}"]  # same bytes again would not help
@@ -228,3 +231,134 @@ def test_cli_runs_as_a_module(tmp_path):
     )
     assert result.returncode == 1
     assert "t10k-labels-idx1-ubyte.gz    missing" in result.stdout
+
+
+# Faults: two downloads at once, slow and endless servers, things in the way
+
+
+def test_two_downloads_at_once_both_succeed_and_never_share_a_file(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a")
+    both_started = threading.Barrier(2, timeout=10)
+    errors = []
+
+    def meet_after_the_first_block(name, done, total):
+        if name == FIRST and done <= 1 << 16:  # both are writing when either goes on
+            both_started.wait()
+
+    def download():
+        try:
+            fetch(tmp_path, fake, mirrors, progress=meet_after_the_first_block)
+        except Exception as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=download) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert_files(tmp_path, fake)
+
+
+def test_the_file_on_disk_is_checked_before_it_gets_its_name(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a")
+
+    def spoil_the_partial_file(name, done, total):
+        if name == FIRST and done == total:  # every byte arrived intact, then the disk differs
+            (partial,) = tmp_path.glob("*.partial")
+            with open(partial, "r+b") as file:
+                file.write(b"\x00" * 100)
+
+    with pytest.raises(DownloadError, match=f"{FIRST}: .*(damaged|wrong content SHA)"):
+        fetch(tmp_path, fake, mirrors, progress=spoil_the_partial_file)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_recompressed_file_from_a_mirror_is_accepted(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a")
+    server.files[f"/a/{FIRST}"] = gzip.compress(gzip.decompress(fake[1][FIRST]), 9, mtime=1)
+    assert server.files[f"/a/{FIRST}"] != fake[1][FIRST]
+    fetch(tmp_path, fake, mirrors)
+    assert gzip.decompress((tmp_path / FIRST).read_bytes()) == gzip.decompress(fake[1][FIRST])
+
+
+def test_a_slow_drip_is_stopped_by_the_deadline(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a")
+    server.faults[f"/a/{FIRST}"] = ["drip"]
+    with pytest.raises(DownloadError) as error:
+        fetch(tmp_path, fake, mirrors, timeout=1.0, deadline=0.5)
+    message = str(error.value)
+    assert f"could not download {FIRST} within the deadline of 0.5 s for the whole download" in (
+        message)
+    assert f"a/{FIRST}: got " in message
+    assert list(tmp_path.iterdir()) == []
+    assert server.requests == [f"/a/{FIRST}"]  # the deadline ends every attempt
+
+
+def test_an_endless_answer_is_cut_off_just_past_the_files_size(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a")
+    server.faults[f"/a/{FIRST}"] = ["endless"]
+    received = []
+    with pytest.raises(DownloadError) as error:
+        fetch(tmp_path, fake, mirrors, progress=lambda name, done, total: received.append(done))
+    limit = size_limit(fake[0][FIRST].size)
+    assert f"a/{FIRST}: it sent more than {limit} bytes, but {FIRST} has about" in str(error.value)
+    assert max(received) <= limit
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_announced_size_far_too_large_is_refused_before_reading(tmp_path, server, fake):
+    table = {name: locate.Pinned(pinned.sha256, 1000) for name, pinned in fake[0].items()}
+    mirrors = serve(server, fake, "a")
+    with pytest.raises(DownloadError, match=f"a/{FIRST}: it announces {len(fake[1][FIRST])} bytes"):
+        download_mnist(tmp_path, mirrors=mirrors, files=table, retries=0, progress=False)
+
+
+def test_a_leftover_partial_folder_is_no_obstacle(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a")
+    (tmp_path / f"{FIRST}.partial").mkdir()  # say, from an older version
+    fetch(tmp_path, fake, mirrors)
+    for name, data in fake[1].items():
+        assert (tmp_path / name).read_bytes() == data
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*fake[1], f"{FIRST}.partial"])
+
+
+def test_a_folder_under_a_files_name_is_a_clear_error(tmp_path, server, fake, capsys):
+    mirrors = serve(server, fake, "a")
+    (tmp_path / FIRST).mkdir()
+    with pytest.raises(DownloadError, match=f"{tmp_path / FIRST} cannot be used .*a folder"):
+        fetch(tmp_path, fake, mirrors)
+    assert server.requests == []
+    assert main(["download", "--dir", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.startswith(f"error: {tmp_path / FIRST} cannot be used")
+
+
+def test_the_cli_reports_a_folder_it_cannot_write(tmp_path, monkeypatch, capsys):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(locate.Path, "mkdir", refuse)
+    assert main(["download", "--dir", str(tmp_path / "new")]) == 1
+    assert capsys.readouterr().err == (
+        f"error: cannot create the folder {tmp_path / 'new'}: Permission denied\n")
+
+
+def test_each_file_is_checked_once_per_call(tmp_path, fake, monkeypatch):
+    for name, data in fake[1].items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / FIRST).write_bytes(b"damaged, in a folder where it cannot be moved aside")
+    monkeypatch.setattr(locate, "move_aside", lambda path: "it could not be moved aside")
+    monkeypatch.setenv("BP_OFFLINE", "1")
+    with pytest.warns(UserWarning, match="is damaged or not the original") as warned:
+        with pytest.raises(DownloadError, match="BP_OFFLINE is set"):
+            fetch(tmp_path, fake, mirrors=())
+    assert len(warned) == 1
+
+
+def test_downloaded_files_are_as_readable_as_any_new_file(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a")
+    fetch(tmp_path, fake, mirrors)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for name in fake[1]:
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~umask

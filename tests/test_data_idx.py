@@ -121,3 +121,11 @@ def test_image_and_label_counts_must_agree(tmp_path, images):
     message = r"images\.gz holds 5 images but labels\.gz holds 4 labels"
     with pytest.raises(ValueError, match=message):
         read_images_and_labels(tmp_path / "images.gz", tmp_path / "labels.gz")
+
+
+def test_sizes_whose_product_overflows_int64_get_a_clear_error(tmp_path):
+    path = tmp_path / "images"
+    path.write_bytes(header(2051, 2**22, 2**21, 2**21))  # 2**64 pixels: 0 in int64
+    with pytest.raises(ValueError, match=r"the header promises 4194304x2097152x2097152 = "
+                                         r"18446744073709551616 bytes of images, got 0 bytes"):
+        read_images(path)

@@ -1,7 +1,9 @@
 """load_mnist: where files are found, what happens to damaged ones, the embedded subset,
 and (when BP_MNIST_DIR points at them) the genuine files."""
 
+import builtins
 import gzip
+import io
 import os
 import subprocess
 import sys
@@ -14,6 +16,7 @@ from _data_fakes import fake_mnist, only_localhost
 
 import bp_helpers
 from bp_helpers.data import embedded, locate, mnist
+from bp_helpers.data.__main__ import main
 from bp_helpers.data.download import DownloadError
 from bp_helpers.data.locate import (
     MNIST_FILES,
@@ -120,6 +123,85 @@ def test_download_true_offline_raises(tmp_path):
 def test_bad_arguments(kwargs, error, message):
     with pytest.raises(error, match=message):
         load_mnist(**kwargs)
+
+
+def recompress(path, level=9):
+    """Write path's content back gzip-compressed at another level (as `zcat | gzip -9` does)."""
+    path.write_bytes(gzip.compress(gzip.decompress(path.read_bytes()), level, mtime=12345))
+
+
+def test_any_gzip_of_the_right_content_is_accepted(tmp_path, monkeypatch):
+    table, arrays = fake_mnist(tmp_path)
+    before = (tmp_path / TRAIN_IMAGES).read_bytes()
+    recompress(tmp_path / TRAIN_IMAGES, level=9)
+    recompress(tmp_path / "t10k-images-idx3-ubyte.gz", level=1)
+    labels = tmp_path / "t10k-labels-idx1-ubyte.gz"
+    labels.write_bytes(gzip.decompress(labels.read_bytes()))  # not compressed at all
+    assert (tmp_path / TRAIN_IMAGES).read_bytes() != before
+    monkeypatch.setattr(mnist, "MNIST_FILES", table)
+    data = load_mnist("full", data_dir=tmp_path)
+    pixels = arrays[TRAIN_IMAGES].reshape(200, 784) / np.float32(255)
+    np.testing.assert_array_equal(data.X_train, pixels)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(table)  # nothing moved aside
+
+
+def test_a_gzip_of_other_content_is_still_moved_aside(tmp_path):
+    table, _ = fake_mnist(tmp_path)
+    path = tmp_path / TRAIN_IMAGES
+    content = bytearray(gzip.decompress(path.read_bytes()))
+    content[-1] ^= 1  # one pixel
+    path.write_bytes(gzip.compress(bytes(content)))
+    with pytest.warns(UserWarning, match="damaged or not the original .*content SHA-256"):
+        assert TRAIN_IMAGES not in verified_files(tmp_path, table)
+    assert (tmp_path / f"{TRAIN_IMAGES}.corrupt").is_file()
+
+
+def test_a_gzip_that_is_cut_short_is_moved_aside(tmp_path):
+    table, _ = fake_mnist(tmp_path)
+    path = tmp_path / TRAIN_IMAGES
+    path.write_bytes(path.read_bytes()[:1000])
+    with pytest.warns(UserWarning, match="gzip data is damaged or cut short"):
+        assert TRAIN_IMAGES not in verified_files(tmp_path, table)
+    assert not path.exists()
+
+
+def unreadable(monkeypatch, path):
+    """Make `path` raise PermissionError when opened, as after chmod 000 (root reads anything)."""
+    real_open = io.open
+
+    def guarded_open(file, *args, **kwargs):
+        if os.fspath(file) == os.fspath(path):
+            raise PermissionError(13, "Permission denied", os.fspath(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded_open)
+    monkeypatch.setattr(io, "open", guarded_open)
+
+
+def test_an_unreadable_file_falls_back_to_the_subset_with_a_warning(tmp_path, server, monkeypatch):
+    table, _ = fake_mnist(tmp_path)
+    monkeypatch.setattr(mnist, "MNIST_FILES", table)
+    monkeypatch.delenv("BP_OFFLINE")  # online: the file must not be downloaded over
+    monkeypatch.setattr(mnist, "MIRRORS", (f"{server.url}/a/",))
+    unreadable(monkeypatch, tmp_path / TRAIN_IMAGES)
+    with pytest.warns(UserWarning, match=f"{TRAIN_IMAGES} cannot be read \\(Permission denied\\), "
+                                         "so it is not used; make it readable"):
+        data = load_mnist(data_dir=tmp_path)
+    assert data.source == "embedded"
+    assert server.requests == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(table)  # left where it was
+    with pytest.warns(UserWarning, match="cannot be read"):
+        with pytest.raises(FileNotFoundError, match=f"missing: {TRAIN_IMAGES}"):
+            load_mnist("full", data_dir=tmp_path)
+
+
+def test_verify_reports_an_unreadable_file_without_a_traceback(tmp_path, monkeypatch, capsys):
+    fake_mnist(tmp_path)
+    unreadable(monkeypatch, tmp_path / TRAIN_IMAGES)
+    assert main(["verify", "--dir", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert f"{TRAIN_IMAGES}   not usable" in out
+    assert err.startswith(f"warning: {tmp_path / TRAIN_IMAGES} cannot be read")
 
 
 # "auto": full set, download, or the subset
@@ -266,3 +348,12 @@ def test_the_subset_is_the_first_500_of_each_digit_in_the_genuine_training_set(r
     first_500 = np.concatenate([np.flatnonzero(full.y_train == d)[:500] for d in range(10)])
     np.testing.assert_array_equal(labels, full.y_train[first_500])
     np.testing.assert_array_equal(images / np.float32(255), full.X_train[first_500])
+
+
+def test_the_genuine_files_recompressed_are_accepted(real_mnist_dir, tmp_path):
+    for name in ("t10k-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte.gz"):
+        (tmp_path / name).write_bytes((real_mnist_dir / name).read_bytes())
+        recompress(tmp_path / name, level=9)
+        assert (tmp_path / name).read_bytes() != (real_mnist_dir / name).read_bytes()
+    assert sorted(verified_files(tmp_path)) == ["t10k-labels-idx1-ubyte.gz",
+                                                 "train-labels-idx1-ubyte.gz"]

@@ -151,3 +151,48 @@ def test_bad_arguments():
         check_gradients(network(), X, LABELS, h=0)
     with pytest.raises(ValueError, match="expected 4 inputs per example"):
         check_gradients(network(), X[:, :3], LABELS)
+
+
+# A nudge too small to measure anything
+
+
+def zeros(net, X, Y):
+    dC_dW, dC_db = net.backprop(X, Y)
+    return [np.zeros_like(g) for g in dC_dW], [np.zeros_like(g) for g in dC_db]
+
+
+def doubled(net, X, Y):
+    dC_dW, dC_db = net.backprop(X, Y)
+    return [2 * g for g in dC_dW], [2 * g for g in dC_db]
+
+
+def layer_1_flipped(net, X, Y):
+    dC_dW, dC_db = net.backprop(X, Y)
+    return [-dC_dW[0], *dC_dW[1:]], [-dC_db[0], *dC_db[1:]]
+
+
+BROKEN = [zeros, doubled, layer_1_flipped]
+
+
+@pytest.mark.parametrize("h", [1e-16, 1e-14])
+@pytest.mark.parametrize("backprop", [None, *BROKEN])
+def test_an_h_too_small_to_tell_right_from_wrong_is_refused(h, backprop):
+    with pytest.raises(ValueError, match=rf"h = {h:g} is too small for a gradient check: "
+                                         r"round-off .* uncertain by about .*larger h"):
+        check_gradients(network(), X, LABELS, h=h, backprop=backprop)
+
+
+@pytest.mark.parametrize("backprop", BROKEN)
+def test_a_broken_backprop_never_passes_whatever_the_h(backprop):
+    for h in 10.0 ** np.arange(-16, -2):
+        try:
+            report = check_gradients(network(), X, LABELS, h=h, backprop=backprop)
+        except ValueError as refused:
+            assert "too small for a gradient check" in str(refused)
+        else:
+            assert not report.ok, f"h = {h:g} passed {backprop.__name__}"
+
+
+@pytest.mark.parametrize("h", [1e-5, 1e-7, 1e-9])
+def test_a_correct_backprop_passes_at_every_reasonable_h(h):
+    assert check_gradients(network(), X, LABELS, h=h).ok

@@ -241,3 +241,50 @@ def test_the_weights_directory_is_created(tmp_path):
 def test_a_callback_must_be_a_function(tmp_path):
     with pytest.raises(TypeError, match="callback must be a function of one record"):
         train_or_load(TINY, blobs(), tmp_path, callback="print")
+
+
+# A read-only course folder
+
+
+@pytest.fixture
+def read_only_course(tmp_path, monkeypatch):
+    """WEIGHTS_DIR in a folder that refuses writes (as a shared read-only copy does; root can
+    write anywhere, so the refusal is simulated), and the user's cache in tmp_path/cache."""
+    course = tmp_path / "course" / "data" / "weights"
+    monkeypatch.setattr(models, "WEIGHTS_DIR", course)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    real_save = models.save_weights
+
+    def refuse_in_the_course(network, path, *args, **kwargs):
+        if course in path.parents:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_save(network, path, *args, **kwargs)
+
+    monkeypatch.setattr(models, "save_weights", refuse_in_the_course)
+    return course
+
+
+def test_a_read_only_course_folder_saves_to_the_users_cache(read_only_course, tmp_path):
+    cached = tmp_path / "cache" / "backprop-hands-on" / "weights" / "tiny-synthetic.npz"
+    with pytest.warns(UserWarning, match=rf"could not be saved in {read_only_course} "
+                                         r"\(.*Permission denied\), so it was saved to "
+                                         rf"{cached} instead"):
+        network, history = train_or_load(TINY, blobs())
+    assert network.accuracy(blobs().X_test, blobs().y_test) > 0.9
+    again, history_again = train_or_load(TINY, blobs())  # loaded from the cache, quietly
+    assert_same_weights(again, network) and history_again == history
+    assert os.listdir(cached.parent) == [cached.name]
+
+
+def test_a_network_that_cannot_be_saved_anywhere_is_returned_all_the_same(
+    read_only_course, tmp_path, monkeypatch
+):
+    def refuse(network, path, *args, **kwargs):
+        raise OSError(30, "Read-only file system", str(path))
+
+    monkeypatch.setattr(models, "save_weights", refuse)
+    with pytest.warns(UserWarning, match="could not be saved .*Read-only file system.*It works "
+                                         "all the same in this session"):
+        network, history = train_or_load(TINY, blobs())
+    assert network.accuracy(blobs().X_test, blobs().y_test) > 0.9
+    assert len(history.records) == TINY.epochs + 1

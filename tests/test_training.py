@@ -417,7 +417,7 @@ def good_fields(network=None):
     (lambda p: write_npz(p, **good_fields() | dict(b0=np.ones(5))),
      r"inconsistent weights: mismatched layer sizes: b\[0\] has shape \(5,\)"),
     (lambda p: write_npz(p, **{k: v for k, v in good_fields().items() if k != "b0"}),
-     "inconsistent weights: 'b0'"),
+     r"inconsistent weights: its sizes \[3, 2\] need the arrays W0, b0, but it holds W0$"),
     (lambda p: write_npz(p, **good_fields() | dict(activation=np.array("swish"))),
      "unknown activation 'swish'"),
     (lambda p: write_npz(p, **good_fields() | dict(W0=np.array([[np.nan, 0, 0]] * 2))),
@@ -502,3 +502,74 @@ def test_archive_entries_are_plain_arrays(tmp_path):
         assert sorted(archive.namelist()) == sorted(
             f"{name}.npy" for name in ("format", "sizes", "activation", "cost",
                                        "W0", "b0", "W1", "b1"))
+
+
+# Inputs too large for float32, and saved files that are almost right
+
+
+@pytest.mark.parametrize(("change", "name"), [
+    (dict(X=np.where(X > 2.5, 1e39, X)), "X"),
+    (dict(X_test=np.full((3, 2), -1e39), y_test=[0, 1, 2]), "X_test"),
+])
+def test_inputs_too_large_for_float32_are_refused_with_the_reason(change, name):
+    arguments = dict(X=X, Y=LABELS, epochs=1, batch_size=10, lr=1.0) | change
+    with pytest.raises(ValueError, match=rf"^{name} must fit in float32, the precision training "
+                                         r"computes in \(numbers up to 3.4e\+38 in size\), got "
+                                         r"-?1e\+39 at index \(\d+, \d\); scale the inputs"):
+        sgd(blobs_network(), **arguments)
+    arguments |= dict(dtype=np.float64)  # as the message suggests
+    assert sgd(blobs_network(), **arguments).stopped is None
+
+
+@pytest.mark.parametrize("cost", COSTS)
+def test_inputs_that_overflow_the_sums_are_refused_before_training(cost):
+    network = blobs_network("relu", cost)  # a ReLU passes inf on: then inf - inf = nan
+    records = []
+    with pytest.raises(ValueError, match=r"the cost before any training is (nan|inf): computed in "
+                                         r"float32, the sums z = W a \+ b overflow \(the "
+                                         r"largest input is 3e\+38 in size"):
+        sgd(network, np.full((30, 2), 3e38), LABELS[:30], epochs=1, batch_size=10, lr=1.0,
+            callback=records.append)
+    assert records == []  # nothing nan reaches a live plot
+
+
+def test_weights_too_large_for_float32_are_refused():
+    network = blobs_network()
+    network.W[1][0, 0] = 1e40
+    with pytest.raises(ValueError, match=r"the network's W\[1\] must fit in float32.*use smaller"):
+        sgd(network, X, LABELS, epochs=1, batch_size=10, lr=1.0)
+
+
+def history_fields(**changes):
+    network = Network([3, 4, 2])
+    fields = good_fields(network) | dict(W1=network.W[1], b1=network.b[1])
+    fields |= training._history_arrays(a_history())
+    return fields | changes
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    (history_fields(sizes=np.array([3, 4])),
+     r"its sizes \[3, 4\] need the arrays W0, b0, but it holds W0, W1, b0, b1"),
+    (history_fields(W0=np.ones((4, 3)) + 1j), "W0 must hold real numbers, got values of type "
+                                               "complex128"),
+    (history_fields(b1=np.array([True, False])), "b1 must hold real numbers"),
+    (history_fields(history_cost=np.array([2.5, np.nan])),
+     r"the cost of epoch 1 must be a finite number, 0 or more, got nan"),
+    (history_fields(history_cost=np.array([2.5, -1.0])), "the cost of epoch 1 must be"),
+    (history_fields(history_test_accuracy=np.array([np.nan, 7.0])),
+     "the test accuracy of epoch 1 must be between 0 and 1, got 7.0"),
+    (history_fields(history_epoch=np.array([0, 2])),
+     r"epochs must count 0, 1, 2, ..., got \[0, 2\]"),
+    (history_fields(history_seconds=np.array([0.0, np.inf])), "the seconds of epoch 1 must be"),
+])
+def test_a_saved_file_that_is_almost_right_is_refused(tmp_path, fields, message):
+    path = write_npz(tmp_path / "weights.npz", **fields)
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match=message):
+        load_saved(path)
+    assert path.read_bytes() == before
+
+
+def test_the_almost_right_fields_are_right_as_they_stand(tmp_path):
+    saved = load_saved(write_npz(tmp_path / "weights.npz", **history_fields()))
+    assert saved.network.sizes == [3, 4, 2] and saved.history == a_history()

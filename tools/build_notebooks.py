@@ -5,6 +5,13 @@ each notebook is regenerated from its twin and executed in a fresh kernel,
 so that its stored outputs are exactly what the code produces (strict nbval
 then checks they still are).
 
+A stored lesson keeps no widgets: the kernel that made them is gone, and
+JupyterLab would draw each saved widget as a dead copy with a broken-link
+marker. So the widget views and the saved widget state are left out, and
+each course widget shows its stored picture (or text) with a line saying
+to run the cells (see `bp_helpers.display`). Running the cells brings the
+live widgets back.
+
     python tools/build_notebooks.py            # every lesson
     python tools/build_notebooks.py 01 02      # lessons whose names start so
 """
@@ -17,6 +24,26 @@ import nbformat
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def without_widgets(notebook):
+    """Drop every widget view from the outputs and the saved widget state; return the notebook.
+
+    An output that held only a widget view (no text, no picture) is dropped whole.
+    """
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.outputs:
+            data = output.get("data", {})
+            data.pop(WIDGET_VIEW, None)
+            if output.output_type not in ("display_data", "execute_result") or data:
+                kept.append(output)
+        cell.outputs = kept
+    return notebook
 
 
 def build(text_path):
@@ -28,7 +55,7 @@ def build(text_path):
     NotebookClient(notebook, timeout=900, kernel_name="python3", record_timing=False,
                    resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     target = NOTEBOOKS / f"{text_path.stem}.ipynb"
-    nbformat.write(notebook, target)
+    nbformat.write(without_widgets(notebook), target)
     return target
 
 

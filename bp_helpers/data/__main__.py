@@ -9,10 +9,11 @@ data/ folder; see bp_helpers.data.locate.data_home). Exit status
 """
 
 import argparse
+import os
 import sys
 import warnings
 
-from bp_helpers.data.download import DownloadError, download_mnist
+from bp_helpers.data.download import download_mnist
 from bp_helpers.data.locate import MNIST_FILES, mnist_dir, verified_files
 
 
@@ -35,7 +36,7 @@ def _download(directory):
     """Fetch the files missing from directory; 0 if all are then there and intact."""
     try:
         download_mnist(directory)
-    except (DownloadError, ValueError) as err:
+    except (OSError, ValueError) as err:  # DownloadError is an OSError
         print(f"error: {err}", file=sys.stderr)
         return 1
     print(f"All {len(MNIST_FILES)} MNIST files are in {directory} and intact.")
@@ -44,9 +45,10 @@ def _download(directory):
 
 def _verify(directory):
     """List which files in directory are intact; 0 if all are."""
-    found = verified_files(directory)
+    found = verified_files(directory)  # warns about each file it cannot use
     for name in MNIST_FILES:
-        print(f"{name:<28} {'ok' if name in found else 'missing'}")
+        there = name in found or os.path.lexists(directory / name)
+        print(f"{name:<28} {'ok' if name in found else 'not usable' if there else 'missing'}")
     if len(found) == len(MNIST_FILES):
         print(f"All {len(MNIST_FILES)} MNIST files are in {directory} and intact.")
         return 0

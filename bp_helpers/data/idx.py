@@ -14,6 +14,7 @@ Nothing here unpickles anything: the bytes become a numpy array directly.
 """
 
 import gzip
+import math
 import zlib
 from pathlib import Path
 
@@ -103,7 +104,7 @@ def _read_idx(path, magic):
     if len(data) < start:
         raise ValueError(f"{name}: expected a {start}-byte header, got {len(data)} bytes")
     shape = tuple(int.from_bytes(data[i : i + 4], "big") for i in range(4, start, 4))
-    expected = int(np.prod(shape))
+    expected = math.prod(shape)  # Python's ints: no overflow, however large the header's sizes
     if len(data) - start != expected:
         sizes = "x".join(map(str, shape))
         raise ValueError(

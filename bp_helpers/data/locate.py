@@ -2,31 +2,58 @@
 
 The four files are looked for in one directory: the `data_dir` a caller
 passes, else the environment variable BP_MNIST_DIR, else `mnist/` in the
-course's data home (see data_home). Each file must have the SHA-256 pinned below,
-the checksum of the original gzip files (see data/README.md). A file that
-fails it is never used, and never deleted: it is renamed to
-`<name>.corrupt` (or `.corrupt.1`, ...) and a warning says so.
+course's data home (see data_home). Each file must decode to the content
+pinned below: the SHA-256 is taken over the IDX bytes inside the gzip, so any
+gzip of the right bytes (recompressed with `gzip -9`, say) is accepted, and
+so is the IDX file uncompressed under the same name. A file that fails it is
+never used, and never deleted: it is renamed to `<name>.corrupt` (or
+`.corrupt.1`, ...) and a warning says so. A file that cannot be read (its
+permissions, say) is left where it is, with a warning.
 """
 
+import gzip
 import hashlib
 import os
 import warnings
+import zlib
 from pathlib import Path
+from typing import NamedTuple
 
 TRAIN_IMAGES = "train-images-idx3-ubyte.gz"
 TRAIN_LABELS = "train-labels-idx1-ubyte.gz"
 TEST_IMAGES = "t10k-images-idx3-ubyte.gz"
 TEST_LABELS = "t10k-labels-idx1-ubyte.gz"
+GZIP_MAGIC = b"\x1f\x8b"
+# Decoded content larger than this is not MNIST (the largest file holds 47,040,016 bytes),
+# so a file that decompresses without end is rejected early.
+MAX_CONTENT = 64 << 20
 
-# File name -> SHA-256 of the original gzip file.
+
+class Pinned(NamedTuple):
+    """What a file must be: sha256 of its decoded (IDX) content, and the size in
+    bytes of the published gzip file (a download is stopped a little past it)."""
+
+    sha256: str
+    size: int
+
+
 MNIST_FILES = {
-    TRAIN_IMAGES: "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
-    TRAIN_LABELS: "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
-    TEST_IMAGES: "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
-    TEST_LABELS: "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+    TRAIN_IMAGES: Pinned(
+        "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db", 9912422
+    ),
+    TRAIN_LABELS: Pinned(
+        "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5", 28881
+    ),
+    TEST_IMAGES: Pinned(
+        "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7", 1648877
+    ),
+    TEST_LABELS: Pinned(
+        "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2", 4542
+    ),
 }
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CACHE_NAME = "backprop-hands-on"
 
 
 def data_home():
@@ -35,13 +62,20 @@ def data_home():
     In a clone of the course that is its git-ignored `data/` folder. When
     bp_helpers is installed on its own (as on Colab, with pip from git),
     PROJECT_ROOT is site-packages' parent, so the data goes to the user's
-    cache instead: $XDG_CACHE_HOME/backprop-hands-on, else
-    ~/.cache/backprop-hands-on.
+    cache instead (see cache_home).
     """
     if (PROJECT_ROOT / "notebooks").is_dir() and (PROJECT_ROOT / "pyproject.toml").is_file():
         return PROJECT_ROOT / "data"
+    return cache_home()
+
+
+def cache_home():
+    """The user's own cache folder for the course: $XDG_CACHE_HOME/backprop-hands-on,
+    else ~/.cache/backprop-hands-on. Installs without a clone keep their data
+    there, and a clone whose folder is read-only keeps its trained weights there.
+    """
     cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache).expanduser() / "backprop-hands-on"
+    return Path(cache).expanduser() / CACHE_NAME
 
 
 def mnist_dir(data_dir=None):
@@ -51,35 +85,77 @@ def mnist_dir(data_dir=None):
     return Path(data_dir).expanduser()
 
 
-def sha256_file(path):
-    """The SHA-256 of a file's bytes, as 64 hex digits."""
+def content_sha256(path):
+    """The SHA-256 of a file's content: of the bytes inside if it is gzip, else of its bytes.
+
+    Raises OSError if the file cannot be read, ValueError if its gzip data
+    is damaged or decodes to more than MAX_CONTENT bytes. Decoding all of
+    MNIST takes about half a second, so the result is remembered for the
+    session until the file changes (another inode, size or modification time).
+    """
+    with open(path, "rb") as raw:
+        stat = os.fstat(raw.fileno())
+        key = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        if _checked.get(os.fspath(path), (None,))[0] != key:
+            _checked[os.fspath(path)] = (key, _decoded_sha256(raw))
+    return _checked[os.fspath(path)][1]
+
+
+_checked = {}  # path -> (what the file was when checked, its content SHA-256)
+
+
+def _decoded_sha256(raw):
+    """content_sha256 of the open binary file raw."""
     digest = hashlib.sha256()
-    with open(path, "rb") as file:
+    compressed = raw.read(2) == GZIP_MAGIC
+    raw.seek(0)
+    file = gzip.GzipFile(fileobj=raw, mode="rb") if compressed else raw
+    size = 0
+    try:
         for block in iter(lambda: file.read(1 << 20), b""):
             digest.update(block)
+            size += len(block)
+            if size > MAX_CONTENT:
+                raise ValueError(f"it holds more than {MAX_CONTENT} bytes, far more than MNIST")
+    except (EOFError, zlib.error, gzip.BadGzipFile) as err:
+        raise ValueError(f"its gzip data is damaged or cut short ({err})") from None
     return digest.hexdigest()
 
 
 def verified_files(directory, files=MNIST_FILES):
-    """Check the files named in `files` ({name: sha256}) inside `directory`.
+    """Check the files named in `files` ({name: Pinned}) inside `directory`.
 
-    Returns {name: path} for those present with the right checksum. Missing
-    ones are simply left out; a present one with the wrong checksum is moved
-    aside (see move_aside), reported with a warning and left out too.
+    Returns {name: path} for those present whose content has the pinned
+    checksum. Missing ones are simply left out. A present one with other
+    content is moved aside (see move_aside), reported with a warning and
+    left out too; one that cannot be read is reported and left out, in place.
     """
     directory = Path(directory)
     found = {}
-    for name, sha256 in files.items():
+    for name, pinned in files.items():
         path = directory / name
-        if not path.is_file():
+        try:
+            if not path.is_file():
+                continue
+            got = content_sha256(path)
+        except OSError as err:
+            warnings.warn(
+                f"{path} cannot be read ({err.strerror or err}), so it is not used; "
+                "make it readable (chmod u+r) or remove it",
+                stacklevel=2,
+            )
             continue
-        got = sha256_file(path)
-        if got == sha256:
+        except ValueError as err:
+            got = None
+            problem = str(err)
+        else:
+            problem = f"content SHA-256 {got[:12]}..., expected {pinned.sha256[:12]}..."
+        if got == pinned.sha256:
             found[name] = path
         else:
             warnings.warn(
-                f"{path} is damaged or not the original (SHA-256 {got[:12]}..., "
-                f"expected {sha256[:12]}...), so it is not used; {move_aside(path)}",
+                f"{path} is damaged or not the original ({problem}), so it is not used; "
+                f"{move_aside(path)}",
                 stacklevel=2,
             )
     return found

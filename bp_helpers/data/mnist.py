@@ -15,6 +15,7 @@ arrays are cached for the session and read-only, so a second call is fast.
 """
 
 import functools
+import os
 
 import numpy as np
 
@@ -35,7 +36,8 @@ from bp_helpers.data.locate import (
 SOURCES = ("auto", "full", "embedded")
 EMBEDDED_TEST_SIZE = 0.2
 EMBEDDED_SEED = 0
-AUTO_TIMEOUT = 5.0  # seconds: in "auto" mode an unreachable network is given up on quickly
+AUTO_TIMEOUT = 5.0  # seconds: in "auto" mode an unreachable network is given up on quickly,
+AUTO_DEADLINE = 60.0  # and so is a slow one
 GET_FULL = "`python -m bp_helpers.data download`"
 
 
@@ -52,7 +54,8 @@ def load_mnist(source="auto", data_dir=None, download=None):
     source: "full" needs the four original files; "embedded" takes the
     5,000-digit subset; "auto" (default) takes the full set if it is there
     and intact, else tries to download it (unless BP_OFFLINE is set),
-    falling back quietly to the subset when that fails.
+    falling back quietly to the subset when that fails (and, with a warning
+    naming it, when a file there cannot be read or is damaged).
     data_dir: where the full files are (default $BP_MNIST_DIR, else mnist/ in
     data_home(): the clone's data/ folder). download: True fetches missing files first
     (raising DownloadError if that fails), False never touches the network,
@@ -72,7 +75,11 @@ def load_mnist(source="auto", data_dir=None, download=None):
         download_mnist(directory, mirrors=MIRRORS, files=MNIST_FILES)
         complete = True
     elif not complete and download is None and source == "auto" and not is_offline():
-        complete = _downloaded_quietly(directory)
+        # A file that is there but unusable (unreadable, say) was just reported; a download
+        # would not replace it, so it is not tried.
+        unusable = [name for name in MNIST_FILES if name not in found]
+        in_the_way = any(os.path.lexists(directory / name) for name in unusable)
+        complete = not in_the_way and _downloaded_quietly(directory)
     if complete:
         return _full(directory)
     if source == "full":
@@ -90,7 +97,8 @@ def _downloaded_quietly(directory):
     """Try once per session to download the full set into directory; True if that worked."""
     try:
         download_mnist(
-            directory, mirrors=MIRRORS, files=MNIST_FILES, timeout=AUTO_TIMEOUT, retries=0
+            directory, mirrors=MIRRORS, files=MNIST_FILES, timeout=AUTO_TIMEOUT, retries=0,
+            deadline=AUTO_DEADLINE,
         )
     except OSError:
         return False

@@ -9,12 +9,20 @@ scaled by one number: weights from bright pixels change most, weights from
 black pixels not at all.
 """
 
+import numbers
 from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
 import numpy as np
 
-from bp_helpers.panels.view import Blitter, PanelView, freeze_layout, html_table, live_figure
+from bp_helpers.panels.view import (
+    Blitter,
+    PanelView,
+    freeze_layout,
+    html_table,
+    live_figure,
+    wide_slider_layout,
+)
 
 IMAGE_SHAPE = (28, 28)
 
@@ -46,12 +54,18 @@ class Inside:
 
 def look_inside(network, x, label, neuron=0, state=None):
     """Forward and backward pass for one example x (n_0,) with its label; return an Inside."""
+    if isinstance(neuron, bool) or not isinstance(neuron, numbers.Integral):
+        raise TypeError(f"neuron must be a whole number, got {neuron!r}")
     if neuron not in range(network.sizes[1]):
         raise ValueError(f"layer 1 has neurons 0 to {network.sizes[1] - 1}, got {neuron!r}")
-    g = network.backward(x, int(label))
+    n_L = network.sizes[-1]
+    if np.ndim(label) != 0 or label not in range(n_L):  # 3.5 is not 3, nor is "3"
+        raise ValueError(f"label must be a whole number from 0 to {n_L - 1}, got {label!r}")
+    label = int(label)
+    g = network.backward(x, label)
     return Inside(
         state=state or InsideState(neuron=neuron),
-        label=int(label),
+        label=label,
         predicted=int(np.argmax(g.activations[-1])),
         activations=list(g.activations),
         wishes=[-d for d in g.dC_da],
@@ -87,9 +101,10 @@ class InsidePanel(PanelView):
     def __init__(self, network, X, labels, state=InsideState()):
         self.network, self.X, self.labels = network, X, labels
         self.index = widgets.IntSlider(value=state.index, min=0, max=len(X) - 1,
-                                       description="test digit", continuous_update=False)
+                                       description="test digit", continuous_update=False,
+                                       layout=wide_slider_layout())
         self.neuron = widgets.IntSlider(value=state.neuron, min=0, max=network.sizes[1] - 1,
-                                        description="neuron j")
+                                        description="neuron j", layout=wide_slider_layout())
         self.readout = widgets.HTML()
         self.fig = live_figure(9.8, 5.0)
         self._build(network.sizes)
@@ -98,8 +113,9 @@ class InsidePanel(PanelView):
             self.image, self.gradient, self.ax_digit.title, self.ax_gradient.title,
             *(bar for bars in self.activation_bars + self.wish_bars for bar in bars),
         ])
-        self.widget = widgets.VBox([widgets.HBox([self.index, self.neuron, self.readout]),
-                                    self.fig.canvas])
+        # Sliders stacked beside the readout, which keeps its lines whole.
+        self.widget = widgets.VBox([widgets.HBox([widgets.VBox([self.index, self.neuron]),
+                                                  self.readout]), self.fig.canvas])
         for control in (self.index, self.neuron):
             control.observe(self.update, names="value")
         self.update()

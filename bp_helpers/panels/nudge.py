@@ -23,6 +23,7 @@ from bp_helpers.panels.view import (
     html_table,
     live_figure,
     nice_top,
+    wide_slider_layout,
 )
 from bp_helpers.validate import as_float
 
@@ -167,12 +168,14 @@ class NudgePanel(PanelView):
             name: widgets.FloatSlider(
                 value=getattr(state, name), min=low, max=high, step=0.01,
                 description=LABELS.get(name, name), description_allow_html=True,
+                layout=wide_slider_layout(),
             )
             for name, (low, high) in RANGES.items()
         }
         self.sliders["delta"] = widgets.FloatLogSlider(
             value=state.delta, base=10, min=np.log10(DELTA_RANGE[0]),
             max=np.log10(DELTA_RANGE[1]), step=0.25, description="Δ", readout_format=".1e",
+            layout=wide_slider_layout(),
         )
         self.wrt = widgets.ToggleButtons(
             options=[(name.replace("_prev", "(L-1)"), name) for name in NUDGEABLE],
@@ -212,7 +215,7 @@ class NudgePanel(PanelView):
         (self.cost_line,) = self.ax_cost.plot([], [], color="C0", label="C₀")
         (self.tangent_line,) = self.ax_cost.plot([], [], "--", color="C1", label="tangent")
         (self.nudge_line,) = self.ax_cost.plot([], [], "o-", color="C3", ms=4, label="nudge")
-        self.ax_cost.legend(loc="upper right", fontsize=8)
+        self.legend = self.ax_cost.legend(loc="upper right", fontsize=8, framealpha=1)
         (self.error_line,) = self.ax_error.loglog([], [], ".-", color="C2")
         (self.error_marker,) = self.ax_error.loglog([], [], "o", color="C3", ms=7)
         self.ax_error.set(
@@ -221,8 +224,9 @@ class NudgePanel(PanelView):
         )
         self.ax_error.grid(True, which="major", alpha=0.3)
         self._cost_limits = None
+        # The legend is blitted last, so that the moving lines pass under it.
         self.blitter = Blitter(self.fig, [self.cost_line, self.tangent_line, self.nudge_line,
-                                          self.error_line, self.error_marker])
+                                          self.error_line, self.error_marker, self.legend])
 
     def update(self, change=None):
         """Recompute for the current sliders and update readouts and artists in place."""

@@ -16,6 +16,7 @@ nudging a_k itself.
 
 import itertools
 import math
+import numbers
 from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
@@ -23,7 +24,7 @@ import numpy as np
 
 from bp_helpers.costs import quadratic
 from bp_helpers.network import Network
-from bp_helpers.panels.view import PanelView, fmt, html_table, live_figure
+from bp_helpers.panels.view import PanelView, fmt, html_table, live_figure, wide_slider_layout
 from bp_helpers.plots import draw_network
 from bp_helpers.validate import as_float
 
@@ -87,6 +88,10 @@ class PathsResult:
 def check_state(state, network):
     """Validate a PathsState against the network's layers and neurons."""
     L = len(network.W)
+    for name in ("layer", "k"):
+        value = getattr(state, name)
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"{name} must be a whole number, got {value!r}")
     if state.layer not in range(L):
         raise ValueError(f"layer must be 0 to {L - 1} (a layer before the output), "
                          f"got {state.layer!r}")
@@ -158,28 +163,35 @@ class PathsPanel(PanelView):
         self.layer = widgets.ToggleButtons(
             options=[(f"layer {l}", l) for l in range(len(self.network.W))],
             value=state.layer, description="layer")
-        self.k = widgets.ToggleButtons(description="neuron k")
-        self._set_neurons(state.layer, state.k)
+        self.k = self._neuron_buttons(state.layer, state.k)
         self.delta = widgets.FloatLogSlider(
             value=state.delta, base=10, min=np.log10(DELTA_RANGE[0]), max=np.log10(DELTA_RANGE[1]),
-            step=0.25, description="Δ", readout_format=".1e")
+            step=0.25, description="Δ", readout_format=".1e", layout=wide_slider_layout())
         self.readout = widgets.HTML()
         self.fig = live_figure(9.8, 3.6)
         self.ax_net, self.ax_bars = self.fig.subplots(1, 2, width_ratios=[1, 1.3])
-        self.widget = widgets.VBox([widgets.HBox([widgets.VBox([self.layer, self.k, self.delta]),
-                                                  self.readout]), self.fig.canvas])
+        self.controls = widgets.VBox([self.layer, self.k, self.delta])
+        self.widget = widgets.VBox([widgets.HBox([self.controls, self.readout]),
+                                    self.fig.canvas])
         self._shown = None
         self.layer.observe(self._on_layer, names="value")
-        for control in (self.k, self.delta):
-            control.observe(self.update, names="value")
+        self.delta.observe(self.update, names="value")
         self.update()
 
-    def _set_neurons(self, layer, k=0):
-        self.k.options = [(str(j), j) for j in range(self.network.sizes[layer])]
-        self.k.value = k
+    def _neuron_buttons(self, layer, k=0):
+        """A button per neuron of `layer`, observed by the panel."""
+        buttons = widgets.ToggleButtons(
+            options=[(str(j), j) for j in range(self.network.sizes[layer])], value=k,
+            description="neuron k")
+        buttons.observe(self.update, names="value")
+        return buttons
 
     def _on_layer(self, change):
-        self._set_neurons(change["new"])
+        # A new set of buttons, not new options on the old one: ipywidgets' front end
+        # keeps the old buttons beyond the new count when their first labels agree.
+        old, self.k = self.k, self._neuron_buttons(change["new"])
+        self.controls.children = (self.layer, self.k, self.delta)
+        old.close()
         self.update()
 
     @property

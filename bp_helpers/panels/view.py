@@ -6,6 +6,7 @@ import warnings
 import ipywidgets as widgets
 from ipympl.backend_nbagg import Canvas, FigureManager
 from matplotlib.figure import Figure
+from traitlets import validate
 
 from bp_helpers.display import Displayable
 
@@ -17,7 +18,7 @@ def live_figure(width, height):
     constrained: see `freeze_layout` for panels that update at slider speed.
     """
     fig = Figure(figsize=(width, height), layout="constrained")
-    canvas = Canvas(fig)
+    canvas = PrefixedCanvas(fig)
     with warnings.catch_warnings():
         # ipympl's toolbar passes traitlets an argument it deprecates; harmless.
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -30,6 +31,26 @@ def live_figure(width, height):
     canvas._size = (fig.bbox.width, fig.bbox.height)
     canvas.mpl_connect("draw_event", lambda event: send_whole_frames(canvas))
     return fig
+
+
+class PrefixedCanvas(Canvas):
+    """ipympl's canvas widget, with its stored picture a complete data URL.
+
+    Until a browser view is ready, ipympl keeps the last frame in `_data_url`
+    as bare base64 ("iVBOR..."); the front end uses that string as an image
+    address, so the browser requests it from the server as a relative URL and
+    shows a broken image. Here the `data:image/png;base64,` prefix is added.
+    """
+
+    @validate("_data_url")
+    def _prefixed(self, proposal):
+        value = proposal["value"]
+        if isinstance(value, str) and value and not value.startswith("data:"):
+            return DATA_URL_PREFIX + value
+        return value
+
+
+DATA_URL_PREFIX = "data:image/png;base64,"
 
 
 def send_whole_frames(canvas):
@@ -103,14 +124,27 @@ def nice_top(highest):
     return 1.05 * highest
 
 
+# Wide sliders: the track is about 380 px, so a mouse can set a value to a few hundredths
+# of a range like w's 12 units (ipywidgets' default track is about 150 px); the arrow
+# keys still move one step at a time.
+SLIDER_WIDTH = "560px"
+
+
+def wide_slider_layout():
+    """The layout of a panel slider that a mouse can set finely (see SLIDER_WIDTH)."""
+    return widgets.Layout(width=SLIDER_WIDTH)
+
+
 def html_table(rows, caption=""):
     """An HTML table of (key, label, value) rows; labels may hold HTML such as <sup>.
 
-    Each value cell carries data-key="key", so a browser test can read it.
+    Each value cell carries data-key="key", so a browser test can read it; a value
+    never wraps (a number split over two lines reads as two numbers).
     """
     body = "".join(
         f"<tr><td style='padding:1px 10px 1px 0'>{label}</td>"
-        f"<td data-key='{key}' style='text-align:right;font-family:monospace'>{value}</td></tr>"
+        f"<td data-key='{key}' style='text-align:right;font-family:monospace;"
+        f"white-space:nowrap'>{value}</td></tr>"
         for key, label, value in rows
     )
     head = f"<caption style='text-align:left'><b>{caption}</b></caption>" if caption else ""
@@ -133,6 +167,7 @@ class PanelView(Displayable):
     """
 
     title = "panel"
+    hint = "A picture of the panel: run the cells above, and this one, to bring it to life."
     widget: widgets.Widget
     fig: Figure
 

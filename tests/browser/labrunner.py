@@ -386,21 +386,101 @@ PIXELS_JS = """
 """
 
 
+# What a lesson looks like before its cells run: images that did not load, widgets
+# drawn as dead copies (ipywidgets' broken-link marker), the stored pictures with their
+# hint, and whether the tab says the lesson was modified.
+FRESH_JS = """
+(notebook) => ({
+  brokenImages: [...notebook.querySelectorAll('img')]
+    .filter(img => img.complete && img.naturalWidth === 0)
+    .map(img => (img.getAttribute('src') || '').slice(0, 60)),
+  pendingImages: [...notebook.querySelectorAll('img')].filter(img => !img.complete).length,
+  disconnected: notebook.querySelectorAll('.jupyter-widgets-disconnected').length,
+  widgetViews: notebook.querySelectorAll('.jupyter-widgets.widget-container, .widget-slider')
+    .length,
+  pictures: [...notebook.querySelectorAll('.bp-static')].map(div => ({
+    cell: (div.closest('[data-windowed-list-index]') || {dataset: {}}).dataset.windowedListIndex,
+    image: div.querySelector('img') ? div.querySelector('img').naturalWidth : null,
+    hint: (div.querySelector('.bp-static-hint') || {textContent: ''}).textContent.trim(),
+    alt: (div.querySelector('img') || div).getAttribute('alt') || div.textContent.slice(0, 60),
+  })),
+  modified: document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty') !== null,
+})
+"""
+
+
 class LessonPage:
     """One lesson open in JupyterLab, in its own browser page."""
 
-    def __init__(self, server, browser, notebook):
-        self.server, self.name = server, Path(notebook).stem
-        self.path = server.add_notebook(notebook)
-        self.code_cells = sum(cell["cell_type"] == "code"
-                              for cell in json.loads(Path(notebook).read_text())["cells"])
+    def __init__(self, server, browser, notebook, copy=True):
+        """`copy=False` opens the served notebook of that name again (see `reopen`)."""
+        self.server, self.browser, self.name = server, browser, Path(notebook).stem
+        self.path = server.add_notebook(notebook) if copy else Path(notebook).name
+        self.code_cells = sum(
+            cell["cell_type"] == "code" for cell in
+            json.loads((Path(notebook) if copy else server.notebooks / self.path)
+                       .read_text())["cells"])
         self.page = browser.new_page()
         self.notebook = self.page.locator(".jp-NotebookPanel .jp-Notebook")
-        self.timings, self.console_errors = {}, []
+        self.timings, self.console_errors, self.failed_requests = {}, [], []
         self.page.on("console", lambda message: message.type == "error"
                      and self.console_errors.append(message.text))
         self.page.on("pageerror", lambda error: self.console_errors.append(
             f"uncaught: {error}"))
+        self.page.on("response", lambda response: response.status >= 400
+                     and self.failed_requests.append(f"{response.status} {response.url[:100]}"))
+        self.page.on("requestfailed", lambda request: self.failed_requests.append(
+            f"failed {request.url[:100]}"))
+
+    def reopen(self):
+        """Close this page (the kernel keeps running) and open the lesson in a new one."""
+        with contextlib.suppress(Exception):
+            self.page.close()
+        again = LessonPage(self.server, self.browser, self.server.notebooks / self.path,
+                           copy=False)
+        return again.open()
+
+    def save(self):
+        """File > Save (Ctrl+S); wait until the tab no longer says the lesson was modified."""
+        self.notebook.locator(".jp-Cell").first.click()
+        self.page.keyboard.press("Escape")
+        self.page.keyboard.press("Control+s")
+        self.page.wait_for_function(
+            "() => !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')")
+
+    def fresh_view(self):
+        """What the page shows before anything runs (see FRESH_JS), over the whole lesson.
+
+        JupyterLab renders only the cells near the view, so the lesson is scrolled
+        through from the top, and what each screenful shows is gathered.
+        """
+        scroller = self.page.locator(".jp-NotebookPanel .jp-WindowedPanel-outer").first
+        scroller.evaluate("el => { el.scrollTop = 0; }")
+        gathered, pictures = None, {}
+        while True:
+            self.page.wait_for_timeout(400)
+            with contextlib.suppress(TimeoutError):
+                wait_until(lambda: self.notebook.evaluate(FRESH_JS)["pendingImages"] == 0, 10,
+                           "the images in view to load", interval=0.2)
+            view = self.notebook.evaluate(FRESH_JS)
+            for picture in view["pictures"]:
+                pictures[(picture["cell"], picture["alt"])] = picture
+            if gathered is None:
+                gathered = view
+            else:
+                for key in ("brokenImages",):
+                    gathered[key] += [item for item in view[key] if item not in gathered[key]]
+                for key in ("pendingImages", "disconnected", "widgetViews"):
+                    gathered[key] = max(gathered[key], view[key])
+                gathered["modified"] = gathered["modified"] or view["modified"]
+            moved = scroller.evaluate(
+                "el => { const before = el.scrollTop; el.scrollTop += 0.8 * el.clientHeight;"
+                " return el.scrollTop !== before; }")
+            if not moved:
+                break
+        gathered["pictures"] = list(pictures.values())
+        scroller.evaluate("el => { el.scrollTop = 0; }")
+        return gathered
 
     def open(self, timeout=90):
         """Load JupyterLab on the lesson and wait for its kernel (idle, connected)."""
@@ -419,6 +499,12 @@ class LessonPage:
     def run_all(self, timeout=300):
         """Run > Run All Cells; wait until no cell is queued or running and the kernel idles."""
         start = time.monotonic()
+        self.start_run_all()
+        wait_until(self.finished, timeout, f"{self.name} to finish running", interval=0.25)
+        self.timings["run all"] = time.monotonic() - start
+
+    def start_run_all(self):
+        """Run > Run All Cells, and return as soon as the cells are queued."""
         # Run All queues every cell at once ("[*]:"); a DOM observer cannot miss that,
         # however fast the cells run. The lesson is done when no "[*]:" is left.
         self.notebook.evaluate(WATCH_FOR_QUEUED_JS)
@@ -427,10 +513,9 @@ class LessonPage:
         self.page.locator(".lm-Menu:visible .lm-Menu-itemLabel",
                           has_text=re.compile("^Run All Cells$")).click()
         self.page.wait_for_function("() => window.__bpQueued", timeout=30_000)
-        wait_until(self._finished, timeout, f"{self.name} to finish running", interval=0.25)
-        self.timings["run all"] = time.monotonic() - start
 
-    def _finished(self):
+    def finished(self):
+        """Has every cell run (none queued or running, the kernel idle)?"""
         kernel = self.server.kernel_of(self.path)
         if kernel is None or kernel["execution_state"] == "dead":
             raise RuntimeError(f"{self.name}: the kernel died ({kernel})\n"

@@ -15,11 +15,21 @@ gets an entry in PANELS (how to find it on the page) and tests of its own.
 import itertools
 import math
 import re
+import shutil
 from dataclasses import dataclass
 
+import nbformat
 import numpy as np
 import pytest
-from labrunner import NOTEBOOKS, SCREENSHOTS, VIEWPORT, Slider, page_number, wait_until
+from labrunner import (
+    NOTEBOOKS,
+    SCREENSHOTS,
+    VIEWPORT,
+    LessonPage,
+    Slider,
+    page_number,
+    wait_until,
+)
 from matplotlib.figure import Figure
 
 from bp_helpers.panels import (
@@ -28,8 +38,10 @@ from bp_helpers.panels import (
     NudgePanel,
     NudgeState,
     chain_panel,
+    example_network,
     nudge,
 )
+from bp_helpers.panels.nudge import RANGES as NUDGE_RANGES
 
 pytestmark = pytest.mark.browser
 
@@ -480,3 +492,208 @@ def test_chain_panel_plot_has_no_blit_artifacts(open_lesson, path):
     wait_until(lambda: panel.state() == state, 5, f"the panel to show {state}")
     panel.check("back at the lesson's example")
     assert_same_picture(panel.lesson, panel.root, ChainPanel(state).fig, "chain_panel_artifacts")
+
+
+# --- a lesson before it runs, after Run All, and reopened ---------------------------------
+
+
+def copy_of(path, tmp_path, prefix):
+    """A copy of a lesson under another name, so that its page and kernel are its own."""
+    target = tmp_path / f"{prefix}_{path.name}"
+    shutil.copyfile(path, target)
+    return target
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
+def test_a_fresh_lesson_shows_pictures_and_a_hint_and_nothing_broken(lab, chromium, path,
+                                                                      tmp_path):
+    lesson = LessonPage(lab, chromium, copy_of(path, tmp_path, "fresh"))
+    try:
+        lesson.open()
+        lesson.page.wait_for_timeout(1500)  # time for a late "modified" mark to appear
+        view = lesson.fresh_view()
+        pictures = [p for p in view["pictures"] if p["image"] is not None]
+        if pictures:
+            lesson.screenshot(f"fresh_{path.stem}_panel",
+                              lesson.notebook.locator(".bp-static:has(img)").first)
+        lesson.screenshot(f"fresh_{path.stem}")
+    finally:
+        lesson.close()
+    assert not view["brokenImages"], f"images that did not load: {view['brokenImages']}"
+    assert not lesson.failed_requests, f"failed requests: {lesson.failed_requests}"
+    assert view["disconnected"] == 0 and view["widgetViews"] == 0, (
+        f"{view['disconnected']} dead widgets (broken-link marker), {view['widgetViews']} "
+        "widget views before any cell ran")
+    assert len(pictures) >= len(LESSONS.get(path.stem, ())), view["pictures"]
+    assert all(p["image"] > 0 for p in pictures), view["pictures"]
+    assert view["pictures"] and all("run the cells above" in p["hint"].lower()
+                                    for p in view["pictures"]), view["pictures"]
+    assert not view["modified"], "the tab says the lesson was modified, but it was only opened"
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
+def test_after_run_all_every_stored_picture_is_replaced_by_a_live_widget(open_lesson, path):
+    lesson = open_lesson(path)
+    assert lesson.notebook.locator(".bp-static").count() == 0
+    assert lesson.notebook.locator(".jupyter-widgets-disconnected").count() == 0
+
+
+@pytest.mark.parametrize("path", lessons_showing("nudge"))
+def test_a_saved_lesson_reopened_while_its_kernel_runs_is_live(lab, chromium, path, tmp_path):
+    first = LessonPage(lab, chromium, copy_of(path, tmp_path, "reopen"))
+    lesson = first
+    try:
+        first.open()
+        first.run_all()
+        first.save()
+        lesson = first.reopen()
+        settled(lambda: lesson.output_with(PANELS["nudge"].marker).count() == 1
+                and all(view["rendered"] for view in lesson.widgets()), 30)
+        assert lesson.notebook.locator(".bp-static").count() == 0
+        assert lesson.notebook.locator(".jupyter-widgets-disconnected").count() == 0
+        panel = NudgeView(lesson)
+        before = panel.sliders["w"].value()
+        press_and_wait(panel.sliders["w"], "w", "ArrowRight", 2, before)
+        panel.wait_until_consistent("the reopened nudge panel after two presses")
+        lesson.screenshot(f"reopened_{path.stem}", panel.root)
+    finally:
+        lesson.close()
+
+
+# --- lesson 5's training monitor, while it trains ---------------------------------------
+
+MONITOR_NOTEBOOK = [
+    """from dataclasses import replace
+import tempfile
+import time
+from IPython.display import display
+from bp_helpers.data import load_mnist
+from bp_helpers.models import RECIPES, train_or_load
+from bp_helpers.panels import TrainingMonitor
+mnist = load_mnist()
+recipe = replace(RECIPES["sigmoid"], name="browser-monitor", epochs=6)""",
+    # Lesson 5's cell, training for real (an empty weights folder); each epoch lasts a
+    # little longer, so that the browser can sample every frame while the cell runs.
+    """monitor = TrainingMonitor(recipe.epochs, name=recipe.name)
+display(monitor)
+def slowly(record):
+    monitor(record)
+    time.sleep(0.5)
+network, history = train_or_load(recipe, mnist, weights_dir=tempfile.mkdtemp(),
+                                 callback=slowly)""",
+]
+
+# [is the training cell still running ("[*]:")?, how many pixels of the monitor's image
+# have the colours of its two curves (-1: no image yet)], read in one go.
+CURVE_PIXELS_JS = """
+(notebook) => {
+  const prompts = notebook.querySelectorAll('.jp-CodeCell .jp-InputPrompt');
+  const running = prompts[prompts.length - 1].textContent.includes('*');
+  const img = notebook.querySelector('img.widget-image');
+  if (!img || !img.complete || !img.naturalWidth) return [running, -1];
+  const canvas = document.createElement('canvas');
+  canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+  const context = canvas.getContext('2d');
+  context.drawImage(img, 0, 0);
+  const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  const near = (i, r, g, b) => Math.abs(data[i] - r) + Math.abs(data[i + 1] - g)
+                               + Math.abs(data[i + 2] - b) < 60;
+  let curves = 0;
+  for (let i = 0; i < data.length; i += 4)
+    if (near(i, 31, 119, 180) || near(i, 44, 160, 44)) curves++;
+  return [running, curves];
+}
+"""
+
+
+def test_the_training_monitor_draws_its_curves_while_the_cell_still_runs(lab, chromium,
+                                                                         tmp_path):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)
+                                               for source in MONITOR_NOTEBOOK])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    path = tmp_path / "monitor_while_training.ipynb"
+    nbformat.write(notebook, path)
+    lesson = LessonPage(lab, chromium, path)
+    samples = []  # (kernel busy?, curve pixels) while the cells run
+    try:
+        lesson.open()
+        lesson.start_run_all()
+        while not lesson.finished():
+            running, curves = lesson.notebook.evaluate(CURVE_PIXELS_JS)
+            samples.append((running, curves))
+            if curves > 0 and len({c for busy, c in samples if busy and c > 0}) == 3:
+                lesson.screenshot("monitor_while_training",
+                                  lesson.output_with("img.widget-image"))
+            lesson.page.wait_for_timeout(150)
+        assert not lesson.problems(), lesson.problems()
+    finally:
+        lesson.close()
+    while_busy = [curves for busy, curves in samples if busy]
+    drawn = sorted({c for c in while_busy if c > 0})
+    assert len(drawn) >= 2, (
+        f"while the cell trained, the monitor showed curve pixels {while_busy}: "
+        "its curves should appear and grow epoch by epoch")
+
+
+# --- lesson 3's neuron toggle -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", lessons_showing("paths"))
+def test_the_neuron_toggle_offers_exactly_the_neurons_of_the_chosen_layer(open_lesson, path):
+    lesson = open_lesson(path)
+    root = panel_output(lesson, "paths")
+    network = example_network()[0]
+    sizes = network.sizes
+
+    def toggle(description):
+        return root.locator(".widget-toggle-buttons").filter(
+            has=lesson.page.locator(".widget-label", has_text=re.compile(
+                f"^{re.escape(description)}$")))
+
+    def neuron_buttons():
+        return [b.strip() for b in toggle("neuron k").locator("button").all_text_contents()]
+
+    layers = range(len(network.W))  # the layers whose activations reach C0 by paths
+    assert len({sizes[l] for l in layers}) > 1, "the test needs layers of different sizes"
+    for layer in [*layers, *reversed(layers)][1:]:
+        toggle("layer").locator("button", has_text=re.compile(f"^layer {layer}$")).click()
+        expected = [str(j) for j in range(sizes[layer])]
+        settled(lambda expected=expected: neuron_buttons() == expected, UPDATE_TIMEOUT)
+        assert neuron_buttons() == expected, f"layer {layer}"
+        last = expected[-1]
+        toggle("neuron k").locator("button", has_text=re.compile(f"^{last}$")).click()
+        wait_until(lambda last=last, layer=layer: chosen_neuron(root) == (int(last), layer),
+                   UPDATE_TIMEOUT, f"neuron {last} of layer {layer} to be chosen")
+    lesson.screenshot("paths_toggle", root)
+
+
+def chosen_neuron(root):
+    """(k, layer) of the neuron the readout names, a<sub>k</sub><sup>(layer)</sup>, or None."""
+    label = root.locator('td[data-key="a_k"]').locator("xpath=..").locator("td").first
+    match = re.search(r"a<sub>(\d+)</sub><sup>\((\d+)\)</sup>", label.inner_html())
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+# --- polish: readouts that keep their lines, sliders a mouse can set ----------------------
+
+
+@pytest.mark.parametrize("path", lessons_showing("inside"))
+def test_the_inside_readout_keeps_each_line_whole(open_lesson, path):
+    lesson = open_lesson(path)
+    root = panel_output(lesson, "inside")
+    heights = root.locator("td").evaluate_all(
+        "tds => tds.map(td => [td.textContent.trim(), td.getBoundingClientRect().height])")
+    one_line = min(height for _, height in heights)
+    wrapped = [text for text, height in heights if height > 1.5 * one_line]
+    assert not wrapped, f"readout cells wrapped onto two lines: {wrapped}"
+
+
+@pytest.mark.parametrize("path", lessons_showing("nudge"))
+def test_the_nudge_sliders_are_long_enough_for_the_mouse(open_lesson, path):
+    panel = NudgeView(open_lesson(path))
+    for name, slider in panel.sliders.items():
+        width = slider.widget.locator(".noUi-target").bounding_box()["width"]
+        low, high = NUDGE_RANGES[name]
+        assert (high - low) / width <= 0.04, (
+            f"the {name} slider moves {(high - low) / width:.3f} per pixel ({width:.0f} px)")

@@ -1,0 +1,81 @@
+"""course.py: the lab installs only what the lessons need, and opens as root too.
+
+Nothing here installs anything or starts JupyterLab: the requirement files
+and the command line are checked as they are.
+"""
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_TOOLS = ("pytest", "nbval", "hypothesis", "playwright", "ruff", "autograd", "jupytext",
+              "nbclient")
+
+
+def load_course():
+    spec = importlib.util.spec_from_file_location("course", ROOT / "course.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def requirement_names(name):
+    """The package names a requirements file installs, following its -r includes."""
+    names = set()
+    for line in (ROOT / name).read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("-r "):
+            names |= requirement_names(line.split(None, 1)[1])
+        elif line and not line.startswith("-"):
+            names.add(re.match(r"[A-Za-z0-9_.\-]+", line).group().lower())
+    return names
+
+
+def test_the_lab_installs_no_test_tools():
+    lab = requirement_names("requirements.txt")
+    assert not lab & set(TEST_TOOLS), f"requirements.txt installs {lab & set(TEST_TOOLS)}"
+    assert {"numpy", "matplotlib", "ipywidgets", "ipympl", "jupyterlab"} <= lab
+
+
+def test_the_tests_add_every_test_tool_to_the_lab():
+    lab, test = requirement_names("requirements.txt"), requirement_names("requirements-test.txt")
+    assert lab <= test
+    assert set(TEST_TOOLS) <= test
+
+
+def test_each_command_installs_its_own_file_into_the_venv():
+    course = load_course()
+    assert course.REQUIREMENTS == {"lab": "requirements.txt", "test": "requirements-test.txt"}
+    # A change to the lessons' requirements reinstalls for the tests as well.
+    assert course.install_fingerprint("requirements-test.txt") != \
+        course.install_fingerprint("requirements.txt")
+
+
+def test_conda_and_binder_install_no_test_tools():
+    text = (ROOT / "environment.yml").read_text()
+    listed = {re.match(r"\s+- ([A-Za-z0-9_.\-]+)", line).group(1).lower()
+              for line in text.splitlines() if re.match(r"\s+- [A-Za-z]", line)}
+    assert not listed & set(TEST_TOOLS)
+
+
+@pytest.mark.parametrize("euid, allowed", [(0, True), (1000, False)])
+def test_the_lab_command_allows_root_only_as_root(monkeypatch, euid, allowed):
+    course = load_course()
+    monkeypatch.setattr(course.os, "geteuid", lambda: euid, raising=False)
+    command = [str(part) for part in course.lab_command(["notebooks/01.ipynb"], ["--port", "1"])]
+    assert command[1:5] == ["lab", "notebooks/01.ipynb", "--port", "1"]
+    assert ("--allow-root" in command) == allowed
+    # Not twice when the learner passed it already.
+    again = course.lab_command(["notebooks/01.ipynb"], ["--allow-root"])
+    assert [str(c) for c in again].count("--allow-root") == 1
+
+
+def test_the_readme_keeps_its_two_quick_start_commands():
+    readme = (ROOT / "README.md").read_text()
+    quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = quick.split("```bash", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].strip() for line in block.strip().splitlines()]
+    assert commands == ["python3 course.py lab", "python3 course.py test"]
