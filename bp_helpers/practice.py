@@ -55,7 +55,8 @@ class Solution(Displayable):
                                 "check once, and then the worked solution opens here.")
 
     def plain_text(self):
-        return f"[Show a worked solution of {self.name}: opens after your first try]"
+        return (f"Worked solution of {self.name}, shown after your first try "
+                "(interactive: open in JupyterLab to use it)")
 
 
 def yours_or_solution(name, yours, solution, passes):

@@ -58,7 +58,7 @@ def test_the_solution_opens_only_after_an_attempt():
     solution.reveal()
     assert "def output_error(a_L, y, z_L):" in solution.shown.value
     assert "sigmoid_prime(z_L)" in solution.shown.value
-    assert "opens after your first try" in solution.plain_text()
+    assert "shown after your first try" in solution.plain_text()
 
 
 def test_check_backprop_passes_the_solution_and_shows_where_a_bug_is():

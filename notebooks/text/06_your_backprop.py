@@ -69,9 +69,9 @@ from bp_helpers.zoo import BUGS, fingerprint, fingerprint_table
 # ## The four equations, for a whole batch
 #
 # Layer $l$ computes $z^{(l)} = W^{(l)} a^{(l-1)} + b^{(l)}$ and
-# $a^{(l)} = \sigma(z^{(l)})$, for $l = 1, \dots, L$; $a^{(0)}$ is the input. The error of layer $l$ is
-# $\delta^{(l)} = \partial C_0/\partial z^{(l)}$, and backprop computes it from the top
-# down:
+# $a^{(l)} = \sigma(z^{(l)})$, for $l = 1, \dots, L$; $a^{(0)}$ is the input. The error of
+# layer $l$ is $\delta^{(l)} = \partial C_0/\partial z^{(l)}$, and backprop computes it
+# from the top down:
 #
 # | | equation | in code, for a batch |
 # |---|---|---|
@@ -137,8 +137,8 @@ Solution("error_back", solutions.error_back)
 # For one example, $\partial C_0/\partial w_{jk}^{(l)} = \delta_j^{(l)}\, a_k^{(l-1)}$: the
 # outer product $\delta^{(l)} a^{(l-1)\top}$. For the batch, average it over the examples.
 # `delta` is $\delta^{(l)}$, shape $(m, n_l)$; `a_prev` is $a^{(l-1)}$, shape
-# $(m, n_{l-1})$; return an array shaped like $W^{(l)}$, $(n_l, n_{l-1})$. One matrix product does the
-# sum over all $m$ examples at once.
+# $(m, n_{l-1})$; return an array shaped like $W^{(l)}$, $(n_l, n_{l-1})$. One matrix
+# product does the sum over all $m$ examples at once.
 
 # %%
 def weight_gradient(delta, a_prev):
