@@ -171,3 +171,19 @@ def _as_gradients(result, network):
                 )
         checked.append(grads)
     return checked
+
+
+def in_notation(worst_at):
+    """A GradientReport's worst_at in the lessons' notation, layers counted from 1.
+
+    ("W", 1, 1, 0) -> "w_10^(2) (layer 2, to neuron 1 from neuron 0)";
+    ("b", 0, 3) -> "b_3^(1) (layer 1, neuron 3)". Indices of 10 or more
+    are separated by a comma: w_15,7^(2).
+    """
+    name, i, j, *k = worst_at
+    if name not in ("W", "b") or len(k) != (1 if name == "W" else 0):
+        raise ValueError(f"expected ('W', i, j, k) or ('b', i, j), got {worst_at!r}")
+    if k:
+        indices = f"{j}{k[0]}" if max(j, k[0]) < 10 else f"{j},{k[0]}"
+        return f"w_{indices}^({i + 1}) (layer {i + 1}, to neuron {j} from neuron {k[0]})"
+    return f"b_{j}^({i + 1}) (layer {i + 1}, neuron {j})"

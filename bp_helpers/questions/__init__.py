@@ -1,0 +1,1 @@
+"""Quiz answers, exercise references and worked solutions, kept out of the lessons' visible cells."""
