@@ -138,6 +138,7 @@ def test_relu_signal_still_multiplied_by_the_weights():
         assert g.delta[0] / g.delta[-1] == pytest.approx(np.prod(c * w12[1:]))
     assert 80 < scaled[0.7].delta[-1] / scaled[0.7].delta[0] < 130  # about a hundred
     assert round(scaled[1.3].delta[0] / scaled[1.3].delta[-1]) == 8
+    assert "undiminished" not in LESSON.read_text()  # the old, false claim
     ratios = [g.dC_dw[0] / g.dC_dw[-1] for g in scaled.values()]
     np.testing.assert_allclose(ratios, ratios[0], rtol=1e-12)
 

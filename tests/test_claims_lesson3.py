@@ -114,13 +114,13 @@ def test_forgotten_sigma_prime_lights_up_layer_2_only(lesson):
     assert broken.worst_at[:2] == ("W", 1)  # layer 2
     assert np.max(broken.error_W[0]) < 1e-6 and np.max(broken.error_b[0]) < 1e-6
     assert np.min(broken.error_W[1]) > 1e-2 and np.min(broken.error_b[1]) > 1e-2
-    assert in_notation(broken.worst_at).startswith("w_") and "^(2) (layer 2," in in_notation(
+    assert in_notation(broken.worst_at).startswith("w") and "⁽²⁾ (layer 2," in in_notation(
         broken.worst_at)
 
 
 def test_locations_in_the_lessons_notation():
-    assert in_notation(("W", 1, 1, 0)) == "w_10^(2) (layer 2, to neuron 1 from neuron 0)"
-    assert in_notation(("W", 1, 15, 7)) == "w_15,7^(2) (layer 2, to neuron 15 from neuron 7)"
-    assert in_notation(("b", 0, 3)) == "b_3^(1) (layer 1, neuron 3)"
+    assert in_notation(("W", 1, 1, 0)) == "w₁₀⁽²⁾ (layer 2, to neuron 1 from neuron 0)"
+    assert in_notation(("W", 1, 15, 7)) == "w₁₅,₇⁽²⁾ (layer 2, to neuron 15 from neuron 7)"
+    assert in_notation(("b", 0, 3)) == "b₃⁽¹⁾ (layer 1, neuron 3)"
     with pytest.raises(ValueError, match=r"expected \('W', i, j, k\) or \('b', i, j\)"):
         in_notation(("W", 1, 2))

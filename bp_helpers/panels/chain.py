@@ -132,8 +132,8 @@ def table_html(result):
     head = "".join(f"<th style='padding:1px 8px'>{h}</th>"
                    for h in ("", "backprop", "nudged", "rel. error"))
     note = (f"<div style='font-size:85%'>rel. error = |backprop − nudged| / max(|backprop|, "
-            f"|nudged|, <span data-key='floor'>{result.floor:.1e}</span>): a nudge of "
-            f"{NUDGE:.0e} cannot measure smaller derivatives</div>")
+            f"|nudged|, floor); floor = <span data-key='floor'>{result.floor:.1e}</span>, "
+            f"below which a nudge of {NUDGE:.0e} cannot measure a derivative to 6 digits</div>")
     return f"<div>{header}</div><table><tr>{head}</tr>{cells}</table>{note}"
 
 

@@ -158,17 +158,17 @@ class LeversPanel(PanelView):
         self.ax_w, self.ax_a = self.fig.subplots(1, 2)
         k = np.arange(N_PREV)
         self.w_bars = self.ax_w.bar(k - 0.2, np.zeros(N_PREV), 0.4, color="C0",
-                                    label="Δw_jk per unit nudge")
+                                    label=r"$\Delta w_{jk}$ per unit nudge")
         self.a_bars = self.ax_w.bar(k + 0.2, np.zeros(N_PREV), 0.4, color="C7",
-                                    label="a_k (input)")
-        self.da_bars = self.ax_a.bar(k, np.zeros(N_PREV), 0.6, color="C2",
-                                     label="Δa_k per unit nudge")
-        self.ax_w.set(xticks=k, xlabel="k", ylim=(0, 1.05), title="weight lever: Δw_jk ∝ a_k")
-        self.ax_w.legend(fontsize=8, loc="upper right")
+                                    label=r"$a_k^{(L-1)}$ (input)")
+        self.da_bars = self.ax_a.bar(k, np.zeros(N_PREV), 0.6, color="C2")
+        self.ax_w.set(xticks=k, xlabel="k", ylim=(0, 1.3),
+                      title=r"weight lever: $\Delta w_{jk} \propto a_k$")
+        self.ax_w.legend(fontsize=8, loc="upper center", ncol=2)
         self.ax_a.set(xticks=k, xlabel="k", ylim=(-1.05, 1.05),
-                      title="activation lever: Δa_k ∝ w_jk")
+                      ylabel=r"$\Delta a_k^{(L-1)}$ per unit nudge",
+                      title=r"activation lever: $\Delta a_k \propto w_{jk}$")
         self.ax_a.axhline(0, color="black", lw=0.8)
-        self.ax_a.legend(fontsize=8, loc="upper right")
         freeze_layout(self.fig)
         self.blitter = Blitter(self.fig, [*self.w_bars, *self.a_bars, *self.da_bars])
         controls = widgets.VBox([self.j, self.step, *self.a_sliders])

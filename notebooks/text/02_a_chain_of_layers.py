@@ -274,7 +274,8 @@ gradient_cost_plot(lengths, backprop_seconds, nudging_seconds)
 # straight line of slope $p$; each legend gives the slope of the line through the points.
 # On the left, the counts: exactly 1 for backprop ($2L$) and 2 for nudging ($4L^2$). On
 # the right, the seconds this machine measured: nudging is slower at every length, and
-# the gap between the lines widens as $L$ grows. The measured slopes are not the counts':
+# the gap between the lines widens as $L$ grows. The measured slopes need not match the
+# counts':
 # at these sizes much of each call is Python's fixed overhead, which does not grow with
 # $L$, and other work on the machine adds noise. The counts are what the two ways cost;
 # the seconds are what one run of them took. Nudging is still precious, though. It is how
