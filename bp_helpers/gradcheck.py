@@ -195,3 +195,25 @@ def _as_gradients(result, network):
                 )
         checked.append(grads)
     return checked
+
+
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPT = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+
+
+def in_notation(worst_at):
+    """A GradientReport's worst_at in the lessons' notation, layers counted from 1.
+
+    ("W", 1, 1, 0) -> "w₁₀⁽²⁾ (layer 2, to neuron 1 from neuron 0)";
+    ("b", 0, 3) -> "b₃⁽¹⁾ (layer 1, neuron 3)". Indices of 10 or more are
+    separated by a comma: w₁₅,₇⁽²⁾.
+    """
+    name, i, j, *k = worst_at
+    if name not in ("W", "b") or len(k) != (1 if name == "W" else 0):
+        raise ValueError(f"expected ('W', i, j, k) or ('b', i, j), got {worst_at!r}")
+    layer = f"({i + 1})".translate(_SUPERSCRIPT)
+    if k:
+        indices = f"{j}{k[0]}" if max(j, k[0]) < 10 else f"{j},{k[0]}"
+        return (f"w{indices.translate(_SUBSCRIPT)}{layer} "
+                f"(layer {i + 1}, to neuron {j} from neuron {k[0]})")
+    return f"b{str(j).translate(_SUBSCRIPT)}{layer} (layer {i + 1}, neuron {j})"

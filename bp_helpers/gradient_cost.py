@@ -14,8 +14,26 @@ from bp_helpers.gradcheck import numerical_gradient
 
 
 def layer_evaluations(L):
-    """(backprop, nudging): layer evaluations to get all 2L partials of a chain."""
+    """(backprop, nudging): layer evaluations to get all 2L partials of a chain.
+
+    L may be a number or an array of chain lengths (then both are arrays).
+    """
     return 2 * L, 2 * (2 * L) * L
+
+
+def loglog_slope(lengths, values):
+    """The slope of the least-squares line through (log L, log value).
+
+    On log-log axes a power law value = c L^p is a straight line of slope p,
+    so this is the exponent a plot of `values` against `lengths` shows.
+    """
+    lengths, values = np.asarray(lengths, dtype=float), np.asarray(values, dtype=float)
+    if lengths.shape != values.shape or lengths.size < 2:
+        raise ValueError(f"need two equally long arrays of at least 2 values, "
+                         f"got shapes {lengths.shape} and {values.shape}")
+    if np.any(lengths <= 0) or np.any(values <= 0):
+        raise ValueError("a log-log slope needs positive lengths and values")
+    return float(np.polyfit(np.log(lengths), np.log(values), 1)[0])
 
 
 def time_gradients(lengths, seed=0, repeats=3):

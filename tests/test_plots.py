@@ -1,6 +1,7 @@
 """Static figures: they build, and a dead ReLU's zeros do not break the log plot."""
 
 import numpy as np
+import pytest
 
 from bp_helpers import chain
 from bp_helpers.plots import chain_graph, computation_tree, gradient_cost_plot, gradient_per_layer
@@ -20,6 +21,15 @@ def test_gradient_per_layer_skips_exact_zeros():
     assert np.isnan(ydata[0]) and ydata[2] > 0
 
 
+def test_gradient_per_layer_can_show_the_backward_signal():
+    g = chain.backward([0.5, 0.5, 0.5], [0.0, 0.0, 0.0], 0.5, 1.0, "relu")
+    fig = gradient_per_layer({"relu": g}, quantity="dC_db")
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), np.abs(g.delta))
+    assert "δ(l)" in fig.axes[0].get_ylabel()
+    with pytest.raises(ValueError, match="quantity must be one of"):
+        gradient_per_layer({"relu": g}, quantity="dC_da")
+
+
 def test_gradient_cost_plot_draws_both_ways():
-    fig = gradient_cost_plot([1, 2], [1e-5, 2e-5], [4e-5, 1.6e-4], ylabel="s")
-    assert len(fig.axes[0].lines) == 2
+    fig = gradient_cost_plot([1, 2], [1e-5, 2e-5], [4e-5, 1.6e-4])
+    assert [len(ax.lines) for ax in fig.axes] == [2, 2]

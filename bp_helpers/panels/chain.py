@@ -4,6 +4,13 @@ Sliders set every weight and bias, the input x and the target y. One
 backward pass gives all six partial derivatives; nudging each parameter in
 turn measures them again, and the table shows the two side by side. The bars
 show how large the gradient is in each layer.
+
+The "rel. error" column divides |backprop - nudged| by max(|backprop|,
+|nudged|, floor). A nudge of h measures a derivative only to about
+eps * max(C0, 1) / h, its round-off (eps = 2.2e-16, the spacing of floats
+near 1): near a zero derivative a plain relative error would divide noise
+by nearly nothing and show 1.0. The floor is the size of derivative whose
+round-off is a relative error of ROUND_OFF_SHARE = 1e-6.
 """
 
 from dataclasses import dataclass, replace
@@ -20,6 +27,15 @@ from bp_helpers.validate import as_float
 PARAM_RANGE = (-6.0, 6.0)
 RANGES = {"x": (-2.0, 2.0), "y": (0.0, 1.0)}
 NUDGE = 1e-6
+ROUND_OFF_SHARE = 1e-6
+
+
+def error_floor(C0, h=NUDGE):
+    """The smallest derivative a nudge of h measures to ROUND_OFF_SHARE of itself.
+
+    That is eps * max(C0, 1) / h / ROUND_OFF_SHARE: 2.2e-4 for C0 <= 1 and h = 1e-6.
+    """
+    return float(np.finfo(float).eps * max(abs(C0), 1.0) / abs(h) / ROUND_OFF_SHARE)
 
 
 @dataclass(frozen=True)
@@ -39,7 +55,8 @@ class ChainResult:
 
     gradients: the backward pass (dC_dw, dC_db, dC_da, delta per layer).
     nudged_dw, nudged_db (L,): the same partials measured by central
-    differences with a nudge of 1e-6; rel_error_dw, rel_error_db compare them.
+    differences with a nudge of 1e-6; rel_error_dw, rel_error_db compare them,
+    relative to max(|backprop|, |nudged|, floor) (see `error_floor`).
     """
 
     state: ChainState
@@ -48,6 +65,7 @@ class ChainResult:
     nudged_db: np.ndarray
     rel_error_dw: np.ndarray
     rel_error_db: np.ndarray
+    floor: float
 
 
 def check_state(state):
@@ -71,13 +89,15 @@ def chain_panel(state):
     nudged_dw, nudged_db = numerical_gradient(
         lambda: chain.cost(w, b, state.x, state.y, state.activation), [w, b], h=NUDGE
     )
+    floor = error_floor(gradients.forward.C0)
     return ChainResult(
         state=state,
         gradients=gradients,
         nudged_dw=nudged_dw,
         nudged_db=nudged_db,
-        rel_error_dw=relative_error(gradients.dC_dw, nudged_dw),
-        rel_error_db=relative_error(gradients.dC_db, nudged_db),
+        rel_error_dw=relative_error(gradients.dC_dw, nudged_dw, floor=floor),
+        rel_error_db=relative_error(gradients.dC_db, nudged_db, floor=floor),
+        floor=floor,
     )
 
 
@@ -111,7 +131,10 @@ def table_html(result):
     )
     head = "".join(f"<th style='padding:1px 8px'>{h}</th>"
                    for h in ("", "backprop", "nudged", "rel. error"))
-    return f"<div>{header}</div><table><tr>{head}</tr>{cells}</table>"
+    note = (f"<div style='font-size:85%'>rel. error = |backprop − nudged| / max(|backprop|, "
+            f"|nudged|, floor); floor = <span data-key='floor'>{result.floor:.1e}</span>, "
+            f"below which a nudge of {NUDGE:.0e} cannot measure a derivative to 6 digits</div>")
+    return f"<div>{header}</div><table><tr>{head}</tr>{cells}</table>{note}"
 
 
 class ChainPanel(PanelView):

@@ -3,38 +3,58 @@
 import numpy as np
 from matplotlib.figure import Figure
 
+from bp_helpers.gradient_cost import layer_evaluations, loglog_slope
 
-def gradient_per_layer(gradients_by_name, title="size of ∂C₀/∂w(l), layer by layer"):
-    """Log plot of |dC0/dw(l)| against the layer l, one line per labelled chain.
+LAYER_QUANTITIES = {"dC_dw": "|∂C₀/∂w(l)|", "dC_db": "|∂C₀/∂b(l)| = |δ(l)|"}
 
-    gradients_by_name: {label: ChainGradients}. Zero gradients (a dead ReLU)
-    are left out of the log plot rather than drawn at minus infinity.
+
+def gradient_per_layer(gradients_by_name, title=None, quantity="dC_dw"):
+    """Log plot of |dC0/dw(l)| (or |dC0/db(l)|) against the layer l, one line per chain.
+
+    gradients_by_name: {label: ChainGradients}; quantity: "dC_dw" or "dC_db"
+    (the backward signal delta(l) itself). Zero gradients (a dead ReLU) are
+    left out of the log plot rather than drawn at minus infinity.
     """
+    if quantity not in LAYER_QUANTITIES:
+        raise ValueError(f"quantity must be one of {list(LAYER_QUANTITIES)}, got {quantity!r}")
+    label = LAYER_QUANTITIES[quantity]
     fig = Figure(figsize=(6.5, 3.2), layout="constrained")
     ax = fig.add_subplot()
     for name, gradients in gradients_by_name.items():
-        size = np.abs(gradients.dC_dw)
+        size = np.abs(getattr(gradients, quantity))
         layers = np.arange(1, len(size) + 1)
         ax.semilogy(layers, np.where(size > 0, size, np.nan), "o-", label=name)
-    ax.set(xlabel="layer l", ylabel="|∂C₀/∂w(l)|", title=title)
+    ax.set(xlabel="layer l", ylabel=label, title=title or f"size of {label}, layer by layer")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend()
     return fig
 
 
-def gradient_cost_plot(lengths, backprop, nudging, ylabel):
-    """Compare the work of one backward pass with nudging every parameter.
+def gradient_cost_plot(lengths, backprop_seconds, nudging_seconds):
+    """Two log-log panels: exact layer evaluations, and measured seconds, against L.
 
-    lengths (n,): chain lengths; backprop and nudging (n,): the work of each
-    way, as time or as a count of forward passes.
+    lengths (n,): chain lengths; backprop_seconds, nudging_seconds (n,): the
+    measured time of each way. On log-log axes a power law c L^p is a straight
+    line of slope p; each legend entry gives the least-squares slope.
     """
-    fig = Figure(figsize=(6.5, 3.2), layout="constrained")
-    ax = fig.add_subplot()
-    ax.plot(lengths, nudging, "o-", color="C3", label="nudge every parameter (2P forward passes)")
-    ax.plot(lengths, backprop, "o-", color="C0", label="backprop (one forward, one backward)")
-    ax.set(xlabel="number of layers L", ylabel=ylabel, yscale="log")
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend()
+    lengths = np.asarray(lengths)
+    backprop_count, nudging_count = layer_evaluations(lengths)
+    fig = Figure(figsize=(9.0, 3.4), layout="constrained")
+    ax_count, ax_time = fig.subplots(1, 2)
+    for ax, nudging, backprop, ylabel, title in (
+        (ax_count, nudging_count, backprop_count, "layer evaluations", "counted exactly"),
+        (ax_time, nudging_seconds, backprop_seconds, "seconds (best of 3)",
+         "measured on this machine"),
+    ):
+        ax.loglog(lengths, nudging, "o-", color="C3",
+                  label=f"nudge every parameter: slope {loglog_slope(lengths, nudging):.2f}")
+        ax.loglog(lengths, backprop, "o-", color="C0",
+                  label=f"backprop: slope {loglog_slope(lengths, backprop):.2f}")
+        ax.set(xlabel="number of layers L", ylabel=ylabel, title=title)
+        ax.set_xticks(lengths, [str(L) for L in lengths])
+        ax.minorticks_off()
+        ax.grid(True, which="major", alpha=0.3)
+        ax.legend(fontsize=8, loc="upper left")
     return fig
 
 

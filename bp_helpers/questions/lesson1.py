@@ -40,6 +40,27 @@ QUIZZES = {
             "Floating-point numbers carry about 16 digits; the difference keeps some noise.",
         ],
     ),
+    "bright_pixel": dict(
+        question="The output neuron for \"2\" should fire more for this image. One of its "
+                 "inputs is a bright pixel that is clearly part of the 2. What should the "
+                 "weight of that connection do?",
+        options=["Decrease, so that the neuron depends less on a single pixel",
+                 "Increase, and by more the brighter the pixel",
+                 "Stay as it is: only the bias of the \"2\" neuron should change",
+                 "Increase by the same amount as every other weight into the \"2\" neuron"],
+        answer=1,
+        explanations=[
+            "Decreasing the weight from a bright pixel lowers z, so the \"2\" neuron would "
+            "fire less, the opposite of what this example wants.",
+            "∂z/∂w = a(L-1): raising the weight raises z in proportion to the pixel's "
+            "brightness, so the gradient step changes the weights from the brightest pixels "
+            "the most. Neurons that fire together wire together.",
+            "The bias is one lever, but the weights are too: every weight whose input is "
+            "active moves z, and this pixel is very active.",
+            "A weight's effect on z is its input's activation: the weights from dark pixels "
+            "(a = 0) cannot move z at all, so the step gives them nothing.",
+        ],
+    ),
 }
 
 EXERCISES = {

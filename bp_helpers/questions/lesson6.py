@@ -10,7 +10,7 @@ import numpy as np
 
 from bp_helpers import equations, practice
 from bp_helpers.activations import sigmoid_prime
-from bp_helpers.exercises import Feedback, Quiz, check_function
+from bp_helpers.exercises import Catalogue, Feedback, Quiz, check_function
 from bp_helpers.gradcheck import check_gradients
 from bp_helpers.network import Network, one_hot
 from bp_helpers.zoo import BUGS
@@ -207,6 +207,51 @@ ANSWERS = {"no_sigma_prime": 1, "sigma_prime_of_a": 0, "w_not_transposed": 2,
            "wrong_sign": 3, "summed_not_averaged": 1, "paired_with_a_l": 2,
            "overwritten_in_place": 0, "bias_not_summed": 3, "extra_sigma_prime": 2}
 _MISTAKES = {bug.name: bug.mistake for bug in BUGS}
+
+
+# The quizzes of the Exercises section.
+QUIZZES = {
+    "fingerprint": dict(
+        question="A gradient check shows every layer agreeing except layer 1's weights, which "
+                 "are off by about 0.5 in a pattern that varies from entry to entry. Where do "
+                 "you look first?",
+        options=["At the output error δ(L)", "At how δ is passed back from layer 2 to layer 1",
+                 "At layer 1's weight gradient: which activation it pairs δ(1) with",
+                 "At the learning rate"],
+        answer=2,
+        explanations=[
+            "A wrong δ(L) would spread to every layer below it, biases included.",
+            "A wrong δ(1) would make layer 1's biases wrong too, since ∂C/∂b(1) = δ(1).",
+            "Only the weights of one layer are off, so the mistake is in that layer's "
+            "weight gradient, δ(1) a(0)ᵀ. Its biases agree, so δ(1) itself is right.",
+            "The learning rate is not part of the gradient: a gradient check never sees it.",
+        ],
+    ),
+    "blind_spot": dict(
+        question="Which of these bugs would a gradient check NOT catch?",
+        options=["σ′ left out of the output error",
+                 "A wrong activation in the forward pass, which backprop faithfully "
+                 "differentiates",
+                 "The weight gradient not averaged over the batch",
+                 "W used where Wᵀ belongs"],
+        answer=1,
+        explanations=[
+            "The check compares with nudges of the true cost, which has the σ′ in it: caught.",
+            "The nudges measure the forward pass as written, so a backprop that "
+            "differentiates the same wrong forward pass matches them perfectly. A gradient "
+            "check tests backprop against the forward pass, not the forward pass against "
+            "what you meant.",
+            "Every entry would be off by 1 − 1/m: caught.",
+            "The hidden layers would light up: caught.",
+        ],
+    ),
+}
+
+
+# Lesson 6's steps reveal their solutions through bp_helpers.practice, so the
+# catalogue holds only the quizzes.
+questions = Catalogue("lesson 6", QUIZZES, {})
+quiz = questions.quiz
 
 
 def zoo_quiz(bug):

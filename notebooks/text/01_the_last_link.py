@@ -47,13 +47,78 @@ import numpy as np
 from bp_helpers import chain
 from bp_helpers.activations import relu_prime, sigmoid, sigmoid_prime
 from bp_helpers.panels import NudgePanel, NudgeState, nudge
+from bp_helpers.panels.levers import LeversPanel, LeversState, pull_levers
 from bp_helpers.plots import computation_tree
 from bp_helpers.questions import lesson1
 
 # %% [markdown]
+# ## Three levers
+#
+# Start where the videos start. A network sees an image, and one output neuron, say
+# the one for "2", is not active enough. What could make it more active? Output neuron
+# $j$ adds up what every neuron $k$ of the layer before sends it, then squashes the sum:
+# $a_j^{(L)} = \sigma\big(\sum_k w_{jk}^{(L)} a_k^{(L-1)} + b_j^{(L)}\big)$. So there are
+# three levers:
+#
+# 1. **raise the bias** $b_j^{(L)}$;
+# 2. **raise the weights** $w_{jk}^{(L)}$, each *in proportion to* $a_k^{(L-1)}$: a weight
+#    from a silent neuron ($a_k = 0$) cannot move the sum at all, a weight from a bright
+#    one moves it most;
+# 3. **change the activations** $a_k^{(L-1)}$, each in proportion to $w_{jk}^{(L)}$: up
+#    where the weight is positive, down where it is negative. The network cannot set them
+#    directly; it has to ask the layer before, and that request is what backpropagation
+#    passes backward (lesson 2).
+#
+# The panel below gives each lever a nudge of the same total size (the length of the
+# vector of changes) and ranks them by how much $a_j^{(L)}$ rises per unit of nudge. That
+# is $\sigma'(z_j)$ times $1$ for the bias, times $|a^{(L-1)}| = \sqrt{\sum_k (a_k^{(L-1)})^2}$
+# for the weights, and times $|w_j| = \sqrt{\sum_k (w_{jk}^{(L)})^2}$ for the activations.
+# The left bars show how the weight nudge shares out: exactly like the inputs beside it.
+
+# %%
+levers = pull_levers(LeversState())
+for lever in levers.ranking:
+    print(f"{lever:11s}  a_0 rises by {levers.effect[lever]:.3f} per unit nudge")
+for k in np.argsort(levers.state.a_prev)[::-1]:
+    print(f"a_{k}(L-1) = {levers.state.a_prev[k]:.1f}   "
+          f"Δw_0{k} = {levers.w_direction[k]:.3f} per unit weight nudge")
+
+# %% [markdown]
+# For output neuron 0, changing the activations is the strongest lever here, then the
+# weights, then the bias. And the weight lever is the mathematical core of "neurons that
+# fire together wire together": the weights from the most active inputs ($a_0$, then
+# $a_5$) change the most, and the weight from the silent input $a_3 = 0$ does not change
+# at all.
+#
+# Things to try:
+#
+# 1. Raise output neuron $j = 1$ instead. Which lever wins now?
+# 2. Turn every $a_k^{(L-1)}$ down to $0$. What happens to the weight lever?
+# 3. Turn every $a_k^{(L-1)}$ up to $1$. How does the weight lever compare with the bias?
+
+# %%
+LeversPanel()
+
+# %% [markdown]
+# <details><summary>What you should see</summary>
+#
+# 1. For $j = 1$ the weights win ($0.345$ per unit nudge), ahead of the activations
+#    ($0.267$) and the bias ($0.249$): neuron 1's weights are smaller than neuron 0's, so
+#    its activation lever is shorter.
+# 2. The weight lever's effect drops to $0$, and its bars vanish: with every input silent,
+#    no weight can move $z_j$. The bias still works.
+# 3. Each of the six weights now moves $z_j$ one for one, and the weight lever's effect is
+#    $\sqrt 6 \approx 2.45$ times the bias's.
+#
+# </details>
+
+# %%
+lesson1.quiz("bright_pixel")
+
+# %% [markdown]
 # ## The notation
 #
-# Look at the last two layers of a network, each with a single neuron. A superscript in
+# Now zoom in on a single one of those connections. Look at the last two layers of a network, each with a single neuron. A superscript in
 # parentheses names the *layer*: $L$ is the last one, $L-1$ the one before it.
 #
 # | symbol | meaning | in code |
@@ -66,10 +131,13 @@ from bp_helpers.questions import lesson1
 # | $C_0 = \big(a^{(L)} - y\big)^2$ | the cost of this one training example | `C0` |
 #
 # Here $\sigma$ is the sigmoid, $\sigma(z) = 1/(1+e^{-z})$, which squashes any number
-# into $(0, 1)$. Let us put in some numbers and run the link forward.
+# into $(0, 1)$. Let us put in some numbers and run the link forward. `chain.forward`
+# computes any chain of links (lesson 2) and calls the activation it starts from `x`,
+# its input; here that input is $a^{(L-1)}$.
 
 # %%
-fwd = chain.forward(w=[1.5], b=[-0.5], x=0.8, y=0.0)
+a_prev = 0.8
+fwd = chain.forward(w=[1.5], b=[-0.5], x=a_prev, y=0.0)
 print(f"z = {fwd.z[0]:.4f},  a = {fwd.a[1]:.4f},  C0 = {fwd.C0:.4f}")
 
 # %% [markdown]
@@ -126,10 +194,10 @@ computation_tree()
 # %%
 from bp_helpers import predictions
 
-predictions.smallest_factor(w=1.5, b=-0.5, a_prev=0.8, y=0.0)
+predictions.smallest_factor(w=1.5, b=-0.5, a_prev=a_prev, y=0.0)
 
 # %%
-g = chain.backward(w=[1.5], b=[-0.5], x=0.8, y=0.0)
+g = chain.backward(w=[1.5], b=[-0.5], x=a_prev, y=0.0)
 print(f"a_prev = {g.forward.a[0]:.4f}   sigma'(z) = {g.sigma_prime[0]:.4f}   "
       f"2(a - y) = {g.dC_da[1]:.4f}")
 print(f"dC0/dw = {g.dC_dw[0]:.4f}   dC0/db = {g.dC_db[0]:.4f}   dC0/da_prev = {g.dC_da[0]:.4f}")
@@ -234,6 +302,25 @@ for delta in [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6]:
 NudgePanel()
 
 # %% [markdown]
+# <details><summary>What you should see</summary>
+#
+# 1. At $\Delta = 1$ the ratio is about $0.94$, at $10^{-1}$ about $0.999$. From
+#    $\Delta = 10^{-3}$ on, each tenfold smaller nudge brings it about ten times closer to 1,
+#    and at $10^{-6}$ the readout shows $+1$: the two agree to the eight digits shown.
+# 2. Below $\Delta \approx 10^{-7}$ the error curve goes flat and jagged, between about
+#    $10^{-18}$ and $10^{-16}$, instead of falling on along its straight line of slope 2.
+# 3. With $a^{(L-1)} = 0$ the first factor $\partial z/\partial w$ is $0$, the measured
+#    $\Delta C$ is exactly $0$, and the ratio shows a dash: there is no predicted change to
+#    compare with.
+# 4. With $y = 0.67$ (the output is $0.668$) the error factor $2(a - y)$ is about
+#    $-0.004$, and $\partial C_0/\partial w$ falls from $0.237$ to about $-0.0006$.
+# 5. At $w = b = 6$, $z = 10.8$ and $\sigma'(z) \approx 2 \times 10^{-5}$: although the
+#    output is as wrong as it can be ($a \approx 1$, $y = 0$), $\partial C_0/\partial w$ is
+#    only about $3 \times 10^{-5}$.
+#
+# </details>
+
+# %% [markdown]
 # ## Sigmoid or ReLU: when learning stops
 #
 # The panel's **σ** switch swaps the sigmoid for the rectified linear unit,
@@ -271,17 +358,21 @@ print(f"z = {dead.z:.2f}   a = {dead.a:.2f}   C0 = {dead.C0:.2f}   dC0/dw = {dea
 # on many examples, and the cost it really minimises is the *average*
 # $C = \frac{1}{n}\sum_{i} C_i$ over all of them. Because differentiation is linear,
 # its gradient is simply the average of the per-example gradients we now know how to
-# compute. Each example "votes" for how the weights should change, and the votes are
-# averaged. Lesson 4 builds gradient descent on exactly that, and shows why averaging
+# compute. Each example *wishes* for a change of every weight, the negative of its
+# gradient (the videos' "desired nudges"), and the wishes are averaged. Lesson 4 builds gradient descent on exactly that, and shows why averaging
 # over a small random *mini-batch* is usually better than waiting for all of them.
 
 # %% [markdown]
 # ## Summary
 #
-# * The last link computes $z = w a^{(L-1)} + b$, $a = \sigma(z)$, $C_0 = (a - y)^2$.
-# * By the chain rule, $\partial C_0/\partial w = a^{(L-1)} \cdot \sigma'(z) \cdot 2(a-y)$:
-#   input activation × slope × error. For the bias the first factor is $1$; for the
-#   previous activation it is $w$.
+# * Three levers raise an output neuron: its bias, its weights (each in proportion to its
+#   input's activation, so the most active inputs' weights change most) and the previous
+#   layer's activations (each in proportion to its weight).
+# * The last link computes $z^{(L)} = w^{(L)} a^{(L-1)} + b^{(L)}$, $a^{(L)} = \sigma(z^{(L)})$,
+#   $C_0 = (a^{(L)} - y)^2$.
+# * By the chain rule, $\partial C_0/\partial w^{(L)} = a^{(L-1)} \cdot \sigma'(z^{(L)})
+#   \cdot 2(a^{(L)}-y)$: input activation × slope × error. For the bias $b^{(L)}$ the first
+#   factor is $1$; for the previous activation $a^{(L-1)}$ it is $w^{(L)}$.
 # * A derivative predicts the change in cost for a small nudge. The prediction error
 #   shrinks like $\Delta^2$ until round-off sets a floor, below about $\Delta = 10^{-7}$.
 # * Learning through a weight stops when its input is $0$, its neuron is saturated or

@@ -42,7 +42,7 @@ if "google.colab" in sys.modules:
 import numpy as np
 
 from bp_helpers import chain
-from bp_helpers.activations import sigmoid_prime
+from bp_helpers.activations import sigmoid, sigmoid_prime
 from bp_helpers.gradient_cost import layer_evaluations, time_gradients
 from bp_helpers.panels import ChainPanel
 from bp_helpers.plots import chain_graph, gradient_cost_plot, gradient_per_layer
@@ -75,7 +75,8 @@ print("a(0..3) =", np.round(fwd.a, 4), "  C0 =", round(fwd.C0, 4))
 # ## Propagating backward
 #
 # For the last layer nothing is new. With $\delta^{(3)} = \frac{\partial C_0}{\partial z^{(3)}}
-# = 2\big(a^{(3)} - y\big)\,\sigma'\big(z^{(3)}\big)$, lesson 1 gives
+# = 2\big(a^{(3)} - y\big)\,\sigma'\big(z^{(3)}\big)$ (the letter $\delta$ is Michael
+# Nielsen's, not the videos': see the table below), lesson 1 gives
 #
 # $$\frac{\partial C_0}{\partial w^{(3)}} = a^{(2)}\,\delta^{(3)}, \qquad
 #   \frac{\partial C_0}{\partial b^{(3)}} = \delta^{(3)}, \qquad
@@ -145,10 +146,11 @@ for l in [3, 2, 1]:
 # %%
 from bp_helpers.gradcheck import difference_quotient
 
-f = chain.forward(w, b, x, y)
-by_formula = w[1] * sigmoid_prime(f.z[1]) * w[2] * sigmoid_prime(f.z[2]) * 2 * (f.a[3] - y)
+run = chain.forward(w, b, x, y)
+by_formula = (w[1] * sigmoid_prime(run.z[1]) * w[2] * sigmoid_prime(run.z[2])
+              * 2 * (run.a[3] - y))
 by_backprop = chain.backward(w, b, x, y).dC_da[1]
-by_nudging = difference_quotient(lambda a1: chain.cost(w[1:], b[1:], a1, y), f.a[1], h=1e-6)
+by_nudging = difference_quotient(lambda a1: chain.cost(w[1:], b[1:], a1, y), run.a[1], h=1e-6)
 print(f"formula {by_formula:+.6f}   backprop {by_backprop:+.6f}   nudging {by_nudging:+.6f}")
 
 # %% [markdown]
@@ -169,24 +171,76 @@ from bp_helpers.panels.graph import GraphPanel, GraphState
 GraphPanel(GraphState(w=tuple(w), b=tuple(b), x=x, y=y))
 
 # %% [markdown]
+# ### Three notations, one quantity
+#
+# The videos never name $\partial C_0/\partial z^{(l)}$; they write out its factors
+# each time. Michael Nielsen's book *Neural Networks and Deep Learning* (chapter 2) calls
+# it the *error* of the neuron and writes it $\delta$, and so does this course from here
+# on. The same quantities in the three places you will meet them:
+#
+# | quantity | the videos | Nielsen | bp_helpers |
+# |---|---|---|---|
+# | cost of one example | $C_0$ | $C_x$ | `C0` |
+# | activation of layer $l$ | $a^{(l)}$ | $a^l$ | `a[l]` |
+# | weight of layer $l$ (to $j$ from $k$) | $w_{jk}^{(l)}$ | $w_{jk}^l$ | `w[l - 1]`, `W[l - 1][j, k]` |
+# | $\partial C_0/\partial z^{(l)}$ | $\sigma'(z^{(l)})\,\frac{\partial C_0}{\partial a^{(l)}}$, unnamed | $\delta^l$ | `delta[l - 1]` |
+# | $\partial C_0/\partial w^{(l)}$ | $\frac{\partial C_0}{\partial w^{(l)}}$ | $\frac{\partial C_x}{\partial w^l}$ | `dC_dw[l - 1]` |
+
+# %% [markdown]
 # ## The chain panel
 #
 # Move any of the eight sliders. The table puts the six derivatives from **one backward
 # pass** next to the same six **measured by nudging** each parameter up and down by
-# $10^{-6}$; their relative error stays around $10^{-9}$ or below. The bars show how
-# large each layer's derivatives are.
+# $10^{-6}$, and their relative error. The bars show how large each layer's derivatives
+# are.
+#
+# The error column needs a floor. Two costs computed $10^{-6}$ apart agree in all but
+# their last few digits, and floating point keeps only about 16 (its spacing near 1 is
+# $\varepsilon \approx 2.2 \times 10^{-16}$). So a nudge measures a derivative only to
+# about $\varepsilon\,C_0/10^{-6} \approx 2 \times 10^{-10}$ (for $C_0 \le 1$), whatever its size. Near a derivative of
+# $0$, dividing that noise by the derivative itself would report an error of 1 where
+# backprop is exactly right. The column therefore divides
+# $|\text{backprop} - \text{nudged}|$ by $\max(|\text{backprop}|, |\text{nudged}|,
+# \text{floor})$, with the floor ($2.2 \times 10^{-4}$ for $C_0 \le 1$) the size of
+# derivative at which that round-off is one part in a million, as lesson 3's gradient
+# check does. Anywhere on the sliders the error then stays below $10^{-4}$.
 #
 # Things to try:
 #
-# 1. Set $y$ equal to the output $a^{(3)}$ (read it above the table): every derivative
-#    vanishes at once, because every one of them carries the factor $2(a^{(3)} - y)$.
+# 1. Set $y$ to the output $a^{(3)}$ (read it above the table, $0.45$ to two digits):
+#    every derivative nearly vanishes at once.
 # 2. Push $w^{(1)}$ to $6$. Layer 1's neuron saturates, and the bars of layer 1 drop.
-# 3. Switch to ReLU and make $z^{(2)}$ negative (for instance $b^{(2)} = -6$): layer 2
-#    dies, and *every* layer before it stops learning too.
+# 3. Switch to ReLU. With these sliders $z^{(2)} = -3$ and $z^{(3)} = -1$: both neurons
+#    are dead and all six derivatives are $0$. Now raise $b^{(3)}$ to $0.5$ and look at
+#    layer 3's two derivatives.
 # 4. Compare the bars of layer 1 and layer 3 with the sigmoid. Which layer learns faster?
 
 # %%
 ChainPanel()
+
+# %% [markdown]
+# <details><summary>What you should see</summary>
+#
+# 1. At $y = 0.45$ every derivative is below $5 \times 10^{-4}$ in size, about 600 times
+#    smaller than before, because every one of them carries the factor
+#    $2(a^{(3)} - y) \approx -0.002$. The error column still reads $10^{-9}$ or less: the
+#    floor keeps the tiny derivatives from looking wrong.
+# 2. At $w^{(1)} = 6$, $\partial C_0/\partial w^{(1)}$ falls from $0.031$ to $0.0004$:
+#    $z^{(1)} = 6.5$, where $\sigma'$ is about $0.0015$.
+# 3. With $b^{(3)} = 0.5$, layer 3 is alive ($z^{(3)} = 0.5$) and learns through its bias,
+#    $\partial C_0/\partial b^{(3)} = \delta^{(3)} = -1$, but not through its weight:
+#    $\partial C_0/\partial w^{(3)} = a^{(2)}\,\delta^{(3)} = 0$, because the dead neuron
+#    below outputs $a^{(2)} = 0$. Layer 2 is dead ($\sigma'(z^{(2)}) = 0$), so its own
+#    derivatives are $0$, and so are layer 1's, which reach the cost only through it. Those
+#    are the two ways a neuron goes silent: a dead neuron passes no signal back, and a
+#    neuron whose output is $0$ gives the weights *after* it nothing to learn from.
+# 4. Layer 1's bars are the shortest ($0.031$ each): its signal has been multiplied by
+#    $w\,\sigma'$ twice on the way back. Layer 3's bias bar is the tallest ($0.27$), but
+#    among the weights layer 2's ($0.13$) beats layer 3's ($0.087$): a weight's derivative
+#    also carries its input, and $a^{(2)} = 0.32$ is small. Nearer the output learns faster
+#    here, though not strictly layer by layer.
+#
+# </details>
 
 # %% [markdown]
 # ## Vanishing gradients
@@ -217,9 +271,34 @@ for name, grads in gradients.items():
 # With the sigmoid, the first layer's gradient is about seven orders of magnitude
 # smaller than the last one's: gradient descent would barely move the early layers.
 # tanh (slope up to 1) fares much better, and ReLU, whose slope is exactly 1 wherever
-# the neuron is alive, passes the signal through undiminished. This *vanishing
-# gradient* problem is why deep networks mostly use ReLU-like activations in their
-# hidden layers.
+# the neuron is alive, keeps the first layer's gradient within a factor of 2 of the last
+# one's.
+# This *vanishing gradient* problem is why deep networks mostly use ReLU-like
+# activations in their hidden layers.
+#
+# ReLU removes the $\sigma'$ factors, not the $w$ factors. Where every neuron is alive
+# the backward signal is $\delta^{(1)} = w^{(2)} w^{(3)} \cdots w^{(12)}\,\delta^{(12)}$,
+# and this demo's weights are drawn around $1$ (`random_chain` centres them there), so
+# their product stays near 1. Here are the same weights scaled by $0.7$ and by $1.3$,
+# with the biases set to $0$ so that every ReLU stays alive, and the backward signal
+# $\delta^{(l)} = \partial C_0/\partial b^{(l)}$ layer by layer:
+
+# %%
+scaled = {f"relu, weights × {c}": chain.backward(c * w12, 0 * b12, x12, y12, "relu")
+          for c in [0.7, 1.0, 1.3]}
+for name, grads in scaled.items():
+    print(f"{name}:  δ(1)/δ(12) = {grads.delta[0] / grads.delta[-1]:.3f}   "
+          f"∂C0/∂w(1) / ∂C0/∂w(12) = {grads.dC_dw[0] / grads.dC_dw[-1]:.3f}")
+gradient_per_layer(scaled, quantity="dC_db")
+
+# %% [markdown]
+# Weights 0.7 times as large and the signal reaching layer 1 is about a hundred times
+# weaker than at layer 12; 1.3 times as large and it is eight times stronger: with ReLU
+# the gradient vanishes or explodes with the product of the weights. (The weight
+# derivatives' ratio, $a^{(0)}\delta^{(1)} / a^{(11)}\delta^{(12)}$, is the same in all three:
+# with zero biases the activations grow or shrink on the way forward by the same
+# factors as $\delta$ on the way back.) Keeping that product near 1 is what careful
+# weight initialisation is for.
 
 # %% [markdown]
 # ## Why backprop?
@@ -245,12 +324,19 @@ for L in [1, 3, 10, 100, 1000]:
 # %%
 lengths = np.array([2, 4, 8, 16, 32, 64])
 backprop_seconds, nudging_seconds = time_gradients(lengths, seed=0)
-gradient_cost_plot(lengths, backprop_seconds, nudging_seconds, ylabel="seconds (best of 3)")
+gradient_cost_plot(lengths, backprop_seconds, nudging_seconds)
 
 # %% [markdown]
-# The two lines are not parallel: the nudging line rises with slope 2 on this log scale
-# (time $\propto L^2$), backprop's with slope 1 (time $\propto L$). Nudging is still
-# precious, though. It is how we *check* backprop, as the panel above does.
+# Both panels have logarithmic axes on both sides, where a power law $c\,L^p$ is a
+# straight line of slope $p$; each legend gives the slope of the line through the points.
+# On the left, the counts: exactly 1 for backprop ($2L$) and 2 for nudging ($4L^2$). On
+# the right, the seconds this machine measured: nudging is slower at every length, and
+# the gap between the lines widens as $L$ grows. The measured slopes need not match the
+# counts':
+# at these sizes much of each call is Python's fixed overhead, which does not grow with
+# $L$, and other work on the machine adds noise. The counts are what the two ways cost;
+# the seconds are what one run of them took. Nudging is still precious, though. It is how
+# we *check* backprop, as the panel above does.
 
 # %% [markdown]
 # ## Summary
@@ -263,9 +349,10 @@ gradient_cost_plot(lengths, backprop_seconds, nudging_seconds, ylabel="seconds (
 #   $\partial C_0/\partial b^{(l)} = \delta^{(l)}$ and
 #   $\partial C_0/\partial a^{(l-1)} = w^{(l)}\delta^{(l)}$.
 # * Early layers' derivatives are long products of $w\,\sigma'$ factors. With the
-#   sigmoid ($\sigma' \le \tfrac14$) they vanish; ReLU keeps them alive.
+#   sigmoid ($\sigma' \le \tfrac14$) they vanish; ReLU removes the $\sigma'$ factors, but
+#   the product of the weights still makes them vanish or explode.
 # * One backward pass costs about as much as a forward pass; nudging every parameter
-#   costs $2P$ forward passes.
+#   costs $2P$ forward passes: $2L$ against $4L^2$ layer evaluations for a chain.
 
 # %% [markdown]
 # ## Exercises

@@ -41,7 +41,7 @@ if "google.colab" in sys.modules:
 # %matplotlib inline
 import numpy as np
 
-from bp_helpers.gradcheck import check_gradients
+from bp_helpers.gradcheck import check_gradients, in_notation
 from bp_helpers.network_loops import backprop_loops
 from bp_helpers.panels import PathsPanel, example_network
 from bp_helpers.plots import gradient_check_heatmap, network_and_matrix
@@ -140,8 +140,8 @@ print(f"formula: {by_formula:.6f}   backprop: {by_backprop:.6f}")
 #
 # Things to try:
 #
-# 1. In layer 1, find the neuron whose paths pull in opposite directions (a positive
-#    and a negative bar). Its total is smaller than either path alone.
+# 1. In layer 1, two neurons have paths that pull in opposite directions (a positive and
+#    a negative bar). Find them. For which of the two do the paths cancel more?
 # 2. In layer 0, count the paths: 8 per input neuron. In a network with 16-neuron
 #    hidden layers, as in lesson 5, an input pixel reaches the cost by
 #    $16 \times 16 \times 10 = 2560$ paths.
@@ -155,6 +155,20 @@ predictions.path_sign(network, x, y, layer=1, k=0, j=0)
 PathsPanel()
 
 # %% [markdown]
+# <details><summary>What you should see</summary>
+#
+# 1. Neurons 1 and 3. Neuron 1's paths are $+0.241$ and $-0.105$, total $0.136$; neuron
+#    3's are $+0.141$ and $-0.088$, total $0.053$. Neuron 3's cancel more: its total is less
+#    than 40% of its larger path (neuron 1's keeps more than half). Neurons 0 and 2 have
+#    two positive paths, and their totals are larger than either.
+# 2. Every input neuron shows 8 bars, one for each hidden neuron times each output neuron,
+#    and their sum meets the dashed line.
+# 3. For neuron 0 of layer 1 the ratio measured/predicted is about $0.954$ at
+#    $\Delta = 1$ and $0.987$ at $\Delta = 0.5$; at $\Delta = 10^{-3}$ it is $0.99999$.
+#
+# </details>
+
+# %% [markdown]
 # Adding up 2,560 paths for every pixel would be hopeless. Backprop never does: it sums
 # over $j$ *one layer at a time*. It first finds $\partial C_0/\partial a_j$ for every
 # neuron of layer $L-1$ (a short sum each), then reuses those numbers for layer $L-2$,
@@ -165,7 +179,8 @@ PathsPanel()
 # ## The matrix form
 #
 # Give every neuron's $\partial C_0/\partial z_j$ a name, its *error*
-# $\delta_j^{(l)} = \frac{\partial C_0}{\partial z_j^{(l)}}$, and collect the errors of a
+# $\delta_j^{(l)} = \frac{\partial C_0}{\partial z_j^{(l)}}$ (Nielsen's symbol, as in
+# lesson 2), and collect the errors of a
 # layer into a vector $\delta^{(l)}$. The index equations become four lines of matrix
 # algebra ($\odot$ multiplies entry by entry):
 #
@@ -254,8 +269,17 @@ def forgot_sigma_prime(network, X, Y):
 
 
 broken = check_gradients(network, X_batch, Y_batch, backprop=forgot_sigma_prime)
-print(f"passed: {broken.ok};  worst error {broken.worst:.1f} at {broken.worst_at}")
+print(f"passed: {broken.ok};  worst error {broken.worst:.1f} at {in_notation(broken.worst_at)}")
 gradient_check_heatmap(broken)
+
+# %% [markdown]
+# ## The master challenge
+#
+# The videos' slide deck ends with a question about what a gradient entry means, now that
+# you can find every one of them.
+
+# %%
+lesson3.quiz("master_challenge")
 
 # %% [markdown]
 # ## Summary
@@ -270,8 +294,8 @@ gradient_check_heatmap(broken)
 #   one term per path.
 # * In matrix form: $\delta^{(L)} = \nabla_a C_0 \odot \sigma'(z^{(L)})$,
 #   $\delta^{(l)} = (W^{(l+1)\top}\delta^{(l+1)}) \odot \sigma'(z^{(l)})$,
-#   $\partial C/\partial W^{(l)} = \delta^{(l)} a^{(l-1)\top}$,
-#   $\partial C/\partial b^{(l)} = \delta^{(l)}$.
+#   $\partial C_0/\partial W^{(l)} = \delta^{(l)} a^{(l-1)\top}$,
+#   $\partial C_0/\partial b^{(l)} = \delta^{(l)}$.
 # * A gradient check nudges every parameter; a heat map of its errors points at a bug.
 
 # %% [markdown]

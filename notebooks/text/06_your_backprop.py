@@ -47,13 +47,12 @@ from IPython.display import Code, display
 
 from bp_helpers.activations import sigmoid_prime
 from bp_helpers.data import load_mnist
-from bp_helpers.exercises import Quiz
 from bp_helpers.gradcheck import check_gradients
 from bp_helpers.network import Network
 from bp_helpers.plots import gradient_check_heatmap
 from bp_helpers.plots.mnist import learning_curves
 from bp_helpers.practice import Solution, yours_or_solution
-from bp_helpers.questions import lesson6 as solutions
+from bp_helpers.questions import lesson6
 from bp_helpers.questions.lesson6 import (
     check_backprop,
     check_fix,
@@ -107,7 +106,7 @@ check_step("output_error", output_error)
 # Stuck? After your first try, this button shows a worked solution.
 
 # %%
-Solution("output_error", solutions.output_error)
+Solution("output_error", lesson6.output_error)
 
 # %% [markdown]
 # ## Step 2 · The error passed back
@@ -129,7 +128,7 @@ def error_back(W_next, delta_next, z):
 check_step("error_back", error_back)
 
 # %%
-Solution("error_back", solutions.error_back)
+Solution("error_back", lesson6.error_back)
 
 # %% [markdown]
 # ## Step 3 · The weight gradient
@@ -148,7 +147,7 @@ def weight_gradient(delta, a_prev):
 check_step("weight_gradient", weight_gradient)
 
 # %%
-Solution("weight_gradient", solutions.weight_gradient)
+Solution("weight_gradient", lesson6.weight_gradient)
 
 # %% [markdown]
 # ## Step 4 · The bias gradient
@@ -165,7 +164,7 @@ def bias_gradient(delta):
 check_step("bias_gradient", bias_gradient)
 
 # %%
-Solution("bias_gradient", solutions.bias_gradient)
+Solution("bias_gradient", lesson6.bias_gradient)
 
 # %% [markdown]
 # ## Step 5 · Backprop, assembled
@@ -202,7 +201,7 @@ else:
     display(gradient_check_heatmap(report))
 
 # %%
-Solution("backprop", solutions.backprop)
+Solution("backprop", lesson6.backprop)
 
 # %% [markdown]
 # ## Your backprop trains the network
@@ -211,7 +210,7 @@ Solution("backprop", solutions.backprop)
 # solution until it does, so everything below runs either way:
 
 # %%
-my_backprop = yours_or_solution("backprop", backprop, solutions.backprop, passes)
+my_backprop = yours_or_solution("backprop", backprop, lesson6.backprop, passes)
 network, X, Y = check_network()
 print(fingerprint(check_gradients(network, X, Y, backprop=my_backprop)))
 
@@ -534,41 +533,11 @@ print(fingerprint_table())
 # **1. Reading a fingerprint.**
 
 # %%
-Quiz(
-    "A gradient check shows every layer agreeing except layer 1's weights, which are off "
-    "by about 0.5 in a pattern that varies from entry to entry. Where do you look first?",
-    ["At the output error δ(L)", "At how δ is passed back from layer 2 to layer 1",
-     "At layer 1's weight gradient: which activation it pairs δ(1) with",
-     "At the learning rate"],
-    answer=2,
-    explanations=[
-        "A wrong δ(L) would spread to every layer below it, biases included.",
-        "A wrong δ(1) would make layer 1's biases wrong too, since ∂C/∂b(1) = δ(1).",
-        "Right: only the weights of one layer are off, so the mistake is in that layer's "
-        "weight gradient, δ(1) a(0)ᵀ. Its biases agree, so δ(1) itself is right.",
-        "The learning rate is not part of the gradient: a gradient check never sees it.",
-    ],
-)
+lesson6.quiz("fingerprint")
 
 # %% [markdown]
 # **2. A bug a gradient check cannot see.** A gradient check compares backprop with the
 # cost function. Which bug would it miss?
 
 # %%
-Quiz(
-    "Which of these bugs would a gradient check NOT catch?",
-    ["σ′ left out of the output error",
-     "A wrong activation in the forward pass, which backprop faithfully differentiates",
-     "The weight gradient not averaged over the batch",
-     "W used where Wᵀ belongs"],
-    answer=1,
-    explanations=[
-        "The check compares with nudges of the true cost, which has the σ′ in it: caught.",
-        "Right: the nudges measure the forward pass as written, so a backprop that "
-        "differentiates the same wrong forward pass matches them perfectly. A gradient "
-        "check tests backprop against the forward pass, not the forward pass against "
-        "what you meant.",
-        "Every entry would be off by 1 − 1/m: caught.",
-        "The hidden layers would light up: caught.",
-    ],
-)
+lesson6.quiz("blind_spot")

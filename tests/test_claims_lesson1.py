@@ -1,0 +1,119 @@
+"""Every claim of lesson 1 that depends on computed output, recomputed with its parameters.
+
+Claims (quoted or paraphrased from notebooks/text/01_the_last_link.py):
+
+Three levers
+- "For output neuron 0, changing the activations is the strongest lever here, then the
+  weights, then the bias."
+- "the weights from the most active inputs (a_0, then a_5) change the most, and the weight
+  from the silent input a_3 = 0 does not change at all."
+- answers: j = 1 -> weights 0.345, activations 0.267, bias 0.249; all a_k = 0 -> weight
+  lever 0; all a_k = 1 -> weight lever sqrt(6) ~ 2.45 times the bias's.
+The notation and the chain rule
+- "z = 0.7, sigma(0.7) ~ 0.668, cost 0.668^2 ~ 0.446"; "0.8 x 0.2217 x 1.3364 ~ 0.2370";
+  "The derivative is positive".
+What a derivative promises
+- "The ratio creeps towards 1 as Delta shrinks"; "the leftover error shrinks like Delta^2".
+The nudge panel, things to try (and their answers)
+- 1: ratio ~0.94 at 1, ~0.999 at 0.1, ten times closer per tenfold from 1e-3, "+1" at 1e-6.
+- 2: below Delta ~ 1e-7 the error stops shrinking, between about 1e-18 and 1e-16.
+- 3: a(L-1) = 0: measured Delta C exactly 0, the ratio a dash.
+- 4: y = 0.67: 2(a - y) ~ -0.004, dC0/dw from 0.237 to about -0.0006.
+- 5: w = b = 6: z = 10.8, sigma'(z) ~ 2e-5, dC0/dw ~ 3e-5.
+Sigmoid or ReLU
+- "A saturated sigmoid (|z| >~ 5) has a slope below 0.01"; "A dead ReLU has slope exactly 0".
+- the dead ReLU: "The output is 0 where we wanted 1, the cost is as large as it gets, and yet
+  the weight's derivative is 0".
+Summary
+- "round-off sets a floor, below about Delta = 1e-7".
+"""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from bp_helpers import chain
+from bp_helpers.activations import relu_prime, sigmoid_prime
+from bp_helpers.panels import NudgeState, nudge
+from bp_helpers.panels.levers import LeversState, pull_levers
+from bp_helpers.panels.view import fmt
+
+
+def test_default_lever_ranking_and_hebbian_echo():
+    levers = pull_levers(LeversState())
+    assert levers.ranking == ("activations", "weights", "bias")
+    order = np.argsort(levers.state.a_prev)[::-1]
+    assert list(order[:2]) == [0, 5]
+    # the weight changes follow the inputs' activations exactly
+    assert list(np.argsort(levers.w_direction)[::-1]) == list(order)
+    assert levers.state.a_prev[3] == 0 and levers.w_direction[3] == 0
+
+
+def test_lever_answers():
+    one = pull_levers(LeversState(j=1))
+    assert one.ranking == ("weights", "activations", "bias")
+    assert [round(one.effect[lever], 3) for lever in one.ranking] == [0.345, 0.267, 0.249]
+    silent = pull_levers(LeversState(a_prev=(0.0,) * 6))
+    assert silent.effect["weights"] == 0 and np.all(silent.w_direction == 0)
+    assert silent.effect["bias"] > 0
+    bright = pull_levers(LeversState(a_prev=(1.0,) * 6))
+    assert bright.effect["weights"] / bright.effect["bias"] == pytest.approx(np.sqrt(6))
+    assert round(np.sqrt(6), 2) == 2.45
+
+
+def test_forward_numbers_and_chain_rule_product():
+    fwd = chain.forward(w=[1.5], b=[-0.5], x=0.8, y=0.0)
+    assert fwd.z[0] == pytest.approx(0.7)
+    assert round(fwd.a[1], 3) == 0.668 and round(fwd.C0, 3) == 0.446
+    g = chain.backward(w=[1.5], b=[-0.5], x=0.8, y=0.0)
+    assert (round(g.sigma_prime[0], 4), round(g.dC_da[1], 4)) == (0.2217, 1.3364)
+    assert round(g.dC_dw[0], 4) == 0.2370 and g.dC_dw[0] > 0
+
+
+def test_ratio_creeps_to_one_and_error_shrinks_like_delta_squared():
+    deltas = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6]
+    results = [nudge(NudgeState(wrt="w", delta=d)) for d in deltas]
+    gaps = [abs(1 - r.ratio) for r in results]
+    assert all(a > b for a, b in itertools.pairwise(gaps))
+    errors = [abs(r.measured - r.predicted) for r in results[1:5]]
+    for a, b in itertools.pairwise(errors):
+        assert 50 < a / b < 200  # Delta ten times smaller -> error about 100 times smaller
+
+
+def test_nudge_try_1_ratios():
+    ratio = {d: nudge(NudgeState(delta=d)).ratio for d in (1.0, 1e-1, 1e-3, 1e-4, 1e-5, 1e-6)}
+    assert round(ratio[1.0], 2) == 0.94 and round(ratio[1e-1], 3) == 0.999
+    for d, smaller in ((1e-3, 1e-4), (1e-4, 1e-5), (1e-5, 1e-6)):
+        assert 5 < (1 - ratio[d]) / (1 - ratio[smaller]) < 20
+    assert fmt(ratio[1e-6], 8) == "+1"
+
+
+def test_nudge_try_2_round_off_floor():
+    r = nudge(NudgeState())
+    small = r.deltas <= 1.01e-7
+    assert np.all((r.errors[small] > 1e-19) & (r.errors[small] < 1e-15))
+    # above the floor the error still falls along Delta^2; below it, it does not
+    assert r.errors[r.deltas >= 1e-6][0] > 1e-16
+    assert np.nanmin(r.errors[small]) > 1e-19
+
+
+def test_nudge_tries_3_to_5():
+    silent = nudge(NudgeState(a_prev=0.0))
+    assert silent.measured == 0.0 and silent.ratio is None and silent.factors[0][1] == 0
+    near = nudge(NudgeState(y=0.67))
+    assert round(near.factors[2][1], 3) == -0.004
+    assert round(nudge(NudgeState()).dC_dx, 3) == 0.237 and round(near.dC_dx, 4) == -0.0006
+    saturated = nudge(NudgeState(w=6.0, b=6.0))
+    assert saturated.z == pytest.approx(10.8)
+    assert round(saturated.factors[1][1], 5) == 2e-5
+    assert 2.5e-5 < saturated.dC_dx < 3.5e-5
+    assert saturated.a > 0.9999
+
+
+def test_sigmoid_saturates_and_relu_dies():
+    for z in (5.0, 10.0, -5.0):
+        assert sigmoid_prime(z) < 0.01
+    assert relu_prime(-3.0) == 0
+    dead = nudge(NudgeState(w=-2.0, b=-0.5, a_prev=0.8, y=1.0, wrt="w", activation="relu"))
+    assert dead.a == 0 and dead.C0 == 1.0 and dead.dC_dx == 0

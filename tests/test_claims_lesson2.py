@@ -1,0 +1,187 @@
+"""Every claim of lesson 2 that depends on computed output, recomputed with its parameters.
+
+Claims (quoted or paraphrased from notebooks/text/02_a_chain_of_layers.py):
+
+The chain panel
+- the error column "divides |backprop - nudged| by max(|backprop|, |nudged|, floor), with
+  the floor (2.2e-4 for C0 <= 1) ... Anywhere on the sliders the error then stays below 1e-4".
+- "a nudge measures a derivative only to about eps C0 / 1e-6 ~ 2e-10 (for C0 <= 1)".
+- try 1: y = a(3) is 0.45 to two digits; every derivative below 5e-4, about 600 times
+  smaller; 2(a(3) - y) ~ -0.002; error column 1e-9 or less.
+- try 2: w(1) = 6: dC0/dw(1) from 0.031 to 0.0004; z(1) = 6.5, sigma' ~ 0.0015.
+- try 3: ReLU at the defaults: z(2) = -3, z(3) = -1, all six derivatives 0; with
+  b(3) = 0.5: z(3) = 0.5, dC0/db(3) = delta(3) = -1, dC0/dw(3) = a(2) delta(3) = 0, layers
+  1 and 2 all 0.
+- try 4: layer 1's bars shortest (0.031 each); layer 3's bias bar tallest (0.27); among the
+  weights layer 2's (0.13) beats layer 3's (0.087); a(2) = 0.32.
+Vanishing gradients
+- "Twelve layers shrink it by at least 4^11 ~ 4 million" (for these weights).
+- sigmoid: first layer's gradient "about seven orders of magnitude smaller than the last one's";
+  "tanh fares much better"; ReLU keeps it "within a factor of 2 of the last one's".
+- weights x 0.7: delta(1) about a hundred times weaker than delta(12); x 1.3: eight times
+  stronger; the weight derivatives' ratio is the same in all three.
+Why backprop?
+- "nudging costs 4L^2 layer evaluations. Backprop ... about 2L"; "The ratio ... is 2L here".
+- the plot: log-log axes; count slopes exactly 1 and 2; measured: "nudging is slower at
+  every length, and the gap between the lines widens as L grows".
+"""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bp_helpers import chain
+from bp_helpers.gradient_cost import layer_evaluations, loglog_slope, time_gradients
+from bp_helpers.panels import ChainState, chain_panel
+from bp_helpers.panels.chain import PARAM_RANGE, RANGES, error_floor
+from bp_helpers.plots import gradient_cost_plot
+
+LESSON = Path(__file__).parents[1] / "notebooks" / "text" / "02_a_chain_of_layers.py"
+params = st.tuples(*[st.floats(*PARAM_RANGE)] * 3)
+
+
+def test_floor_is_the_stated_size():
+    assert round(error_floor(0.5), 5) == 2.2e-4 == round(error_floor(1.0), 5)
+    assert round(np.finfo(float).eps / 1e-6, 10) == 2e-10
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.builds(ChainState, w=params, b=params, x=st.floats(*RANGES["x"]),
+                 y=st.floats(*RANGES["y"]), activation=st.sampled_from(["sigmoid", "tanh"])))
+def test_error_column_stays_below_1e_4_anywhere(state):
+    r = chain_panel(state)
+    assert max(r.rel_error_dw.max(), r.rel_error_db.max()) < 1e-4
+
+
+@pytest.mark.parametrize("state", [
+    ChainState(y=float(chain_panel(ChainState()).gradients.forward.a[-1])),  # y = a(3) exactly
+    ChainState(w=(-6.0,) * 3, b=(-6.0,) * 3),
+    ChainState(w=(-6.0,) * 3, b=(-6.0,) * 3, activation="tanh"),
+    ChainState(w=(3.0, -5.0, 4.0), b=(-2.0, 6.0, -6.0), x=-2.0, activation="tanh"),
+])
+def test_error_column_is_small_where_derivatives_nearly_vanish(state):
+    # On the old panel (no floor) these showed 1.0e+00 where backprop is right.
+    r = chain_panel(state)
+    assert max(r.rel_error_dw.max(), r.rel_error_db.max()) < 1e-4
+
+
+def test_try_1_output_as_target():
+    default = chain_panel(ChainState()).gradients
+    assert f"{default.forward.a[-1]:.2f}" == "0.45"
+    r = chain_panel(ChainState(y=0.45))
+    g = r.gradients
+    largest = max(np.abs(g.dC_dw).max(), np.abs(g.dC_db).max())
+    before = max(np.abs(default.dC_dw).max(), np.abs(default.dC_db).max())
+    assert largest < 5e-4 and 500 < before / largest < 700
+    assert round(g.dC_da[-1], 3) == -0.002
+    assert max(r.rel_error_dw.max(), r.rel_error_db.max()) <= 1e-9
+
+
+def test_try_2_saturated_first_layer():
+    before = chain_panel(ChainState()).gradients
+    after = chain_panel(ChainState(w=(6.0, -2.0, 2.5))).gradients
+    assert round(before.dC_dw[0], 3) == 0.031 and round(after.dC_dw[0], 4) == 0.0004
+    assert after.forward.z[0] == 6.5 and round(after.sigma_prime[0], 4) == 0.0015
+
+
+def test_try_3_both_ways_a_neuron_goes_silent():
+    text = LESSON.read_text()
+    assert "raise $b^{(3)}$ to $0.5$" in text
+    dead = chain_panel(ChainState(activation="relu")).gradients
+    assert list(dead.forward.z[1:]) == [-3.0, -1.0]
+    assert np.all(dead.dC_dw == 0) and np.all(dead.dC_db == 0)
+    b3 = float(re.search(r"raise \$b\^\{\(3\)\}\$ to \$([-\d.]+)\$", text).group(1))
+    g = chain_panel(ChainState(activation="relu", b=(0.5, 1.0, b3))).gradients
+    assert g.forward.z[2] == 0.5 and g.forward.a[2] == 0
+    assert g.dC_db[2] == g.delta[2] == -1.0  # layer 3 alive: learns through its bias
+    assert g.dC_dw[2] == 0  # but a(2) = 0: its weight learns nothing
+    assert g.sigma_prime[1] == 0  # layer 2 dead
+    assert np.all(g.dC_dw[:2] == 0) and np.all(g.dC_db[:2] == 0)
+
+
+def test_try_4_last_layer_learns_fastest():
+    g = chain_panel(ChainState()).gradients
+    assert (round(abs(g.dC_dw[2]), 3), round(abs(g.dC_db[2]), 2)) == (0.087, 0.27)
+    assert round(g.dC_dw[0], 3) == round(g.dC_db[0], 3) == 0.031
+    assert np.argmin(np.abs(g.dC_dw)) == 0 and np.argmin(np.abs(g.dC_db)) == 0
+    assert np.argmax(np.abs(g.dC_db)) == 2
+    assert np.argmax(np.abs(g.dC_dw)) == 1 and round(abs(g.dC_dw[1]), 2) == 0.13
+    assert round(g.forward.a[2], 2) == 0.32
+
+
+def lesson_chain():
+    return chain.random_chain(12, seed=0)
+
+
+def test_vanishing_gradients_by_activation():
+    w12, b12, x12, y12 = lesson_chain()
+    g = {name: chain.backward(w12, b12, x12, y12, name) for name in ["sigmoid", "tanh", "relu"]}
+    sig = g["sigmoid"]
+    assert abs(np.prod(w12[1:] * sig.sigma_prime[1:])) <= 4.0**-11 < 1 / 4e6
+    orders = np.log10(abs(sig.dC_dw[-1] / sig.dC_dw[0]))
+    assert 6.5 < orders < 7.5
+    tanh = abs(g["tanh"].dC_dw[0] / g["tanh"].dC_dw[-1])
+    assert tanh > 1e-2
+    relu = abs(g["relu"].dC_dw[0] / g["relu"].dC_dw[-1])
+    assert 0.5 < relu < 2
+
+
+def test_relu_signal_still_multiplied_by_the_weights():
+    w12, b12, x12, y12 = lesson_chain()
+    scaled = {c: chain.backward(c * w12, 0 * b12, x12, y12, "relu") for c in [0.7, 1.0, 1.3]}
+    for c, g in scaled.items():
+        assert np.all(g.forward.z > 0)  # every ReLU alive
+        assert g.delta[0] / g.delta[-1] == pytest.approx(np.prod(c * w12[1:]))
+    assert 80 < scaled[0.7].delta[-1] / scaled[0.7].delta[0] < 130  # about a hundred
+    assert round(scaled[1.3].delta[0] / scaled[1.3].delta[-1]) == 8
+    assert "undiminished" not in LESSON.read_text()  # the old, false claim
+    ratios = [g.dC_dw[0] / g.dC_dw[-1] for g in scaled.values()]
+    np.testing.assert_allclose(ratios, ratios[0], rtol=1e-12)
+
+
+def test_counts_and_their_ratio():
+    for L in [1, 3, 10, 100, 1000]:
+        backprop, nudging = layer_evaluations(L)
+        assert (backprop, nudging, nudging // backprop) == (2 * L, 4 * L**2, 2 * L)
+
+
+def test_nudging_really_evaluates_4L2_layers(monkeypatch):
+    calls = []
+    real_forward = chain._forward
+    monkeypatch.setattr(chain, "_forward", lambda w, *rest: calls.append(len(w))
+                        or real_forward(w, *rest))
+    for L in (2, 5):
+        calls.clear()
+        time_gradients(np.array([L]), repeats=1)
+        # one backward pass (one forward inside it), then 2P = 4L nudged forward passes
+        assert calls[0] == L and sum(calls[1:]) == layer_evaluations(L)[1]
+
+
+def test_cost_plot_is_log_log_with_counts_beside_seconds():
+    lengths = np.array([2, 4, 8, 16, 32, 64])
+    backprop_count, nudging_count = layer_evaluations(lengths)
+    assert loglog_slope(lengths, backprop_count) == pytest.approx(1)
+    assert loglog_slope(lengths, nudging_count) == pytest.approx(2)
+    fig = gradient_cost_plot(lengths, 1e-5 * lengths**0.6, 1e-4 * lengths**1.7)
+    counts, seconds = fig.axes
+    for ax in fig.axes:
+        assert ax.get_xscale() == ax.get_yscale() == "log"
+    labels = [t.get_text() for t in counts.get_legend().get_texts()]
+    assert labels == ["nudge every parameter: slope 2.00", "backprop: slope 1.00"]
+    labels = [t.get_text() for t in seconds.get_legend().get_texts()]
+    assert labels == ["nudge every parameter: slope 1.70", "backprop: slope 0.60"]
+    with pytest.raises(ValueError, match="positive"):
+        loglog_slope([1, 2], [0, 1])
+
+
+def test_measured_seconds_show_the_widening_gap():
+    # What the right panel shows. The margin is wide (about 40x on this machine), because
+    # timings vary with load; the lesson claims no exponent for the seconds.
+    lengths = np.array([2, 4, 8, 16, 32, 64])
+    backprop, nudging = time_gradients(lengths, seed=0)
+    assert np.all(nudging > backprop)
+    assert nudging[-1] / backprop[-1] > 5 * nudging[0] / backprop[0]
