@@ -59,7 +59,7 @@ PANELS = {
     "paths": Panel('td[data-key="paths"]'),
     "descent": Panel('td[data-key="sgd:steps"]'),
     "inside": Panel('td[data-key="label"]'),
-    "draw": Panel(".widget-dropdown"),
+    "draw": Panel('.widget-dropdown:has-text("I meant")'),
 }
 
 # lesson -> the panels it shows, once each.
@@ -517,10 +517,14 @@ def test_a_fresh_lesson_shows_pictures_and_a_hint_and_nothing_broken(lab, chromi
             lesson.screenshot(f"fresh_{path.stem}_panel",
                               lesson.notebook.locator(".bp-static:has(img)").first)
         lesson.screenshot(f"fresh_{path.stem}")
+        # JupyterLab cancels its own API polls now and then (and all of them on close):
+        # those are not broken resources.
+        failed = [r for r in lesson.failed_requests
+                  if not (r.startswith("failed ") and "/api/" in r)]
     finally:
         lesson.close()
     assert not view["brokenImages"], f"images that did not load: {view['brokenImages']}"
-    assert not lesson.failed_requests, f"failed requests: {lesson.failed_requests}"
+    assert not failed, f"failed requests: {failed}"
     assert view["disconnected"] == 0 and view["widgetViews"] == 0, (
         f"{view['disconnected']} dead widgets (broken-link marker), {view['widgetViews']} "
         "widget views before any cell ran")
