@@ -45,6 +45,7 @@ import numpy as np
 
 from bp_helpers.activations import sigmoid, sigmoid_prime
 from bp_helpers.data import load_digits
+from bp_helpers.display import say
 from bp_helpers.descent import (
     HIDDEN_K,
     OUTPUT_J,
@@ -75,7 +76,7 @@ from bp_helpers.questions import lesson4
 # %%
 data = load_digits()
 X, y = data.X_train, data.y_train
-print(data.description)
+say(data.description)
 print(f"X has shape {X.shape}, y has shape {y.shape}; the first labels are {y[:8]}")
 
 # %% [markdown]
@@ -369,7 +370,7 @@ learning_rate_paths(grid, paths)
 
 # %%
 run = train_run(X, y, batch_size=10, lr=30, epochs=5)
-print(run.stopped)
+say(run.stopped)
 print(f"The undone epoch {run.undone.epoch} left C = {run.undone.cost:.4f} and "
       f"{run.undone.saturated} of the {run.neurons} neurons saturated on every digit.")
 print(f"The kept weights: {run.epochs_kept} epochs, C = {run.final_cost:.4f}, "
