@@ -45,7 +45,6 @@ import numpy as np
 
 from bp_helpers.activations import sigmoid, sigmoid_prime
 from bp_helpers.data import load_digits
-from bp_helpers.display import say
 from bp_helpers.descent import (
     HIDDEN_K,
     OUTPUT_J,
@@ -60,6 +59,7 @@ from bp_helpers.descent import (
     per_example_gradients,
     train_run,
 )
+from bp_helpers.display import say
 from bp_helpers.network import Network
 from bp_helpers.panels import DescentPanel
 from bp_helpers.plots import descent_paths, learning_rate_paths, slice_contours, training_curves
