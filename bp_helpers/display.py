@@ -21,6 +21,7 @@ sends from `_ipython_display_` is built here instead.
 import base64
 import html
 import sys
+import textwrap
 
 from IPython.display import display
 
@@ -89,3 +90,14 @@ def static_html(text, png, hint):
                 " style='max-width:100%'>")
     return (f"<div class='bp-static'>{body}<p class='bp-static-hint' "
             f"style='margin:4px 0 0 0;color:#555;font-style:italic'>{html.escape(hint)}</p></div>")
+
+
+def say(text, width=88):
+    """Print prose wrapped at `width` columns, breaking only between words.
+
+    JupyterLab lets a long output line run to the cell's edge and then breaks
+    it at any character ("satu / rated"), so lessons print sentences through
+    this. Line breaks already in `text` are kept.
+    """
+    print("\n".join(textwrap.fill(line, width) if line else "" for line in text.split("\n")))
+

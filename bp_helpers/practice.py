@@ -13,7 +13,7 @@ import inspect
 
 import ipywidgets as widgets
 
-from bp_helpers.display import Displayable
+from bp_helpers.display import Displayable, say
 
 _attempted = set()  # names of the exercises tried in this kernel
 
@@ -64,8 +64,8 @@ def yours_or_solution(name, yours, solution, passes):
     if passes(yours):
         print(f"Your {name} passes its check: the cells below use it.")
         return yours
-    print(f"Your {name} does not pass its check yet, so the cells below use the worked "
-          f"solution. When yours passes, run this cell and the ones below again.")
+    say(f"Your {name} does not pass its check yet, so the cells below use the worked "
+        f"solution. When yours passes, run this cell and the ones below again.")
     return solution
 
 

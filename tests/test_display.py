@@ -42,3 +42,13 @@ def test_on_colab_the_widget_is_sent_through_its_own_display(make, monkeypatch):
     shown = make()
     assert DisplayFormatter().format(shown) == ({}, {})
     assert sent == [shown.widget]
+
+
+def test_say_wraps_prose_between_words_and_keeps_its_line_breaks(capsys):
+    from bp_helpers.display import say
+
+    sentence = "its neurons saturated, so no gradient flows back through them " * 4
+    say(sentence.strip() + "\nsecond paragraph", width=40)
+    lines = capsys.readouterr().out.splitlines()
+    assert max(map(len, lines)) <= 40 and lines[-1] == "second paragraph"
+    assert " ".join(lines[:-1]).split() == sentence.split()

@@ -75,3 +75,16 @@ def test_lesson_5_stores_the_final_training_curves():
         assert curve_pixels(png, (31, 119, 180)) > 300
         assert curve_pixels(png, (44, 160, 44)) > 300
         assert "watch training live" in text(data["text/html"])
+
+
+# JupyterLab breaks an output line that reaches the cell's edge at any character, so a
+# printed sentence must end its lines itself; tables of numbers up to this width still fit.
+LONGEST_PRINTED_LINE = 120
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_no_printed_line_is_long_enough_to_be_broken_mid_word(path):
+    for output in outputs(path):
+        if output["output_type"] == "stream":
+            for line in "".join(output["text"]).splitlines():
+                assert len(line) <= LONGEST_PRINTED_LINE, f"{path.name}: {line[:60]!r}…"

@@ -59,6 +59,7 @@ from bp_helpers.descent import (
     per_example_gradients,
     train_run,
 )
+from bp_helpers.display import say
 from bp_helpers.network import Network
 from bp_helpers.panels import DescentPanel
 from bp_helpers.plots import descent_paths, learning_rate_paths, slice_contours, training_curves
@@ -75,7 +76,7 @@ from bp_helpers.questions import lesson4
 # %%
 data = load_digits()
 X, y = data.X_train, data.y_train
-print(data.description)
+say(data.description)
 print(f"X has shape {X.shape}, y has shape {y.shape}; the first labels are {y[:8]}")
 
 # %% [markdown]
@@ -369,7 +370,7 @@ learning_rate_paths(grid, paths)
 
 # %%
 run = train_run(X, y, batch_size=10, lr=30, epochs=5)
-print(run.stopped)
+say(run.stopped)
 print(f"The undone epoch {run.undone.epoch} left C = {run.undone.cost:.4f} and "
       f"{run.undone.saturated} of the {run.neurons} neurons saturated on every digit.")
 print(f"The kept weights: {run.epochs_kept} epochs, C = {run.final_cost:.4f}, "

@@ -43,6 +43,7 @@ import numpy as np
 from IPython.display import display
 
 from bp_helpers.data import load_mnist
+from bp_helpers.display import say
 from bp_helpers.evaluation import GradientRecorder, confusion_matrix, misclassified
 from bp_helpers.models import RECIPES, train_or_load
 from bp_helpers.network import Network, one_hot
@@ -72,7 +73,7 @@ from bp_helpers.training import sgd
 # NBVAL_IGNORE_OUTPUT
 # (which data is present differs between machines)
 mnist = load_mnist()
-print(mnist.description)
+say(mnist.description)
 print(f"training examples: {len(mnist.X_train)},  test examples: {len(mnist.X_test)}")
 
 # %% [markdown]
@@ -93,7 +94,7 @@ sample_digits(mnist.X_test, mnist.y_test)
 
 # %%
 recipe = RECIPES["sigmoid"]
-print(recipe.description)
+say(recipe.description)
 print("target for the digit 3:", one_hot(3, 10))
 
 # %% [markdown]
@@ -376,7 +377,7 @@ for name, h in [("sigmoid", history), ("relu", relu_history)]:
 
 # %%
 videos = RECIPES["videos-relu"]
-print(videos.description)
+say(videos.description)
 videos_network, videos_history = train_or_load(videos, mnist)
 
 # %%

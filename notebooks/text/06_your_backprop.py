@@ -47,6 +47,7 @@ from IPython.display import Code, display
 
 from bp_helpers.activations import sigmoid_prime
 from bp_helpers.data import load_mnist
+from bp_helpers.display import say
 from bp_helpers.gradcheck import check_gradients
 from bp_helpers.network import Network
 from bp_helpers.plots import gradient_check_heatmap
@@ -228,7 +229,7 @@ print(fingerprint(check_gradients(network, X, Y, backprop=my_backprop)))
 # NBVAL_IGNORE_OUTPUT
 # (which MNIST is present differs between machines)
 mnist = load_mnist()
-print(mnist.description)
+say(mnist.description)
 epochs = 20 if mnist.source == "embedded" else 1
 
 # %%
