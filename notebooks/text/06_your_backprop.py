@@ -45,6 +45,7 @@ if "google.colab" in sys.modules:
 import numpy as np
 from IPython.display import Code, display
 
+from bp_helpers import predictions
 from bp_helpers.activations import sigmoid_prime
 from bp_helpers.data import load_mnist
 from bp_helpers.display import say
@@ -280,11 +281,17 @@ print(f"at least 90%: {min(yours, ours) >= 0.9};  within half a point of each ot
 # %% [markdown]
 # ### Specimen 1
 #
-# The first specimen: read its code, then its gradient check.
+# The first specimen: read its code, say which layers it will break, then run its gradient
+# check.
 
 # %%
 bug = BUGS[0]
 display(Code(bug.source(), language="python"))
+
+# %%
+predictions.lit_layers(bug)
+
+# %%
 report = bug.check()
 print(fingerprint(report))
 
@@ -383,6 +390,11 @@ check_fix(bug, fix)
 # %%
 bug = BUGS[4]
 display(Code(bug.source(), language="python"))
+
+# %%
+predictions.summed_error(bug)
+
+# %%
 report = bug.check()
 print(fingerprint(report))
 
