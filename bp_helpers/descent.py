@@ -28,7 +28,7 @@ import numpy as np
 from bp_helpers.activations import sigmoid, sigmoid_prime
 from bp_helpers.network import Network
 from bp_helpers.training import sgd
-from bp_helpers.validate import as_float
+from bp_helpers.validate import as_float, lessons_network
 
 # The lesson's network: 8x8 pixels in, 16 hidden sigmoid neurons, 10 digits out.
 SIZES = (64, 16, 10)
@@ -170,13 +170,7 @@ class CostSlice:
     @classmethod
     def from_network(cls, network, X, Y, j, k):
         """The slice through a sigmoid network with quadratic cost, on the examples X, Y."""
-        if network.activation.name != "sigmoid" or network.cost_name != "quadratic":
-            raise ValueError(
-                "CostSlice needs the lessons' network (sigmoid neurons, quadratic cost), got "
-                f"activation={network.activation.name!r}, cost={network.cost_name!r}"
-            )
-        if len(network.sizes) < 3:
-            raise ValueError(f"CostSlice needs a hidden layer, got sizes {network.sizes}")
+        lessons_network(network, "CostSlice")
         j = _index("j (the output neuron)", j, network.sizes[-1])
         k = _index("k (the hidden neuron)", k, network.sizes[-2])
         X, Y = network.as_batch(X, Y)

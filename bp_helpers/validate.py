@@ -38,3 +38,17 @@ def as_float(name, value):
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.ndarray)):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}: {value!r}")
     return float(as_float_array(name, value, ndim=0))
+
+
+def lessons_network(network, who):
+    """Raise ValueError unless network is the videos' kind: sigmoid, quadratic cost, hidden layer.
+
+    who names what needs it, for the message ("CostSlice", "the wishes panel").
+    """
+    if network.activation.name != "sigmoid" or network.cost_name != "quadratic":
+        raise ValueError(
+            f"{who} needs the lessons' network (sigmoid neurons, quadratic cost), got "
+            f"activation={network.activation.name!r}, cost={network.cost_name!r}"
+        )
+    if len(network.sizes) < 3:
+        raise ValueError(f"{who} needs a hidden layer, got sizes {network.sizes}")

@@ -104,8 +104,9 @@ def test_bad_choices_get_clear_errors(network, digits, state, message):
 def test_other_networks_and_digits_are_refused(digits):
     X, labels = digits
     relu = Network([784, 16, 10], activation="relu", cost="cross_entropy")
-    with pytest.raises(ValueError, match="sigmoid network with the quadratic cost, got "
-                                         "activation='relu', cost='cross_entropy'"):
+    with pytest.raises(ValueError, match=r"the wishes panel needs the lessons' network \(sigmoid "
+                                         r"neurons, quadratic cost\), got activation='relu', "
+                                         r"cost='cross_entropy'"):
         show_wishes(WishesState(), relu, X, labels)
     with pytest.raises(ValueError, match="digit must be 0 to 9, got 10"):
         next_example(labels, 10, -1)

@@ -25,6 +25,7 @@ import numpy as np
 
 from bp_helpers.panels.inside import IMAGE_SHAPE, bar_colors, set_bars
 from bp_helpers.panels.view import PanelView, html_table, live_figure
+from bp_helpers.validate import lessons_network
 
 BATCH_SIZE = 10
 # One colour per output neuron j, so a segment of the stacked bars can be traced to its digit.
@@ -72,13 +73,7 @@ class Wishes:
 
 def check_network(network):
     """The panel reads the lessons' network: sigmoid neurons, quadratic cost, a hidden layer."""
-    if network.activation.name != "sigmoid" or network.cost_name != "quadratic":
-        raise ValueError(
-            "the wishes panel follows the video's sigmoid network with the quadratic cost, got "
-            f"activation={network.activation.name!r}, cost={network.cost_name!r}"
-        )
-    if len(network.sizes) < 3:
-        raise ValueError(f"the wishes panel needs a hidden layer, got sizes {network.sizes}")
+    lessons_network(network, "the wishes panel")
 
 
 def show_wishes(state, network, X, labels):
