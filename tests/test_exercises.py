@@ -466,3 +466,44 @@ def test_a_timer_armed_by_someone_else_is_left_running():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, handler)
+
+
+def names_defined(source):
+    """Every name a piece of code binds: imports, assignments, defs, loop targets."""
+    import ast
+
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    return names
+
+
+@pytest.mark.parametrize("path", [p for p in LESSON_TEXTS if int(p.name[:2]) <= 5],
+                         ids=lambda p: p.stem)
+def test_every_worked_solution_uses_only_names_its_lesson_gives(path):
+    """A learner pastes a worked solution into the lesson: each name it reads must be there
+    (lesson 2's solution needs sigmoid, which the lesson once did not import)."""
+    import ast
+    import builtins
+
+    jupytext = pytest.importorskip("jupytext")
+    lesson_code = "\n".join(cell.source for cell in jupytext.read(path).cells
+                            if cell.cell_type == "code")
+    magic = re.compile(r"^(\s*)[%!].*$", re.M)  # IPython's magics: not Python, bind nothing
+    given = names_defined(magic.sub(r"\1pass", lesson_code))
+    for name, exercise in lesson_questions(path).questions.exercises.items():
+        code = exercise.solution.code
+        own = names_defined(code) | {arg.arg for node in ast.walk(ast.parse(code))
+                                     if isinstance(node, ast.arguments)
+                                     for arg in node.args + node.kwonlyargs}
+        read = {node.id for node in ast.walk(ast.parse(code))
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+        missing = read - own - given - set(dir(builtins))
+        assert not missing, f"{path.name}: {name}'s worked solution needs {sorted(missing)}"
+    if int(path.name[:2]) <= 2:  # the learner runs a neuron forward and back: σ and σ′
+        assert {"sigmoid", "sigmoid_prime"} <= given, f"{path.name} must import both"
