@@ -1,9 +1,10 @@
 """Lesson 6 in JupyterLab + Chromium: it runs clean, and a learner's first step works.
 
-The lesson is seen fresh (as stored) and after Run All, with screenshots of
-both; then, as a learner would, the first Solution button is pressed before
-any attempt, the first exercise is typed into its cell and run, and the
-button now shows the worked solution. A zoo quiz is answered too.
+The lesson is seen after Run All (test_lessons.py sees it fresh, as stored,
+with every other lesson); then, as a learner would, the first Solution
+button is pressed before any attempt, the first exercise is typed into its
+cell and run, and the button now shows the worked solution. A zoo quiz is
+answered too.
 
     .venv/bin/python -m pytest tests/browser/test_lesson6.py -m browser
 """
@@ -11,23 +12,12 @@ button now shows the worked solution. A zoo quiz is answered too.
 import re
 
 import pytest
-from labrunner import NOTEBOOKS, LessonPage, wait_until
+from labrunner import NOTEBOOKS, wait_until
 
 pytestmark = pytest.mark.browser
 
 LESSON = NOTEBOOKS / "06_your_backprop.ipynb"
 TIMEOUT = 60  # seconds for a cell's output to come back, on a busy 2-core machine
-
-
-def test_lesson6_fresh_shows_its_stored_outputs(lab, chromium):
-    page = LessonPage(lab, chromium, LESSON).open()
-    try:
-        text = page.notebook.text_content()
-        assert "Lesson 6" in text and "Step 1" in text
-        assert "output_error is not written yet" in text
-        page.screenshot("06_your_backprop_fresh")
-    finally:
-        page.close()
 
 
 def test_lesson6_runs_clean_and_a_learner_can_solve_step_one(open_lesson):
