@@ -40,6 +40,31 @@ def as_float(name, value):
     return float(as_float_array(name, value, ndim=0))
 
 
+def positive(name, value):
+    """Return `value` as a finite float > 0 (a learning rate, a step), or raise naming `name`."""
+    value = as_float(name, value)
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, got {value}")
+    return value
+
+
+def whole_number(name, value, least=None, most=None):
+    """Return `value` as an int from `least` to `most` (either may be None), or raise naming `name`.
+
+    bool is refused: True is an int to Python, but never a count or an index here.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number, got {value!r}")
+    value = int(value)
+    if least is not None and most is not None and not least <= value <= most:
+        raise ValueError(f"{name} must be {least} to {most}, got {value}")
+    if least is not None and value < least:
+        raise ValueError(f"{name} must be at least {least}, got {value}")
+    if most is not None and value > most:
+        raise ValueError(f"{name} must be at most {most}, got {value}")
+    return value
+
+
 def lessons_network(network, who):
     """Raise ValueError unless network is the videos' kind: sigmoid, quadratic cost, hidden layer.
 

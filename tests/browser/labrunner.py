@@ -43,6 +43,9 @@ LAB_SETTINGS = {
     "@jupyterlab/apputils-extension:notification": {
         "fetchNews": "false", "checkForUpdates": False,
     },
+    # Every cell in the DOM: by default JupyterLab may leave cells far from the view
+    # unattached, and then a count of prompts (has every cell run?) comes up short.
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
 }
 INSTALL_HINT = "apt-get install -y chromium; pip install playwright; never `playwright install`"
 
