@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bp_helpers.lessons import LESSONS, PANELS
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
@@ -46,18 +48,15 @@ except ImportError:  # reported by missing_requirement() in main()
 
 TARGET_MS = 250.0
 
-# lesson -> (a selector only its panel's output contains, the slider to step, the readout
-# element that must change, whether the panel's plot repaints on that slider).
-LESSONS = {
-    "01_the_last_link": ('td[data-key="ratio"]', "w(L)", ".widget-html-content", True),
-    "02_a_chain_of_layers": ('tr[data-key="w1"]', "w(1)", ".widget-html-content", True),
-    # The paths panel redraws its plot only when the chosen neuron changes, never on Δ.
-    "03_many_neurons_per_layer": ('td[data-key="paths"]', "Δ", ".widget-html-content", False),
-    # continuous_update=False: a key press on the focused handle commits the value at once.
-    "04_gradient_descent": ('td[data-key="sgd:steps"]', "lr", ".widget-html-content", True),
-    # Also continuous_update=False. Steps alternate between test digits #0 and #1 (a 7 and
-    # a 2 in MNIST's test set), so the readout (true digit, prediction) changes every step.
-    "05_mnist": ('td[data-key="label"]', "test digit", ".widget-html-content", True),
+# Each lesson's first panel that has a timed slider (bp_helpers.lessons): the output it
+# sits in, the slider to step, the readout element that must change, whether the plot
+# repaints on that slider.
+READOUT = ".widget-html-content"
+ROWS = {
+    lesson.stem: (panel.marker, panel.slider, READOUT, panel.repaints)
+    for lesson in LESSONS
+    for panel in [next((PANELS[kind] for kind in lesson.panels if PANELS[kind].slider), None)]
+    if panel is not None
 }
 
 # Said under a lesson's result.
@@ -65,7 +64,7 @@ NOTES = {
     "03_many_neurons_per_layer": "readout only: Δ changes the table, not the plot",
 }
 
-# The reference, as a row of LESSONS: the output with the slider, its Label.
+# The reference, as a row of ROWS: the output with the slider, its Label.
 REFERENCE = (".widget-hslider", "reference", ".widget-vbox > .widget-label", False)
 REFERENCE_CELL = """\
 import ipywidgets as widgets
@@ -175,11 +174,8 @@ def main():
     with tempfile.TemporaryDirectory() as folder, LabServer() as server, Chromium() as browser:
         reference = summary("reference: slider -> Label", run(
             server, browser, reference_notebook(folder), REFERENCE, args.steps))
-        for name, row in LESSONS.items():
+        for name, row in ROWS.items():
             path = NOTEBOOKS / f"{name}.ipynb"
-            if not path.exists():
-                print(f"{name:28s} (no such lesson yet)")
-                continue
             try:
                 results = run(server, browser, path, row, args.steps)
             except RuntimeError as error:

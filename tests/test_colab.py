@@ -21,8 +21,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from bp_helpers.lessons import LESSONS
+
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = [ROOT / lesson.notebook for lesson in LESSONS]
 REPOSITORY = dict(
     entry.split(", ", 1) for entry in metadata("bp_helpers").get_all("Project-URL")
 )["Repository"]

@@ -15,7 +15,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+from bp_helpers.lessons import LESSONS
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
 
 
 def text_outputs(cell):
@@ -37,7 +40,8 @@ def text_outputs(cell):
     return texts
 
 
-@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [ROOT / lesson.notebook for lesson in LESSONS],
+                         ids=lambda p: p.stem)
 def test_running_every_cell_twice_gives_the_same_outputs(path):
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=600, kernel_name="python3",

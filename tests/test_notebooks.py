@@ -4,18 +4,36 @@ nbval (run by the README's test command) re-executes each notebook and
 compares outputs; these checks catch what it cannot see.
 """
 
+import re
 from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+from bp_helpers.lessons import LESSONS
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = [ROOT / lesson.notebook for lesson in LESSONS]
 
 
-def test_every_lesson_is_here():
-    names = [path.name[:2] for path in NOTEBOOKS]
-    assert names == ["01", "02", "03", "04", "05", "06"]
+def test_the_lesson_list_names_every_notebook_in_order():
+    stored = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
+    assert [path.name for path in NOTEBOOKS] == stored
+    assert [lesson.number for lesson in LESSONS] == list(range(1, len(LESSONS) + 1))
+
+
+def test_the_readme_table_lists_every_lesson_in_order_with_its_title():
+    readme = (ROOT / "README.md").read_text()
+    rows = re.findall(r"^\| \[(\d+) · ([^\]]+)\]\(([^)]+)\) \|", readme, re.MULTILINE)
+    assert rows == [(str(lesson.number), lesson.title, lesson.notebook) for lesson in LESSONS]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_lesson_opens_with_its_title(path):
+    title = nbformat.read(path, as_version=4).cells[0].source.splitlines()[0]
+    lesson = LESSONS[NOTEBOOKS.index(path)]
+    assert title.startswith(f"# Lesson {lesson.number} · {lesson.title}"), title
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -26,6 +26,7 @@ from bp_helpers.descent import (
 from bp_helpers.display import WIDGET_VIEW
 from bp_helpers.evaluation import gradient_sizes
 from bp_helpers.gradcheck import difference_quotient, numerical_gradient
+from bp_helpers.lessons import LESSONS
 from bp_helpers.models import RECIPES
 from bp_helpers.network import Network, one_hot
 from bp_helpers.panels import example_network
@@ -443,7 +444,8 @@ def test_short_choices_sit_in_one_row_and_long_ones_in_a_column():
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
-@pytest.mark.parametrize("notebook", sorted(NOTEBOOKS.glob("0*.ipynb")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", [NOTEBOOKS.parent / lesson.notebook for lesson in LESSONS],
+                         ids=lambda p: p.stem)
 def test_stored_lessons_hold_prompts_and_never_a_reveal(notebook):
     """Outputs, saved widget state and all: a stored lesson shows no prediction's answer."""
     stored = notebook.read_text()

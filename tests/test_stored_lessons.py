@@ -16,8 +16,10 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
+from bp_helpers.lessons import LESSONS
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
+PATHS = [NOTEBOOKS.parent / lesson.notebook for lesson in LESSONS]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 COURSE_WIDGET = re.compile(r"^(Quiz: |.*\(interactive: open in JupyterLab to use it\)$)", re.S)
 IMG = re.compile(r"<img src='data:image/png;base64,([A-Za-z0-9+/=]+)'")

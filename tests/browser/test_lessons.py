@@ -5,9 +5,9 @@ must show no error and render every widget and figure. Then its panels are
 driven with the keyboard and the mouse, and what the page shows is compared
 with bp_helpers' own math for the slider values read back from the page.
 
-Adding a lesson: give it a row in LESSONS (the panels it shows). A lesson
-without a row still gets the checks every lesson gets. A new kind of panel
-gets an entry in PANELS (how to find it on the page) and tests of its own.
+The lessons and the panels each shows come from bp_helpers.lessons, the one
+list of them: every lesson gets the checks every lesson gets, and each panel
+is found by its PANELS marker. A new kind of panel also gets tests of its own.
 
     .venv/bin/python -m pytest tests/browser -m browser
 """
@@ -16,13 +16,12 @@ import itertools
 import math
 import re
 import shutil
-from dataclasses import dataclass
 
 import nbformat
 import numpy as np
 import pytest
 from labrunner import (
-    NOTEBOOKS,
+    ROOT,
     SCREENSHOTS,
     VIEWPORT,
     LessonPage,
@@ -32,6 +31,7 @@ from labrunner import (
 )
 from matplotlib.figure import Figure
 
+from bp_helpers.lessons import LESSONS, PANELS
 from bp_helpers.panels import (
     ChainPanel,
     ChainState,
@@ -46,38 +46,16 @@ from bp_helpers.panels.nudge import RANGES as NUDGE_RANGES
 pytestmark = pytest.mark.browser
 
 
-@dataclass(frozen=True)
-class Panel:
-    """How to find a kind of panel on the page: a selector only its output contains."""
-
-    marker: str
-
-
-PANELS = {
-    "nudge": Panel('td[data-key="ratio"]'),
-    "chain": Panel('tr[data-key="w1"]'),
-    "paths": Panel('td[data-key="paths"]'),
-    "descent": Panel('td[data-key="sgd:steps"]'),
-    "inside": Panel('td[data-key="label"]'),
-    "draw": Panel('.widget-dropdown:has-text("I meant")'),
-}
-
 # lesson -> the panels it shows, once each.
-LESSONS = {
-    "01_the_last_link": ("nudge",),
-    "02_a_chain_of_layers": ("chain",),
-    "03_many_neurons_per_layer": ("paths",),
-    "04_gradient_descent": ("descent",),
-    "05_mnist": ("inside", "draw"),
-}
+PANELS_OF = {lesson.stem: lesson.panels for lesson in LESSONS}
 
-NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
+NOTEBOOK_PATHS = [ROOT / lesson.notebook for lesson in LESSONS]
 UPDATE_TIMEOUT = 10  # seconds for a slider change to reach the kernel and come back
 
 
 def lessons_showing(kind):
     return [pytest.param(path, id=path.stem) for path in NOTEBOOK_PATHS
-            if kind in LESSONS.get(path.stem, ())]
+            if kind in PANELS_OF[path.stem]]
 
 
 def panel_output(lesson, kind):
@@ -195,7 +173,7 @@ def listing(items):
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
 def test_lesson_runs_clean_and_renders(open_lesson, path):
     lesson = open_lesson(path)
-    kinds = LESSONS.get(path.stem, ())
+    kinds = PANELS_OF[path.stem]
     markers = [PANELS[kind].marker for kind in kinds]
 
     # Widget views and ipympl frames arrive after the kernel goes idle: let them.
@@ -528,7 +506,7 @@ def test_a_fresh_lesson_shows_pictures_and_a_hint_and_nothing_broken(lab, chromi
     assert view["disconnected"] == 0 and view["widgetViews"] == 0, (
         f"{view['disconnected']} dead widgets (broken-link marker), {view['widgetViews']} "
         "widget views before any cell ran")
-    assert len(pictures) >= len(LESSONS.get(path.stem, ())), view["pictures"]
+    assert len(pictures) >= len(PANELS_OF[path.stem]), view["pictures"]
     assert all(p["image"] > 0 for p in pictures), view["pictures"]
     assert view["pictures"] and all("run the cells above" in p["hint"].lower()
                                     for p in view["pictures"]), view["pictures"]
