@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from bp_helpers import chain
-from bp_helpers.plots import chain_graph, computation_tree, gradient_cost_plot, gradient_per_layer
+from bp_helpers.plots import (
+    backprop_vs_nudging_plot,
+    chain_graph,
+    computation_tree,
+    gradient_per_layer,
+)
 
 
 def test_graphs_have_one_node_per_quantity():
@@ -30,6 +35,6 @@ def test_gradient_per_layer_can_show_the_backward_signal():
         gradient_per_layer({"relu": g}, quantity="dC_da")
 
 
-def test_gradient_cost_plot_draws_both_ways():
-    fig = gradient_cost_plot([1, 2], [1e-5, 2e-5], [4e-5, 1.6e-4])
+def test_backprop_vs_nudging_plot_draws_both_ways():
+    fig = backprop_vs_nudging_plot([1, 2], [1e-5, 2e-5], [4e-5, 1.6e-4])
     assert [len(ax.lines) for ax in fig.axes] == [2, 2]

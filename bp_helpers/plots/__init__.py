@@ -12,8 +12,8 @@ from bp_helpers.plots.descent import (
     training_curves,
 )
 from bp_helpers.plots.gradients import (
+    backprop_vs_nudging_plot,
     gradient_check_heatmap,
-    gradient_cost_plot,
     gradient_per_layer,
 )
 from bp_helpers.plots.graphs import (
@@ -26,6 +26,7 @@ from bp_helpers.plots.graphs import (
 )
 
 __all__ = [
+    "backprop_vs_nudging_plot",
     "chain_graph",
     "computation_tree",
     "descent_paths",
@@ -33,7 +34,6 @@ __all__ = [
     "draw_matrix",
     "draw_network",
     "gradient_check_heatmap",
-    "gradient_cost_plot",
     "gradient_per_layer",
     "learning_rate_paths",
     "network_and_matrix",

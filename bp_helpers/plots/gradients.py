@@ -3,7 +3,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from bp_helpers.gradient_cost import layer_evaluations, loglog_slope
+from bp_helpers.backprop_vs_nudging import layer_evaluations, loglog_slope
 
 LAYER_QUANTITIES = {"dC_dw": "|∂C₀/∂w(l)|", "dC_db": "|∂C₀/∂b(l)| = |δ(l)|"}
 
@@ -30,7 +30,7 @@ def gradient_per_layer(gradients_by_name, title=None, quantity="dC_dw"):
     return fig
 
 
-def gradient_cost_plot(lengths, backprop_seconds, nudging_seconds):
+def backprop_vs_nudging_plot(lengths, backprop_seconds, nudging_seconds):
     """Two log-log panels: exact layer evaluations, and measured seconds, against L.
 
     lengths (n,): chain lengths; backprop_seconds, nudging_seconds (n,): the

@@ -43,9 +43,9 @@ import numpy as np
 
 from bp_helpers import chain
 from bp_helpers.activations import sigmoid, sigmoid_prime
-from bp_helpers.gradient_cost import layer_evaluations, time_gradients
+from bp_helpers.backprop_vs_nudging import layer_evaluations, time_gradients
 from bp_helpers.panels import ChainPanel
-from bp_helpers.plots import chain_graph, gradient_cost_plot, gradient_per_layer
+from bp_helpers.plots import backprop_vs_nudging_plot, chain_graph, gradient_per_layer
 from bp_helpers.questions import lesson2
 
 # %% [markdown]
@@ -324,7 +324,7 @@ for L in [1, 3, 10, 100, 1000]:
 # %%
 lengths = np.array([2, 4, 8, 16, 32, 64])
 backprop_seconds, nudging_seconds = time_gradients(lengths, seed=0)
-gradient_cost_plot(lengths, backprop_seconds, nudging_seconds)
+backprop_vs_nudging_plot(lengths, backprop_seconds, nudging_seconds)
 
 # %% [markdown]
 # Both panels have logarithmic axes on both sides, where a power law $c\,L^p$ is a

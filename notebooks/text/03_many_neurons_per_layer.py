@@ -228,11 +228,12 @@ print("agree to 1e-12:", all(np.allclose(a, b, rtol=0, atol=1e-12) for a, b in p
 # central difference that nudges each of the four biases in turn.
 
 # %%
+from bp_helpers.equations import error_back, output_error
 from bp_helpers.gradcheck import numerical_gradient
 
 g = network.backward(x, y)
-delta_out = 2 * (g.activations[2] - y) * sigma_prime(g.zs[1])
-by_formula = sigma_prime(g.zs[0]) * (network.W[1].T @ delta_out)
+delta_out = output_error(2 * (g.activations[2] - y), g.zs[1], sigma_prime)
+by_formula = error_back(network.W[1], delta_out, g.zs[0], sigma_prime)  # = dC0/db(1)
 (by_nudging,) = numerical_gradient(lambda: network.cost(x, y), [network.b[0]], h=1e-6)
 print("formula: ", np.round(by_formula, 6))
 print("backprop:", np.round(g.dC_db[0], 6))
@@ -260,12 +261,15 @@ print(report)
 # errors) stays pale.
 
 # %%
+from bp_helpers.equations import bias_gradient, weight_gradient
+
+
 def forgot_sigma_prime(network, X, Y):
     """Backprop with a classic bug: delta(L) = 2(a - y), without the factor σ'(z(L))."""
     g = network.backward(X, Y)
-    delta_L = 2 * (g.activations[-1] - Y)
-    dC_dW_L = delta_L.T @ g.activations[-2] / len(X)
-    return g.dC_dW[:-1] + [dC_dW_L], g.dC_db[:-1] + [delta_L.mean(axis=0)]
+    delta_L = 2 * (g.activations[-1] - Y)  # should be output_error(2(a - y), z, σ')
+    dC_dW_L = weight_gradient(delta_L, g.activations[-2])
+    return g.dC_dW[:-1] + [dC_dW_L], g.dC_db[:-1] + [bias_gradient(delta_L)]
 
 
 broken = check_gradients(network, X_batch, Y_batch, backprop=forgot_sigma_prime)

@@ -46,7 +46,7 @@ from bp_helpers.data import load_mnist
 from bp_helpers.display import say
 from bp_helpers.evaluation import GradientRecorder, confusion_matrix, misclassified
 from bp_helpers.models import RECIPES, train_or_load
-from bp_helpers.network import Network, one_hot
+from bp_helpers.network import one_hot
 from bp_helpers.panels import DrawPanel, InsidePanel, TrainingMonitor, WishesPanel
 from bp_helpers.plots.mnist import (
     confusion_plot,
@@ -321,7 +321,7 @@ X_probe, y_probe = mnist.X_train[:1000], mnist.y_train[:1000]
 sizes = {}
 for name in ["sigmoid", "relu"]:
     r = RECIPES[name]
-    net = Network(r.sizes, activation=r.activation, cost=r.cost, seed=r.seed)
+    net = r.network()
     recorder = GradientRecorder(net, X_probe, y_probe)
     sgd(net, mnist.X_train[:10_000], mnist.y_train[:10_000], epochs=5,
         batch_size=r.batch_size, lr=r.lr, seed=r.seed, callback=recorder)

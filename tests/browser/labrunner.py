@@ -454,36 +454,13 @@ class LessonPage:
     def fresh_view(self):
         """What the page shows before anything runs (see FRESH_JS), over the whole lesson.
 
-        JupyterLab renders only the cells near the view, so the lesson is scrolled
-        through from the top, and what each screenful shows is gathered.
+        Every cell is in the page (LAB_SETTINGS turns JupyterLab's windowing off),
+        so one look, once the images have loaded, sees the whole lesson.
         """
-        scroller = self.page.locator(".jp-NotebookPanel .jp-WindowedPanel-outer").first
-        scroller.evaluate("el => { el.scrollTop = 0; }")
-        gathered, pictures = None, {}
-        while True:
-            self.page.wait_for_timeout(400)
-            with contextlib.suppress(TimeoutError):
-                wait_until(lambda: self.notebook.evaluate(FRESH_JS)["pendingImages"] == 0, 10,
-                           "the images in view to load", interval=0.2)
-            view = self.notebook.evaluate(FRESH_JS)
-            for picture in view["pictures"]:
-                pictures[(picture["cell"], picture["alt"])] = picture
-            if gathered is None:
-                gathered = view
-            else:
-                for key in ("brokenImages",):
-                    gathered[key] += [item for item in view[key] if item not in gathered[key]]
-                for key in ("pendingImages", "disconnected", "widgetViews"):
-                    gathered[key] = max(gathered[key], view[key])
-                gathered["modified"] = gathered["modified"] or view["modified"]
-            moved = scroller.evaluate(
-                "el => { const before = el.scrollTop; el.scrollTop += 0.8 * el.clientHeight;"
-                " return el.scrollTop !== before; }")
-            if not moved:
-                break
-        gathered["pictures"] = list(pictures.values())
-        scroller.evaluate("el => { el.scrollTop = 0; }")
-        return gathered
+        with contextlib.suppress(TimeoutError):
+            wait_until(lambda: self.notebook.evaluate(FRESH_JS)["pendingImages"] == 0, 20,
+                       "the lesson's images to load", interval=0.2)
+        return self.notebook.evaluate(FRESH_JS)
 
     def open(self, timeout=90):
         """Load JupyterLab on the lesson and wait for its kernel (idle, connected)."""
