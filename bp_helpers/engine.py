@@ -29,9 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from bp_helpers.activations import ACTIVATIONS
 from bp_helpers.blas import largest_product
-from bp_helpers.costs import cross_entropy_from_logits, quadratic
 
 # Rows gathered from the shuffled data at a time, so each batch is a slice of them.
 # 256 rows of MNIST (800 kB) stay in the CPU's cache while their batches are used.
@@ -90,8 +88,17 @@ class Trainer:
     [W | b] as one (n_l, n_{l-1} + 1) matrix and each a(l) gets a last row of
     ones: the bias is a weight from an always-on neuron, so z = [W | b] [a; 1]
     is one product and updating W and b one subtraction. And lr/m (with the
-    2 of 2(a - y)) is folded into delta(L), so the backward pass yields
-    lr * dC/d[W | b] directly.
+    cost's error_scale, the 2 of 2(a - y)) is folded into delta(L), so the
+    backward pass yields lr * dC/d[W | b] directly.
+
+    The activation's and the cost's in-place kernels (Activation.in_place,
+    Cost.in_place) do the element-wise work; ones without kernels of their
+    own get generic ones built from their formulas.
+
+    Its public methods: epoch and step (train), evaluate, accuracy,
+    cannot_learn and finite (inspect), load and store (copy weights from
+    and to a Network), forward, first_layer_rows and
+    largest_evaluation_product (the whole-set evaluation's blocks).
     """
 
     def __init__(self, network, dtype):
@@ -103,10 +110,12 @@ class Trainer:
         ]
         self.W = [Wb[:, :-1] for Wb in self.Wb]  # views, for W(l)^T delta(l)
         self.gradients = [np.empty_like(Wb) for Wb in self.Wb]
-        self.sigma, self.sigma_prime = _kernels(network.activation)
-        self.softmax = network.cost_name == "cross_entropy"
+        self.sigma, self.sigma_prime = network.activation.in_place()
+        self.cost = network.cost_function
+        output, self.error, self.error_scale = self.cost.in_place()
+        self.own_output = output is not None  # with its closed-form delta(L), no sigma'
         self.sigmas = [self.sigma] * (len(self.Wb) - 1)
-        self.sigmas.append(_softmax if self.softmax else self.sigma)
+        self.sigmas.append(output or self.sigma)
         self.plans = {}
 
     def epoch(self, X, Y, order, batch_size, lr):
@@ -141,13 +150,11 @@ class Trainer:
             sigma(z, a)
             a_prev = a_one
         z, a, delta, slope = plan.output
-        np.subtract(a, y.T, delta)  # a - y: delta(L) for cross-entropy
-        if self.softmax:
-            delta *= lr / m
-        else:
+        self.error(z, a, y.T, delta)  # delta(L), or dC0/da(L), over error_scale: a - y
+        if not self.own_output:
             self.sigma_prime(z, a, slope)
-            delta *= slope
-            delta *= 2 * lr / m
+            delta *= slope  # equation (1): delta(L) = dC0/da(L) * sigma'(z(L))
+        delta *= self.error_scale * lr / m
         for delta, below, a_one_T, W_T, z, a, slope, Wb, gradient in plan.backward:
             np.matmul(delta, a_one_T, gradient)  # lr dC/d[W | b](l) = delta(l) [a(l-1); 1]^T
             np.matmul(W_T, delta, below)  # dC/da(l-1) = W(l)^T delta(l)
@@ -213,11 +220,7 @@ class Trainer:
         total, spread = 0.0, _Spread()
         with np.errstate(all="ignore"):  # a saturated sigmoid overflows exp: sigma = 0
             for block, z, activations in self.forward(X):
-                if self.softmax:
-                    C0 = cross_entropy_from_logits(z, Y[block])
-                else:
-                    C0 = quadratic(activations[-1], Y[block])
-                total += float(np.sum(C0))
+                total += float(np.sum(self.cost.C0(z, activations[-1], Y[block])))
                 spread.add(activations[-1])
             return Evaluation(total / len(X), spread.value())  # inf - inf: nan, quietly
 
@@ -230,10 +233,10 @@ class Trainer:
         the same value on every example (a ReLU stuck at 0, a sigmoid at 0 or 1).
         """
         hidden = [_Spread() for _ in self.Wb[:-1]]
-        slope = np.inf if self.softmax else -np.inf
+        slope = np.inf if self.own_output else -np.inf
         with np.errstate(all="ignore"):
             for _, z, activations in self.forward(X):
-                if not self.softmax:
+                if not self.own_output:
                     sigma_prime = np.empty_like(z)
                     self.sigma_prime(z.T, activations[-1].T, sigma_prime.T)
                     slope = max(slope, float(sigma_prime.max()))
@@ -284,61 +287,6 @@ def _product_in_chunks(x, W_T, rows):
     for i in range(0, len(x), rows):
         np.matmul(x[i:i + rows], W_T, z[i:i + rows])
     return z
-
-
-# In-place activations: sigma(z, out) and sigma_prime(z, a, out), with a = sigma(z).
-# The output array is passed by position where numpy allows it (not to maximum):
-# that saves a little on each of the thousands of calls per epoch.
-def _sigmoid(z, out):
-    np.negative(z, out)
-    np.exp(out, out)  # may overflow to inf, which correctly gives sigma = 0
-    out += 1
-    np.reciprocal(out, out)
-
-
-def _sigmoid_prime(z, a, out):
-    np.subtract(1, a, out)
-    out *= a
-
-
-def _tanh(z, out):
-    np.tanh(z, out)
-
-
-def _tanh_prime(z, a, out):
-    np.multiply(a, a, out)
-    np.subtract(1, out, out)
-
-
-def _relu(z, out):
-    np.maximum(z, 0, out=out)
-
-
-def _relu_prime(z, a, out):
-    np.greater(z, 0, out)
-
-
-def _softmax(z, out):  # over each column: examples are columns inside the trainer
-    np.subtract(z, z.max(axis=0), out)
-    np.exp(out, out)
-    out /= out.sum(axis=0)
-
-
-_KERNELS = {
-    "sigmoid": (_sigmoid, _sigmoid_prime),
-    "relu": (_relu, _relu_prime),
-    "tanh": (_tanh, _tanh_prime),
-}
-
-
-def _kernels(activation):
-    """In-place versions of a built-in activation; a custom one is wrapped as it is."""
-    if ACTIVATIONS.get(activation.name) is activation:
-        return _KERNELS[activation.name]
-    return (
-        lambda z, out: np.copyto(out, activation.f(z)),
-        lambda z, a, out: np.copyto(out, activation.df(z)),
-    )
 
 
 __all__ = ["BLOCK_ROWS", "EVALUATION_ROWS", "SAME_OUTPUT", "SMALL_PRODUCT", "Evaluation", "Trainer"]

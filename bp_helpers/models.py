@@ -46,6 +46,7 @@ from typing import NamedTuple
 import numpy as np
 
 from bp_helpers.activations import ACTIVATIONS
+from bp_helpers.costs import COSTS
 from bp_helpers.data.locate import cache_home, data_home
 from bp_helpers.network import Network
 from bp_helpers.training import EpochRecord, History, sgd
@@ -342,6 +343,11 @@ def save_weights(network, path, history=None, note=None):
         raise ValueError(
             f"save_weights stores the activation by name, so it must be one of "
             f"{', '.join(ACTIVATIONS)}; got a custom activation called {name!r}"
+        )
+    if COSTS.get(network.cost_name) is not network.cost_function:
+        raise ValueError(
+            f"save_weights stores the cost by name, so it must be one of {', '.join(COSTS)}; "
+            f"got a custom cost called {network.cost_name!r}"
         )
     if history is not None and not isinstance(history, History):
         raise TypeError(f"history must be a History from sgd, got {type(history).__name__}")

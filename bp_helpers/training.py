@@ -142,7 +142,7 @@ def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
                 f"to about [0, 1], as MNIST's pixels are, or train with dtype=np.float64"
             )
         record = _record(trainer, 0, last, test, seconds=0.0)
-    ceiling = EXPLOSION * max(start.cost, same_output_cost(Y, network.cost_name))
+    ceiling = EXPLOSION * max(start.cost, network.cost_function.lowest_constant_cost(Y))
     _append(history, record, callback)
     for epoch in range(1, epochs + 1):
         order = rng.permutation(len(X))
@@ -215,21 +215,6 @@ def _append(history, record, callback):
     history.records.append(record)
     if callback is not None:
         callback(record)
-
-
-def same_output_cost(Y, cost_name):
-    """The lowest cost of a network that gives every example of Y (m, n_L) the same output.
-
-    That output is the average target; its cost is the targets' total
-    variance for the quadratic cost, their entropy for cross-entropy: for
-    ten equally common digits 0.9 and log(10) = 2.3.
-    """
-    targets = np.ascontiguousarray(np.asarray(Y).T, dtype=float)  # a row per output neuron
-    if cost_name == "cross_entropy":
-        p = targets.mean(axis=1)
-        p = p[p > 0]
-        return float(-np.sum(p * np.log(p)))
-    return float(np.sum(targets.var(axis=1)))
 
 
 def _divergence(start_cost, ceiling, last, now, trainer, X):
@@ -319,4 +304,4 @@ def _check_weights_finite(network, dtype):
             _check_fits(f"the network's {name}[{i}]", p, dtype, "use smaller weights")
 
 
-__all__ = ["EXPLOSION", "EpochRecord", "History", "same_output_cost", "sgd"]
+__all__ = ["EXPLOSION", "EpochRecord", "History", "sgd"]

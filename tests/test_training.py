@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from bp_helpers import blas, training
+from bp_helpers import blas
 from bp_helpers.activations import Activation, sigmoid, sigmoid_prime
 from bp_helpers.data import load_mnist
 from bp_helpers.engine import EVALUATION_ROWS, Trainer
@@ -291,15 +291,15 @@ def test_continuing_to_train_tolerates_the_ups_and_downs_of_sgd():
     sgd(network, X23, Y23, epochs=1, batch_size=5, lr=0.3, seed=4)
     history = sgd(network, X23, Y23, epochs=3, batch_size=5, lr=0.3, seed=4)
     assert history.costs[2] > 3 * history.costs[0] and history.costs[3] < history.costs[0]
-    assert history.costs[2] < 2 * training.same_output_cost(Y23, "quadratic")
+    assert history.costs[2] < 2 * COSTS["quadratic"].lowest_constant_cost(Y23)
     assert history.stopped is None
 
 
 def test_the_constant_output_cost_is_the_variance_or_the_entropy():
     Y = one_hot(np.arange(10), 10)
-    assert training.same_output_cost(Y, "quadratic") == pytest.approx(0.9)
-    assert training.same_output_cost(Y, "cross_entropy") == pytest.approx(np.log(10))
-    assert training.same_output_cost(one_hot([0, 0, 1, 1], 3), "cross_entropy") == (
+    assert COSTS["quadratic"].lowest_constant_cost(Y) == pytest.approx(0.9)
+    assert COSTS["cross_entropy"].lowest_constant_cost(Y) == pytest.approx(np.log(10))
+    assert COSTS["cross_entropy"].lowest_constant_cost(one_hot([0, 0, 1, 1], 3)) == (
         pytest.approx(np.log(2)))
 
 
