@@ -4,6 +4,12 @@ The slope is the middle factor of every weight derivative,
 dC0/dw = a_prev * sigma'(z) * 2(a - y), so it is computed as carefully as the
 function itself: both are finite and warning-free for every finite z
 (the sigmoid at z = +-1000 included).
+
+Each is also an `Activation` in the registry ACTIVATIONS, with in-place
+kernels for training. A new activation is one
+`register_activation(Activation(name, f, df))` (kernels optional): the
+network, the loops, training, the gradient check and the chain panel's
+toggle then know it.
 """
 
 from collections.abc import Callable
@@ -99,9 +105,11 @@ class Activation(NamedTuple):
     read), that write into the engine's buffers instead of allocating: sgd
     calls them thousands of times per epoch. An activation without them
     (the default) trains all the same, with the same results, through
-    kernels wrapped around f and df (see `in_place`); that generic path
-    allocates a float64 array per call, and an epoch of the lessons'
-    784-16-16-10 network takes about twice as long.
+    kernels wrapped around f and df (see `in_place`). That generic path
+    allocates a float64 array per call and copies it: an epoch of the
+    lessons' 784-16-16-10 network at batch size 10 took about 30% longer
+    with a copy of the sigmoid without kernels (1.4 s against 1.1 s, on two
+    cores). Give f_into and df_into to train at full speed.
     """
 
     name: str
