@@ -189,7 +189,7 @@ def test_a_huge_learning_rate_stops_with_advice_and_finite_weights():
 
 
 def inject_after(monkeypatch, steps, poison):
-    """Make _Trainer.step apply `poison` to the weights after `steps` steps."""
+    """Make Trainer.step apply `poison` to the weights after `steps` steps."""
     step, count = Trainer.step, [0]
 
     def poisoned_step(self, *args):
