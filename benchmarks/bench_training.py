@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import nielsen_reference
 
-from bp_helpers import training
+from bp_helpers import blas, engine, training
 from bp_helpers.network import Network
 
 SIZES = [784, 16, 16, 10]
@@ -66,9 +66,9 @@ def mnist_data():
 
 def time_ours(X, y, cost="quadratic", dtype=np.float32, force_default_threads=False):
     """Seconds for a whole sgd(epochs=1) call, and for its steps alone; BLAS threads used."""
-    saved = training.ONE_THREAD_BELOW
+    saved = blas.ONE_THREAD_BELOW
     if force_default_threads:
-        training.ONE_THREAD_BELOW = 0
+        blas.ONE_THREAD_BELOW = 0
     try:
         network = Network(SIZES, "sigmoid", cost, seed=0)
         started = time.perf_counter()
@@ -76,7 +76,7 @@ def time_ours(X, y, cost="quadratic", dtype=np.float32, force_default_threads=Fa
                                dtype=dtype)
         total = time.perf_counter() - started
     finally:
-        training.ONE_THREAD_BELOW = saved
+        blas.ONE_THREAD_BELOW = saved
     if history.stopped:
         raise RuntimeError(f"the timed epoch did not run: {history.stopped}")
     return total, history.records[-1].seconds, history.blas_threads
@@ -115,25 +115,25 @@ def time_evaluation(X, y, repeats):
 
     Returns {label: seconds} for 1 BLAS thread and for BLAS's default, each
     with X multiplied by W(1) in small chunks (as sgd does) and in whole
-    blocks (training.SMALL_PRODUCT = 0).
+    blocks (engine.SMALL_PRODUCT = 0).
     """
     network = Network(SIZES, seed=0)
     X, Y = network.as_batch(X, y, dtype=np.float32)
-    trainer = training._Trainer(network, np.float32)
-    saved, seconds = training.SMALL_PRODUCT, {}
+    trainer = engine.Trainer(network, np.float32)
+    saved, seconds = engine.SMALL_PRODUCT, {}
     try:
         for _ in range(repeats):
             for small in (saved, 0):
-                training.SMALL_PRODUCT = small
+                engine.SMALL_PRODUCT = small
                 for threads in (1, None):
-                    with training._blas_limit(training._blas_controller(), threads):
+                    with blas.limit(blas.controller(), threads):
                         started = time.perf_counter()
                         trainer.evaluate(X, Y)
                     label = (f"{'1 BLAS thread' if threads else 'default BLAS threads'}, "
                              f"{'small chunks' if small else 'whole blocks'}")
                     seconds.setdefault(label, []).append(time.perf_counter() - started)
     finally:
-        training.SMALL_PRODUCT = saved
+        engine.SMALL_PRODUCT = saved
     return {label: min(times) for label, times in seconds.items()}
 
 
@@ -174,8 +174,8 @@ def print_speed(runs):
     print(f"{SKLEARN:52s} {best(SKLEARN):7.3f}s {median(SKLEARN):7.3f}s")
     nielsen_runs = f"{len(runs[NIELSEN])} run{'s' if len(runs[NIELSEN]) > 1 else ''}"
     print(f"{f'{NIELSEN} ({nielsen_runs})':52s} {best(NIELSEN):7.3f}s {median(NIELSEN):7.3f}s")
-    trainer = training._Trainer(Network(SIZES), np.float32)
-    chosen = training._threads(trainer.largest_evaluation_product())
+    trainer = engine.Trainer(Network(SIZES), np.float32)
+    chosen = blas.threads_for(trainer.largest_evaluation_product())
     print(f"\nthe cost of the whole training set, which sgd computes before training and "
           f"after each epoch\n(sgd: {'1 BLAS thread' if chosen else 'default BLAS threads'}, "
           f"W(1) times {trainer.first_layer_rows()} rows of X at a time):")
@@ -195,9 +195,11 @@ def print_speed(runs):
 
 
 def describe_machine():
-    blas = ", ".join(f"{lib['internal_api']} {lib['version']}, {lib['num_threads']} threads"
-                     for lib in threadpool_info() if lib["user_api"] == "blas")
-    return f"{os.cpu_count()} CPUs; numpy {np.__version__}; BLAS: {blas}"
+    libraries = ", ".join(
+        f"{lib['internal_api']} {lib['version']}, {lib['num_threads']} threads"
+        for lib in threadpool_info() if lib["user_api"] == "blas"
+    )
+    return f"{os.cpu_count()} CPUs; numpy {np.__version__}; BLAS: {libraries}"
 
 
 def main():

@@ -132,9 +132,9 @@ def check_gradients(network, X, Y, h=1e-5, backprop=None, threshold=1e-6):
         raise ValueError("the nudge h must be non-zero, got 0")
     backprop = backprop or type(network).backprop
     dC_dW, dC_db = _as_gradients(backprop(network.copy(), X, Y), network)
-    nudged = network.copy()  # _cost skips the checks: X and Y passed them above
-    numeric = numerical_gradient(lambda: nudged._cost(X, Y), nudged.W + nudged.b, h)
-    round_off = np.finfo(float).eps * max(abs(nudged._cost(X, Y)), 1.0) / abs(h)
+    nudged = network.copy()  # batch_cost skips the checks: X and Y passed them above
+    numeric = numerical_gradient(lambda: nudged.batch_cost(X, Y), nudged.W + nudged.b, h)
+    round_off = np.finfo(float).eps * max(abs(nudged.batch_cost(X, Y)), 1.0) / abs(h)
     _check_resolution(h, 10 * round_off, dC_dW + dC_db, numeric)
     floor = 10 * round_off / threshold
     L = len(network.W)

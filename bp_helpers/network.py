@@ -14,7 +14,6 @@ A single example of shape (n_0,) also works and gives 1-D results.
 """
 
 import itertools
-import numbers
 from dataclasses import dataclass
 from math import isqrt
 from typing import NamedTuple
@@ -22,17 +21,9 @@ from typing import NamedTuple
 import numpy as np
 
 from bp_helpers.activations import get_activation
-from bp_helpers.costs import (
-    cross_entropy_delta,
-    cross_entropy_from_logits,
-    quadratic,
-    quadratic_prime,
-    softmax,
-)
+from bp_helpers.costs import COSTS, get_cost
 from bp_helpers.equations import bias_gradient, error_back, output_error, weight_gradient
-from bp_helpers.validate import as_float_array
-
-COSTS = ("quadratic", "cross_entropy")
+from bp_helpers.validate import as_float_array, whole_number
 
 
 class Forward(NamedTuple):
@@ -65,9 +56,12 @@ class Network:
     """A fully connected network with seeded weights, checked inputs and backprop.
 
     sizes lists the neurons per layer, inputs first: [784, 16, 16, 10].
-    activation ("sigmoid", "relu" or "tanh") is used by every hidden layer,
-    and by the output layer too for the quadratic cost; cost "cross_entropy"
-    puts a softmax on the output instead. W[l-1] has shape (n_l, n_{l-1}),
+    activation ("sigmoid", "relu" or "tanh", or any name in
+    activations.ACTIVATIONS) is used by every hidden layer, and by the output
+    layer too unless the cost brings its own: cost "quadratic" (or any name
+    in costs.COSTS) keeps it, "cross_entropy" puts a softmax on the output.
+    cost_name is the cost's name, cost_function the Cost itself (C0, dC0/da,
+    the output layer, delta(L)). W[l-1] has shape (n_l, n_{l-1}),
     drawn from N(0, 1/n_{l-1}) so z starts out of order 1; b[l-1] has shape
     (n_l,) and starts at 0. seed is an int or a numpy Generator.
     """
@@ -75,7 +69,8 @@ class Network:
     def __init__(self, sizes, activation="sigmoid", cost="quadratic", seed=0):
         self.sizes = _check_sizes(sizes)
         self.activation = get_activation(activation)
-        self.cost_name = _check_cost(cost, self.sizes)
+        self.cost_function = get_cost(cost)
+        self.cost_function.check_sizes(self.sizes)
         rng = np.random.default_rng(seed)
         pairs = list(itertools.pairwise(self.sizes))
         self.W = [rng.standard_normal((n, n_prev)) / np.sqrt(n_prev) for n_prev, n in pairs]
@@ -90,6 +85,11 @@ class Network:
         network.W, network.b = W, b
         return network
 
+    @property
+    def cost_name(self):
+        """The cost's name, e.g. "quadratic" (a key of costs.COSTS)."""
+        return self.cost_function.name
+
     def __repr__(self):
         return (
             f"Network({self.sizes}, activation={self.activation.name!r}, "
@@ -98,7 +98,7 @@ class Network:
 
     def copy(self):
         """An independent copy: changing its weights leaves this network alone."""
-        return type(self).from_weights(self.W, self.b, self.activation, self.cost_name)
+        return type(self).from_weights(self.W, self.b, self.activation, self.cost_function)
 
     def forward(self, X):
         """Run X ((m, n_0) or (n_0,)) forward; return every z and a as a Forward."""
@@ -115,7 +115,13 @@ class Network:
     def cost(self, X, Y):
         """The cost averaged over the batch, C = (1/m) sum_i C0_i, as a float."""
         X, Y = self.as_batch(X, Y)
-        return self._cost(X, Y)
+        return self.batch_cost(X, Y)
+
+    def batch_cost(self, X, Y):
+        """cost(X, Y) for X (m, n_0) and Y (m, n_L) as as_batch returns them, not checked
+        again: for the thousands of calls of a gradient check on the same batch."""
+        zs, activations = self._forward(X)
+        return float(np.mean(self.cost_function.C0(zs[-1], activations[-1], Y)))
 
     def backprop(self, X, Y):
         """(dC_dW, dC_db) for the batch-averaged cost, shaped like W and b."""
@@ -168,7 +174,7 @@ class Network:
         """Y as an (m, n_L) float array of targets (see as_batch)."""
         n_L = self.sizes[-1]
         Y = _numbers("Y", Y)
-        real_targets = n_L == 1 and self.cost_name == "quadratic"
+        real_targets = n_L == 1 and not self.cost_function.classes
         if single:
             if Y.shape not in ((), (n_L,)):
                 raise ValueError(
@@ -188,8 +194,8 @@ class Network:
         if len(Y) != m:
             raise ValueError(f"Y has {len(Y)} rows but X has {m} examples")
         _check_finite("Y", Y)
-        if self.cost_name == "cross_entropy":
-            _check_one_hot(Y, "cross-entropy needs one-hot rows in Y")
+        if self.cost_function.classes:
+            _check_one_hot(Y, f"{self.cost_name} needs one-hot rows in Y")
         return Y.astype(float, copy=False)
 
     def as_labels(self, labels, m):
@@ -203,29 +209,22 @@ class Network:
             raise ValueError(f"expected {m} labels, one per example, got shape {labels.shape}")
         return labels
 
-    def _output_activation(self, z):
-        return softmax(z) if self.cost_name == "cross_entropy" else self.activation.f(z)
-
     def _forward(self, X):
         """zs and activations for a checked (m, n_0) batch: z = a_prev @ W.T + b."""
         zs, activations = [], [X]
+        output = self.cost_function.output or self.activation.f
         for layer, (w, b) in enumerate(zip(self.W, self.b, strict=True), start=1):
             z = activations[-1] @ w.T + b
-            sigma = self._output_activation if layer == len(self.W) else self.activation.f
+            sigma = output if layer == len(self.W) else self.activation.f
             zs.append(z)
             activations.append(sigma(z))
         return zs, activations
 
-    def _cost(self, X, Y):
-        zs, activations = self._forward(X)
-        if self.cost_name == "cross_entropy":
-            return float(np.mean(cross_entropy_from_logits(zs[-1], Y)))
-        return float(np.mean(quadratic(activations[-1], Y)))
-
     def _backward(self, X, Y):
         """Backprop for a checked batch, all m examples at once, by the four equations.
 
-        delta(L) = dC0/da(L) * sigma'(z(L))  (softmax - y for cross-entropy),
+        delta(L) = dC0/da(L) * sigma'(z(L))  (the cost's own delta(L) with its own output
+                                             layer: softmax - y for cross-entropy),
         dC0/da(l) = delta(l+1) @ W(l+1)      (sum_j w_jk delta_j, for every k),
         delta(l) = dC0/da(l) * sigma'(z(l)),
         dC/dW(l) = mean over examples of delta(l) a(l-1)^T, dC/db(l) = mean of delta(l).
@@ -235,13 +234,12 @@ class Network:
         L = len(self.W)
         sigma_prime = self.activation.df
         deltas, dC_da = [None] * L, [None] * (L + 1)
-        if self.cost_name == "cross_entropy":
-            with np.errstate(divide="ignore"):  # -inf where a probability rounded to 0
-                dC_da[L] = np.divide(-Y, activations[L], out=np.zeros_like(Y), where=Y != 0)
-            deltas[L - 1] = cross_entropy_delta(zs[L - 1], Y)
-        else:
-            dC_da[L] = quadratic_prime(activations[L], Y)
+        cost = self.cost_function
+        dC_da[L] = cost.dC_da(activations[L], Y)
+        if cost.delta is None:
             deltas[L - 1] = output_error(dC_da[L], zs[L - 1], sigma_prime)
+        else:
+            deltas[L - 1] = cost.delta(zs[L - 1], activations[L], Y)
         for l in range(L - 1, 0, -1):  # delta(l) from delta(l+1) and W(l+1)
             dC_da[l] = deltas[l] @ self.W[l]
             deltas[l - 1] = error_back(self.W[l], deltas[l], zs[l - 1], sigma_prime)
@@ -253,8 +251,7 @@ class Network:
 
 def one_hot(labels, n):
     """Rows of n zeros with a 1 at each label: (m,) labels give (m, n); one label gives (n,)."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"n must be a positive whole number of classes, got {n!r}")
+    n = whole_number("n, the number of classes,", n, least=1)
     return np.eye(n)[check_labels(labels, n)]
 
 
@@ -320,25 +317,11 @@ def _check_sizes(sizes):
     if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
         raise TypeError(f"sizes must be {example}, got {sizes!r}")
     sizes = list(sizes)
-    for i, n in enumerate(sizes):
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-            raise TypeError(f"sizes must hold whole numbers, got {n!r} at position {i}")
-        if n < 1:
-            raise ValueError(f"every layer needs at least one neuron, got {n} at position {i}")
+    sizes = [whole_number(f"sizes[{i}], the neurons in layer {i},", n, least=1)
+             for i, n in enumerate(sizes)]
     if len(sizes) < 2:
         raise ValueError(f"sizes needs at least 2 layers (inputs and outputs), got {sizes}")
-    return [int(n) for n in sizes]
-
-
-def _check_cost(cost, sizes):
-    if cost not in COSTS:
-        raise ValueError(f"unknown cost {cost!r}: expected one of {', '.join(map(repr, COSTS))}")
-    if cost == "cross_entropy" and sizes[-1] < 2:
-        raise ValueError(
-            f"cross_entropy needs at least 2 output neurons (a softmax over one is always 1), "
-            f"got sizes {sizes}"
-        )
-    return cost
+    return sizes
 
 
 def _check_weights(W, b):

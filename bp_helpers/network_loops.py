@@ -12,12 +12,13 @@ example, layer by layer,
 
 and the batch gradient is the average over the examples. The backward pass
 calls the four equations of `bp_helpers.equations` on one neuron or one
-weight at a time, the way the formulas above read them. With softmax and
-cross-entropy the output layer is a_j(L) = e^(z_j) / sum_i e^(z_i) and
-delta_j(L) = a_j(L) - y_j.
+weight at a time, the way the formulas above read them. Those formulas are
+for the quadratic cost; any other cost (network.cost_function) gives
+dC0/da_j(L) in place of 2 (a_j(L) - y_j). A cost with an output layer of its
+own computes that layer and its delta(L) in one go, since each output then
+depends on every z_j(L): softmax with cross-entropy has
+a_j(L) = e^(z_j) / sum_i e^(z_i) and delta_j(L) = a_j(L) - y_j.
 """
-
-import math
 
 import numpy as np
 
@@ -33,6 +34,7 @@ def backprop_loops(network, X, Y):
     X, Y = network.as_batch(X, Y)
     W, b = network.W, network.b
     sigma, sigma_prime = network.activation.f, network.activation.df
+    cost = network.cost_function
     L, m = len(W), len(X)
     dC_dW = [np.zeros_like(w) for w in W]
     dC_db = [np.zeros_like(b_l) for b_l in b]
@@ -49,18 +51,18 @@ def backprop_loops(network, X, Y):
                     z_j += w[j, k] * a[layer - 1][k]
                 z_layer.append(z_j)
             z.append(z_layer)
-            if layer == L and network.cost_name == "cross_entropy":
-                a.append(_softmax(z_layer))
+            if layer == L and cost.output is not None:  # the whole layer at once
+                a.append([float(a_j) for a_j in cost.output(np.array(z_layer))])
             else:
                 a.append([float(sigma(z_j)) for z_j in z_layer])
 
         # Backward: delta_j(layer) = dC0/dz_j(layer), from the output down, by the
         # four equations of bp_helpers.equations applied to one neuron (or weight) at a time.
-        if network.cost_name == "cross_entropy":
-            delta = [a[L][j] - y[j] for j in range(len(y))]
+        if cost.delta is not None:  # the cost's own output layer: its delta(L) in one go
+            delta = [float(d_j) for d_j in cost.delta(np.array(z[L]), np.array(a[L]), y)]
         else:
-            delta = [float(output_error(2 * (a[L][j] - y[j]), z[L][j], sigma_prime))
-                     for j in range(len(y))]
+            dC_da = cost.dC_da(np.array(a[L]), y)  # 2 (a_j(L) - y_j) for the quadratic cost
+            delta = [float(output_error(dC_da[j], z[L][j], sigma_prime)) for j in range(len(y))]
         for layer in range(L, 0, -1):
             w = W[layer - 1]
             for j in range(len(delta)):
@@ -72,11 +74,3 @@ def backprop_loops(network, X, Y):
                 delta = [float(error_back(w[:, k], np.array(delta), z[layer - 1][k], sigma_prime))
                          for k in range(len(a[layer - 1]))]
     return dC_dW, dC_db
-
-
-def _softmax(z):
-    """softmax of a list of numbers, shifted by the largest so exp never overflows."""
-    top = max(z)
-    e = [math.exp(z_j - top) for z_j in z]
-    total = sum(e)
-    return [e_j / total for e_j in e]

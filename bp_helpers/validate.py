@@ -8,6 +8,8 @@ import numbers
 
 import numpy as np
 
+from bp_helpers.costs import COSTS
+
 
 def as_float_array(name, value, ndim=None):
     """Return `value` as a finite float64 array, or raise naming `name`.
@@ -70,7 +72,7 @@ def lessons_network(network, who):
 
     who names what needs it, for the message ("CostSlice", "the wishes panel").
     """
-    if network.activation.name != "sigmoid" or network.cost_name != "quadratic":
+    if network.activation.name != "sigmoid" or network.cost_function is not COSTS["quadratic"]:
         raise ValueError(
             f"{who} needs the lessons' network (sigmoid neurons, quadratic cost), got "
             f"activation={network.activation.name!r}, cost={network.cost_name!r}"

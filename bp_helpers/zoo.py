@@ -217,7 +217,7 @@ class Bug:
     @property
     def fixed(self):
         """The correct backprop this specimen breaks: reference or reference_softmax."""
-        return reference_softmax if self.cost == "cross_entropy" else reference
+        return REFERENCES[self.cost]
 
     def source(self):
         """The specimen's code, as text."""
@@ -228,6 +228,9 @@ class Bug:
         network, X, Y = specimen_network(self.cost)
         return check_gradients(network, X, Y, backprop=backprop or self.backprop)
 
+
+# The correct backprop for each cost a specimen can use.
+REFERENCES = {"quadratic": reference, "cross_entropy": reference_softmax}
 
 BUGS = [
     Bug("no_sigma_prime", no_sigma_prime, "σ′(z(L)) left out of the output error",

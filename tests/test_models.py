@@ -1,17 +1,26 @@
-"""Training recipes, and train_or_load: train once, save, and load the same numbers after."""
+"""Training recipes, saved weights, and train_or_load: train once, save, load the same after."""
 
 import dataclasses
 import os
+import zipfile
 
 import numpy as np
 import pytest
 
 from bp_helpers import models
+from bp_helpers.activations import Activation, sigmoid, sigmoid_prime
 from bp_helpers.data import Dataset
 from bp_helpers.data.locate import PROJECT_ROOT
-from bp_helpers.models import RECIPES, Recipe, train_or_load
+from bp_helpers.models import (
+    RECIPES,
+    WEIGHTS_FORMAT,
+    Recipe,
+    load_saved,
+    save_weights,
+    train_or_load,
+)
 from bp_helpers.network import Network
-from bp_helpers.training import load_saved, save_weights
+from bp_helpers.training import EpochRecord, History
 
 TINY = Recipe(
     name="tiny", sizes=(4, 8, 3), activation="sigmoid", cost="quadratic", lr=1.0,
@@ -288,3 +297,205 @@ def test_a_network_that_cannot_be_saved_anywhere_is_returned_all_the_same(
         network, history = train_or_load(TINY, blobs())
     assert network.accuracy(blobs().X_test, blobs().y_test) > 0.9
     assert len(history.records) == TINY.epochs + 1
+
+
+# Saving and loading
+
+
+def saved(tmp_path, network=None, name="weights.npz"):
+    path = tmp_path / name
+    save_weights(network or Network([64, 16, 10], "tanh", "cross_entropy", seed=3), path)
+    return path
+
+
+def test_save_and_load_round_trip(tmp_path):
+    network = Network([64, 16, 10], "tanh", "cross_entropy", seed=3)
+    network.b[0][:] = np.arange(16.0)
+    path = saved(tmp_path, network)
+    loaded = load_saved(path).network
+    assert (loaded.sizes, loaded.activation, loaded.cost_name) == (
+        network.sizes, network.activation, network.cost_name)
+    for got, expected in zip(weights(loaded), weights(network), strict=True):
+        np.testing.assert_array_equal(got, expected)
+    with np.load(path, allow_pickle=False) as archive:  # plain arrays only
+        assert str(archive["activation"]) == "tanh"
+    assert os.listdir(tmp_path) == ["weights.npz"]  # no temporary file left behind
+
+
+def test_loading_a_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"no weights file at .*nothing\.npz"):
+        load_saved(tmp_path / "nothing.npz")
+
+
+def test_a_truncated_file_gets_a_clear_error(tmp_path):
+    path = saved(tmp_path)
+    path.write_bytes(path.read_bytes()[:3000])
+    with pytest.raises(ValueError, match=r"weights.npz' is damaged \(truncated or corrupted\)"):
+        load_saved(path)
+
+
+def test_a_corrupted_file_gets_a_clear_error(tmp_path):
+    path = saved(tmp_path)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # inside W0's numbers
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=r"weights.npz' is damaged .*Bad CRC-32"):
+        load_saved(path)
+
+
+def write_npz(path, **arrays):
+    np.savez(path, **arrays)
+    return path
+
+
+def write_bytes(path, make):
+    with open(path, "wb") as file:
+        make(file)
+    return path
+
+
+def good_fields(network=None):
+    network = network or Network([3, 2])
+    return dict(format=np.array(WEIGHTS_FORMAT), sizes=np.array(network.sizes),
+                activation=np.array("sigmoid"), cost=np.array("quadratic"),
+                W0=network.W[0], b0=network.b[0])
+
+
+@pytest.mark.parametrize(("contents", "message"), [
+    (lambda p: write_npz(p, x=np.ones(3)), r"not a weights file .*its entries are \['x'\]"),
+    (lambda p: write_bytes(p, lambda f: np.save(f, np.ones(3))), "it is not an .npz archive"),
+    (lambda p: write_bytes(p, lambda f: f.write(b"hello")),
+     r"weights.npz' is not a weights file saved by save_weights: it is not an .npz archive"),
+    (lambda p: write_npz(p, **good_fields() | dict(W0=np.ones((2, 4)))),
+     r"mismatched layer sizes, the file says \[3, 2\] but its weights have sizes \[4, 2\]"),
+    (lambda p: write_npz(p, **good_fields() | dict(b0=np.ones(5))),
+     r"inconsistent weights: mismatched layer sizes: b\[0\] has shape \(5,\)"),
+    (lambda p: write_npz(p, **{k: v for k, v in good_fields().items() if k != "b0"}),
+     r"inconsistent weights: its sizes \[3, 2\] need the arrays W0, b0, but it holds W0$"),
+    (lambda p: write_npz(p, **good_fields() | dict(activation=np.array("swish"))),
+     "unknown activation 'swish'"),
+    (lambda p: write_npz(p, **good_fields() | dict(W0=np.array([[np.nan, 0, 0]] * 2))),
+     "W\\[0\\] must be finite"),
+    (lambda p: write_npz(p, **good_fields() | dict(W0=np.array([None] * 6).reshape(2, 3))),
+     "damaged .*allow_pickle=False"),
+])
+def test_foreign_or_inconsistent_files_get_a_clear_error(tmp_path, contents, message):
+    path = contents(tmp_path / "weights.npz")
+    with pytest.raises(ValueError, match=message):
+        load_saved(path)
+
+
+def test_a_failed_save_leaves_the_previous_file_intact(tmp_path, monkeypatch):
+    path = saved(tmp_path)
+    before = path.read_bytes()
+
+    def interrupted(file, **arrays):
+        file.write(b"PK\x03\x04 half an archive")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(np, "savez", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        save_weights(Network([5, 5]), path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["weights.npz"]
+    assert isinstance(load_saved(path).network, Network)
+
+
+def test_saving_refuses_a_custom_activation(tmp_path):
+    network = Network([2, 2], Activation("mine", sigmoid, sigmoid_prime))
+    with pytest.raises(ValueError, match="stores the activation by name"):
+        save_weights(network, tmp_path / "w.npz")
+
+
+def a_history(stopped=None):
+    records = [EpochRecord(0, 2.5, None, 0.0), EpochRecord(1, 0.5, 0.875, 0.25)]
+    return History(records, stopped, blas_threads=1)
+
+
+@pytest.mark.parametrize("stopped", [None, "Training stopped in epoch 2 of 3: ..."])
+def test_a_history_and_a_note_are_saved_with_the_weights(tmp_path, stopped):
+    network = Network([64, 16, 10], "tanh", "cross_entropy", seed=3)
+    path = tmp_path / "weights.npz"
+    save_weights(network, path, a_history(stopped), note="trained by hand")
+    saved = load_saved(path)
+    assert saved.history == a_history(stopped) and saved.note == "trained by hand"
+    for got, expected in zip(weights(saved.network), weights(network), strict=True):
+        np.testing.assert_array_equal(got, expected)
+    assert load_saved(saved_path := plain_file(tmp_path)).history is None
+    assert load_saved(saved_path).note is None
+
+
+def plain_file(tmp_path):
+    return saved(tmp_path, name="plain.npz")
+
+
+def test_an_inconsistent_history_gets_a_clear_error(tmp_path):
+    path = tmp_path / "weights.npz"
+    save_weights(Network([3, 2]), path, a_history())
+    with np.load(path) as archive:
+        fields = dict(archive)
+    write_npz(path, **fields | dict(history_cost=np.ones(3)))
+    with pytest.raises(ValueError, match=r"inconsistent training history: its columns epoch, "
+                                         r"cost, test_accuracy, seconds must be 1-D and equally "
+                                         r"long, got shapes \(2,\), \(3,\)"):
+        load_saved(path)
+    del fields["history_stopped"]
+    write_npz(path, **fields)
+    with pytest.raises(ValueError, match="inconsistent training history: 'history_stopped'"):
+        load_saved(path)
+
+
+def test_saving_refuses_something_else_as_history(tmp_path):
+    with pytest.raises(TypeError, match="history must be a History from sgd, got list"):
+        save_weights(Network([3, 2]), tmp_path / "w.npz", history=[])
+
+
+def test_archive_entries_are_plain_arrays(tmp_path):
+    path = saved(tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        assert sorted(archive.namelist()) == sorted(
+            f"{name}.npy" for name in ("format", "sizes", "activation", "cost",
+                                       "W0", "b0", "W1", "b1"))
+
+# a_history() as save_weights stores it: one array per EpochRecord field (a missing test
+# accuracy as nan), then stopped ("" for None) and blas_threads (0 for unknown)
+HISTORY_FIELDS = dict(
+    history_epoch=np.array([0, 1]), history_cost=np.array([2.5, 0.5]),
+    history_test_accuracy=np.array([np.nan, 0.875]), history_seconds=np.array([0.0, 0.25]),
+    history_stopped=np.array(""), history_blas_threads=np.array(1),
+)
+
+
+def history_fields(**changes):
+    network = Network([3, 4, 2])
+    fields = good_fields(network) | dict(W1=network.W[1], b1=network.b[1])
+    fields |= HISTORY_FIELDS  # a_history() as save_weights stores it
+    return fields | changes
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    (history_fields(sizes=np.array([3, 4])),
+     r"its sizes \[3, 4\] need the arrays W0, b0, but it holds W0, W1, b0, b1"),
+    (history_fields(W0=np.ones((4, 3)) + 1j), "W0 must hold real numbers, got values of type "
+                                               "complex128"),
+    (history_fields(b1=np.array([True, False])), "b1 must hold real numbers"),
+    (history_fields(history_cost=np.array([2.5, np.nan])),
+     r"the cost of epoch 1 must be a finite number, 0 or more, got nan"),
+    (history_fields(history_cost=np.array([2.5, -1.0])), "the cost of epoch 1 must be"),
+    (history_fields(history_test_accuracy=np.array([np.nan, 7.0])),
+     "the test accuracy of epoch 1 must be between 0 and 1, got 7.0"),
+    (history_fields(history_epoch=np.array([0, 2])),
+     r"epochs must count 0, 1, 2, ..., got \[0, 2\]"),
+    (history_fields(history_seconds=np.array([0.0, np.inf])), "the seconds of epoch 1 must be"),
+])
+def test_a_saved_file_that_is_almost_right_is_refused(tmp_path, fields, message):
+    path = write_npz(tmp_path / "weights.npz", **fields)
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match=message):
+        load_saved(path)
+    assert path.read_bytes() == before
+
+
+def test_the_almost_right_fields_are_right_as_they_stand(tmp_path):
+    saved = load_saved(write_npz(tmp_path / "weights.npz", **history_fields()))
+    assert saved.network.sizes == [3, 4, 2] and saved.history == a_history()

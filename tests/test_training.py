@@ -1,25 +1,17 @@
-"""Mini-batch SGD, its divergence guard, and saving and loading weights."""
+"""Mini-batch SGD, its engine, and its divergence guard."""
 
 import dataclasses
-import os
-import zipfile
 
 import numpy as np
 import pytest
 
-from bp_helpers import training
+from bp_helpers import blas
 from bp_helpers.activations import Activation, sigmoid, sigmoid_prime
 from bp_helpers.data import load_mnist
+from bp_helpers.engine import EVALUATION_ROWS, Trainer
 from bp_helpers.models import RECIPES
 from bp_helpers.network import COSTS, Network, one_hot
-from bp_helpers.training import (
-    EpochRecord,
-    History,
-    load_saved,
-    load_weights,
-    save_weights,
-    sgd,
-)
+from bp_helpers.training import EpochRecord, History, sgd
 
 rng = np.random.default_rng(0)
 CENTRES = np.array([[0.0, 2.0], [2.0, -1.0], [-2.0, -1.0]])
@@ -147,16 +139,16 @@ def test_the_records_hold_the_networks_cost_and_accuracy_on_mnist(digits):
 
 @pytest.mark.parametrize(("sizes", "rows", "threads"), [
     ([784, 16, 16, 10], 79, 1),  # 79 * 16 * 784 multiply-adds: OpenBLAS's small kernel
-    ([784, 256, 10], training.EVALUATION_ROWS, None),  # large products: every BLAS thread
+    ([784, 256, 10], EVALUATION_ROWS, None),  # large products: every BLAS thread
 ])
 def test_the_evaluation_multiplies_skinny_layers_in_small_chunks(sizes, rows, threads):
-    trainer = training._Trainer(Network(sizes), np.float32)
+    trainer = Trainer(Network(sizes), np.float32)
     assert trainer.first_layer_rows() == rows
-    assert training._threads(trainer.largest_evaluation_product()) == threads
+    assert blas.threads_for(trainer.largest_evaluation_product()) == threads
 
 
 def test_steps_and_every_evaluation_run_on_one_blas_thread_for_small_products(monkeypatch):
-    controller = training._blas_controller()
+    controller = blas.controller()
     if controller is None or not controller.select(user_api="blas").lib_controllers:
         pytest.skip("threadpoolctl finds no BLAS to limit")
     seen = []
@@ -169,7 +161,7 @@ def test_steps_and_every_evaluation_run_on_one_blas_thread_for_small_products(mo
         return spied
 
     for name in ("epoch", "evaluate"):
-        monkeypatch.setattr(training._Trainer, name, spy(getattr(training._Trainer, name)))
+        monkeypatch.setattr(Trainer, name, spy(getattr(Trainer, name)))
     sgd(blobs_network(), X, LABELS, epochs=3, batch_size=10, lr=1.0)
     assert seen == [("evaluate", 1)] + [("epoch", 1), ("evaluate", 1)] * 3
 
@@ -197,8 +189,8 @@ def test_a_huge_learning_rate_stops_with_advice_and_finite_weights():
 
 
 def inject_after(monkeypatch, steps, poison):
-    """Make _Trainer.step apply `poison` to the weights after `steps` steps."""
-    step, count = training._Trainer.step, [0]
+    """Make Trainer.step apply `poison` to the weights after `steps` steps."""
+    step, count = Trainer.step, [0]
 
     def poisoned_step(self, *args):
         step(self, *args)
@@ -206,7 +198,7 @@ def inject_after(monkeypatch, steps, poison):
         if count[0] == steps:
             poison(self.Wb)
 
-    monkeypatch.setattr(training._Trainer, "step", poisoned_step)
+    monkeypatch.setattr(Trainer, "step", poisoned_step)
 
 
 def test_nan_mid_training_restores_the_last_good_epoch(monkeypatch):
@@ -282,7 +274,7 @@ def silence_the_output_weights(network):
 def test_a_network_cannot_learn_once_no_gradient_flows_back(activation, change, stuck):
     network = blobs_network(activation)
     change(network)
-    assert training._Trainer(network, np.float64).cannot_learn(X) == stuck
+    assert Trainer(network, np.float64).cannot_learn(X) == stuck
 
 
 def test_a_network_that_starts_out_constant_is_not_stopped():
@@ -299,15 +291,15 @@ def test_continuing_to_train_tolerates_the_ups_and_downs_of_sgd():
     sgd(network, X23, Y23, epochs=1, batch_size=5, lr=0.3, seed=4)
     history = sgd(network, X23, Y23, epochs=3, batch_size=5, lr=0.3, seed=4)
     assert history.costs[2] > 3 * history.costs[0] and history.costs[3] < history.costs[0]
-    assert history.costs[2] < 2 * training._same_output_cost(Y23, "quadratic")
+    assert history.costs[2] < 2 * COSTS["quadratic"].lowest_constant_cost(Y23)
     assert history.stopped is None
 
 
 def test_the_constant_output_cost_is_the_variance_or_the_entropy():
     Y = one_hot(np.arange(10), 10)
-    assert training._same_output_cost(Y, "quadratic") == pytest.approx(0.9)
-    assert training._same_output_cost(Y, "cross_entropy") == pytest.approx(np.log(10))
-    assert training._same_output_cost(one_hot([0, 0, 1, 1], 3), "cross_entropy") == (
+    assert COSTS["quadratic"].lowest_constant_cost(Y) == pytest.approx(0.9)
+    assert COSTS["cross_entropy"].lowest_constant_cost(Y) == pytest.approx(np.log(10))
+    assert COSTS["cross_entropy"].lowest_constant_cost(one_hot([0, 0, 1, 1], 3)) == (
         pytest.approx(np.log(2)))
 
 
@@ -345,166 +337,7 @@ def test_a_network_with_nan_weights_is_refused():
         sgd(network, X, LABELS, epochs=1, batch_size=10, lr=1.0)
 
 
-# Saving and loading
-
-
-def saved(tmp_path, network=None, name="weights.npz"):
-    path = tmp_path / name
-    save_weights(network or Network([64, 16, 10], "tanh", "cross_entropy", seed=3), path)
-    return path
-
-
-def test_save_and_load_round_trip(tmp_path):
-    network = Network([64, 16, 10], "tanh", "cross_entropy", seed=3)
-    network.b[0][:] = np.arange(16.0)
-    path = saved(tmp_path, network)
-    loaded = load_weights(path)
-    assert (loaded.sizes, loaded.activation, loaded.cost_name) == (
-        network.sizes, network.activation, network.cost_name)
-    for got, expected in zip(weights(loaded), weights(network), strict=True):
-        np.testing.assert_array_equal(got, expected)
-    with np.load(path, allow_pickle=False) as archive:  # plain arrays only
-        assert str(archive["activation"]) == "tanh"
-    assert os.listdir(tmp_path) == ["weights.npz"]  # no temporary file left behind
-
-
-def test_loading_a_missing_file(tmp_path):
-    with pytest.raises(FileNotFoundError, match=r"no weights file at .*nothing\.npz"):
-        load_weights(tmp_path / "nothing.npz")
-
-
-def test_a_truncated_file_gets_a_clear_error(tmp_path):
-    path = saved(tmp_path)
-    path.write_bytes(path.read_bytes()[:3000])
-    with pytest.raises(ValueError, match=r"weights.npz' is damaged \(truncated or corrupted\)"):
-        load_weights(path)
-
-
-def test_a_corrupted_file_gets_a_clear_error(tmp_path):
-    path = saved(tmp_path)
-    data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0xFF  # inside W0's numbers
-    path.write_bytes(bytes(data))
-    with pytest.raises(ValueError, match=r"weights.npz' is damaged .*Bad CRC-32"):
-        load_weights(path)
-
-
-def write_npz(path, **arrays):
-    np.savez(path, **arrays)
-    return path
-
-
-def write_bytes(path, make):
-    with open(path, "wb") as file:
-        make(file)
-    return path
-
-
-def good_fields(network=None):
-    network = network or Network([3, 2])
-    return dict(format=np.array(training.FORMAT), sizes=np.array(network.sizes),
-                activation=np.array("sigmoid"), cost=np.array("quadratic"),
-                W0=network.W[0], b0=network.b[0])
-
-
-@pytest.mark.parametrize(("contents", "message"), [
-    (lambda p: write_npz(p, x=np.ones(3)), r"not a weights file .*its entries are \['x'\]"),
-    (lambda p: write_bytes(p, lambda f: np.save(f, np.ones(3))), "it is not an .npz archive"),
-    (lambda p: write_bytes(p, lambda f: f.write(b"hello")),
-     r"weights.npz' is not a weights file saved by save_weights: it is not an .npz archive"),
-    (lambda p: write_npz(p, **good_fields() | dict(W0=np.ones((2, 4)))),
-     r"mismatched layer sizes, the file says \[3, 2\] but its weights have sizes \[4, 2\]"),
-    (lambda p: write_npz(p, **good_fields() | dict(b0=np.ones(5))),
-     r"inconsistent weights: mismatched layer sizes: b\[0\] has shape \(5,\)"),
-    (lambda p: write_npz(p, **{k: v for k, v in good_fields().items() if k != "b0"}),
-     r"inconsistent weights: its sizes \[3, 2\] need the arrays W0, b0, but it holds W0$"),
-    (lambda p: write_npz(p, **good_fields() | dict(activation=np.array("swish"))),
-     "unknown activation 'swish'"),
-    (lambda p: write_npz(p, **good_fields() | dict(W0=np.array([[np.nan, 0, 0]] * 2))),
-     "W\\[0\\] must be finite"),
-    (lambda p: write_npz(p, **good_fields() | dict(W0=np.array([None] * 6).reshape(2, 3))),
-     "damaged .*allow_pickle=False"),
-])
-def test_foreign_or_inconsistent_files_get_a_clear_error(tmp_path, contents, message):
-    path = contents(tmp_path / "weights.npz")
-    with pytest.raises(ValueError, match=message):
-        load_weights(path)
-
-
-def test_a_failed_save_leaves_the_previous_file_intact(tmp_path, monkeypatch):
-    path = saved(tmp_path)
-    before = path.read_bytes()
-
-    def interrupted(file, **arrays):
-        file.write(b"PK\x03\x04 half an archive")
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(np, "savez", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        save_weights(Network([5, 5]), path)
-    assert path.read_bytes() == before
-    assert os.listdir(tmp_path) == ["weights.npz"]
-    assert isinstance(load_weights(path), Network)
-
-
-def test_saving_refuses_a_custom_activation(tmp_path):
-    network = Network([2, 2], Activation("mine", sigmoid, sigmoid_prime))
-    with pytest.raises(ValueError, match="stores the activation by name"):
-        save_weights(network, tmp_path / "w.npz")
-
-
-def a_history(stopped=None):
-    records = [EpochRecord(0, 2.5, None, 0.0), EpochRecord(1, 0.5, 0.875, 0.25)]
-    return History(records, stopped, blas_threads=1)
-
-
-@pytest.mark.parametrize("stopped", [None, "Training stopped in epoch 2 of 3: ..."])
-def test_a_history_and_a_note_are_saved_with_the_weights(tmp_path, stopped):
-    network = Network([64, 16, 10], "tanh", "cross_entropy", seed=3)
-    path = tmp_path / "weights.npz"
-    save_weights(network, path, a_history(stopped), note="trained by hand")
-    saved = load_saved(path)
-    assert saved.history == a_history(stopped) and saved.note == "trained by hand"
-    for got, expected in zip(weights(saved.network), weights(network), strict=True):
-        np.testing.assert_array_equal(got, expected)
-    assert load_saved(saved_path := saved_file(tmp_path)).history is None
-    assert load_saved(saved_path).note is None
-
-
-def saved_file(tmp_path):
-    return saved(tmp_path, name="plain.npz")
-
-
-def test_an_inconsistent_history_gets_a_clear_error(tmp_path):
-    path = tmp_path / "weights.npz"
-    save_weights(Network([3, 2]), path, a_history())
-    with np.load(path) as archive:
-        fields = dict(archive)
-    write_npz(path, **fields | dict(history_cost=np.ones(3)))
-    with pytest.raises(ValueError, match=r"inconsistent training history: its columns epoch, "
-                                         r"cost, test_accuracy, seconds must be 1-D and equally "
-                                         r"long, got shapes \(2,\), \(3,\)"):
-        load_saved(path)
-    del fields["history_stopped"]
-    write_npz(path, **fields)
-    with pytest.raises(ValueError, match="inconsistent training history: 'history_stopped'"):
-        load_saved(path)
-
-
-def test_saving_refuses_something_else_as_history(tmp_path):
-    with pytest.raises(TypeError, match="history must be a History from sgd, got list"):
-        save_weights(Network([3, 2]), tmp_path / "w.npz", history=[])
-
-
-def test_archive_entries_are_plain_arrays(tmp_path):
-    path = saved(tmp_path)
-    with zipfile.ZipFile(path) as archive:
-        assert sorted(archive.namelist()) == sorted(
-            f"{name}.npy" for name in ("format", "sizes", "activation", "cost",
-                                       "W0", "b0", "W1", "b1"))
-
-
-# Inputs too large for float32, and saved files that are almost right
+# Inputs too large for float32
 
 
 @pytest.mark.parametrize(("change", "name"), [
@@ -538,38 +371,3 @@ def test_weights_too_large_for_float32_are_refused():
     network.W[1][0, 0] = 1e40
     with pytest.raises(ValueError, match=r"the network's W\[1\] must fit in float32.*use smaller"):
         sgd(network, X, LABELS, epochs=1, batch_size=10, lr=1.0)
-
-
-def history_fields(**changes):
-    network = Network([3, 4, 2])
-    fields = good_fields(network) | dict(W1=network.W[1], b1=network.b[1])
-    fields |= training._history_arrays(a_history())
-    return fields | changes
-
-
-@pytest.mark.parametrize(("fields", "message"), [
-    (history_fields(sizes=np.array([3, 4])),
-     r"its sizes \[3, 4\] need the arrays W0, b0, but it holds W0, W1, b0, b1"),
-    (history_fields(W0=np.ones((4, 3)) + 1j), "W0 must hold real numbers, got values of type "
-                                               "complex128"),
-    (history_fields(b1=np.array([True, False])), "b1 must hold real numbers"),
-    (history_fields(history_cost=np.array([2.5, np.nan])),
-     r"the cost of epoch 1 must be a finite number, 0 or more, got nan"),
-    (history_fields(history_cost=np.array([2.5, -1.0])), "the cost of epoch 1 must be"),
-    (history_fields(history_test_accuracy=np.array([np.nan, 7.0])),
-     "the test accuracy of epoch 1 must be between 0 and 1, got 7.0"),
-    (history_fields(history_epoch=np.array([0, 2])),
-     r"epochs must count 0, 1, 2, ..., got \[0, 2\]"),
-    (history_fields(history_seconds=np.array([0.0, np.inf])), "the seconds of epoch 1 must be"),
-])
-def test_a_saved_file_that_is_almost_right_is_refused(tmp_path, fields, message):
-    path = write_npz(tmp_path / "weights.npz", **fields)
-    before = path.read_bytes()
-    with pytest.raises(ValueError, match=message):
-        load_saved(path)
-    assert path.read_bytes() == before
-
-
-def test_the_almost_right_fields_are_right_as_they_stand(tmp_path):
-    saved = load_saved(write_npz(tmp_path / "weights.npz", **history_fields()))
-    assert saved.network.sizes == [3, 4, 2] and saved.history == a_history()

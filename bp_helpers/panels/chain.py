@@ -19,7 +19,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from bp_helpers import chain
-from bp_helpers.activations import get_activation
+from bp_helpers.activations import ACTIVATIONS, get_activation
 from bp_helpers.gradcheck import numerical_gradient, relative_error
 from bp_helpers.panels.view import Blitter, PanelView, fmt, freeze_layout, live_figure, nice_top
 from bp_helpers.validate import as_float
@@ -156,7 +156,7 @@ class ChainPanel(PanelView):
                                             description_allow_html=True)
         self.y_slider = widgets.FloatSlider(value=state.y, min=RANGES["y"][0], max=RANGES["y"][1],
                                             step=0.01, description="y")
-        self.activation = widgets.ToggleButtons(options=["sigmoid", "relu", "tanh"],
+        self.activation = widgets.ToggleButtons(options=list(ACTIVATIONS),
                                                 value=state.activation, description="σ",
                                                 style={"button_width": "80px"})
         self.table = widgets.HTML()
