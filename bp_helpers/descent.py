@@ -20,7 +20,6 @@ landscape we can draw as contours, and `descend` walks it with either method.
 """
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +27,7 @@ import numpy as np
 from bp_helpers.activations import sigmoid, sigmoid_prime
 from bp_helpers.network import Network
 from bp_helpers.training import sgd
-from bp_helpers.validate import as_float, lessons_network
+from bp_helpers.validate import as_float, lessons_network, positive, whole_number
 
 # The lesson's network: 8x8 pixels in, 16 hidden sigmoid neurons, 10 digits out.
 SIZES = (64, 16, 10)
@@ -92,7 +91,7 @@ def gradient_step(network, X, Y, lr):
     the gradient of the batch-averaged cost from network.backprop. The network
     passed in is left as it was.
     """
-    lr = _positive("lr", lr)
+    lr = positive("lr", lr)
     dC_dW, dC_db = network.backprop(X, Y)
     stepped = network.copy()
     for W, b, dW, db in zip(stepped.W, stepped.b, dC_dW, dC_db, strict=True):
@@ -122,7 +121,7 @@ class GradientVector:
         h |dC/d(param)|, so these are the changes that buy the most cost
         reduction per unit of change.
         """
-        count = _count("count", count, 1)
+        count = whole_number("count", count, least=1)
         order = np.argsort(-np.abs(self.values), kind="stable")[:count]
         return [(self.names[i], float(self.values[i])) for i in order]
 
@@ -171,8 +170,8 @@ class CostSlice:
     def from_network(cls, network, X, Y, j, k):
         """The slice through a sigmoid network with quadratic cost, on the examples X, Y."""
         lessons_network(network, "CostSlice")
-        j = _index("j (the output neuron)", j, network.sizes[-1])
-        k = _index("k (the hidden neuron)", k, network.sizes[-2])
+        j = whole_number("j (the output neuron)", j, least=0, most=network.sizes[-1] - 1)
+        k = whole_number("k (the hidden neuron)", k, least=0, most=network.sizes[-2] - 1)
         X, Y = network.as_batch(X, Y)
         forward = network.forward(X)
         a_k = forward.activations[-2][:, k].copy()
@@ -216,7 +215,7 @@ class CostSlice:
 
     def grid(self, w_range, b_range, num=81):
         """Contour data: w (num,), b (num,) and C (num, num), where C[i, j] = C(w[j], b[i])."""
-        w = np.linspace(*_range("w_range", w_range), _count("num", num, 2))
+        w = np.linspace(*_range("w_range", w_range), whole_number("num", num, least=2))
         b = np.linspace(*_range("b_range", b_range), num)
         return w, b, self.cost(w[None, :], b[:, None])
 
@@ -273,12 +272,12 @@ def descend(cost_slice, start, lr, batch_size, epochs, seed=0, max_points=400):
     n = cost_slice.n
     w, b = (as_float(name, value) for name, value in zip("wb", _pair("start", start, "(w, b)"),
                                                           strict=True))
-    lr = _positive("lr", lr)
-    batch_size = _count("batch_size", batch_size, 1)
+    lr = positive("lr", lr)
+    batch_size = whole_number("batch_size", batch_size, least=1)
     if batch_size > n:
         raise ValueError(f"batch_size can be at most the {n} examples, got {batch_size}")
-    epochs = _count("epochs", epochs, 1)
-    max_points = _count("max_points", max_points, 2)
+    epochs = whole_number("epochs", epochs, least=1)
+    max_points = whole_number("max_points", max_points, least=2)
     rng = np.random.default_rng(seed)
     per_epoch = math.ceil(n / batch_size)
     ws, bs = [w], [b]
@@ -414,7 +413,7 @@ def replay_epoch(network, X, y, epoch, batch_size, lr, seed=0):
     w <- w - lr dC/dw (network.backprop on each batch, in float64), leaving
     `network` as it was. Returns an UndoneEpoch: what the epoch did.
     """
-    epoch = _count("epoch", epoch, 1)
+    epoch = whole_number("epoch", epoch, least=1)
     rng = np.random.default_rng(seed)
     for _ in range(epoch):
         order = rng.permutation(len(X))
@@ -454,28 +453,6 @@ def _read_only(array):
     array = np.asarray(array)
     array.flags.writeable = False
     return array
-
-
-def _positive(name, value):
-    value = as_float(name, value)
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return value
-
-
-def _count(name, value, least):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a whole number, got {value!r}")
-    if value < least:
-        raise ValueError(f"{name} must be at least {least}, got {value}")
-    return int(value)
-
-
-def _index(name, value, size):
-    value = _count(name, value, 0)
-    if value >= size:
-        raise ValueError(f"{name} must be 0 to {size - 1}, got {value}")
-    return value
 
 
 def _pair(name, value, what):

@@ -314,7 +314,7 @@ def test_slice_and_step_reject_bad_inputs_clearly(network, digits):
     X, y = digits
     with pytest.raises(ValueError, match=r"j \(the output neuron\) must be 0 to 9, got 10"):
         CostSlice.from_network(network, X, y, j=10, k=0)
-    with pytest.raises(ValueError, match=r"k \(the hidden neuron\) must be at least 0, got -1"):
+    with pytest.raises(ValueError, match=r"k \(the hidden neuron\) must be 0 to 15, got -1"):
         CostSlice.from_network(network, X, y, j=0, k=-1)
     with pytest.raises(ValueError, match="sigmoid neurons, quadratic cost"):
         CostSlice.from_network(Network([64, 16, 10], activation="relu"), X, y, 0, 0)

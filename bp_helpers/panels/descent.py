@@ -34,7 +34,7 @@ from bp_helpers.descent import (
 )
 from bp_helpers.panels.view import Blitter, PanelView, freeze_layout, live_figure
 from bp_helpers.plots.descent import GD_STYLE, SGD_STYLE, draw_cost_contours
-from bp_helpers.validate import as_float
+from bp_helpers.validate import as_float, whole_number
 
 EPOCHS = 5
 LR_RANGE = (0.1, 300.0)
@@ -116,12 +116,7 @@ def check_state(state, setup):
     low, high = LR_RANGE
     if not low * (1 - 1e-9) <= lr <= high * (1 + 1e-9):  # 10**log10(300) is 300.0000000000001
         raise ValueError(f"lr must lie in [{low}, {high}], got {lr}")
-    batch_size = state.batch_size
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
-        raise TypeError(f"batch_size must be a whole number, got {batch_size!r}")
-    if not 1 <= batch_size <= setup.n:
-        raise ValueError(f"batch_size must be 1 to {setup.n} (the number of training digits), "
-                         f"got {batch_size}")
+    whole_number("batch_size", state.batch_size, least=1, most=setup.n)  # n: the training digits
 
 
 def explore(state, setup=None):
