@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from bp_helpers import descent
 from bp_helpers.data import load_digits
 from bp_helpers.descent import (
     HIDDEN_K,
@@ -22,6 +21,7 @@ from bp_helpers.descent import (
     saturated_neurons,
     train_run,
 )
+from bp_helpers.descent.cost_slice import batch_gradient
 from bp_helpers.network import Network
 from bp_helpers.training import sgd
 
@@ -167,8 +167,8 @@ def test_slice_gradient_is_backprops(network, digits, cost_slice, rows):
 @pytest.mark.parametrize(("w", "b"), [(0.0, -4.0), (500.0, -800.0), (-1e4, 3.0)])
 def test_the_fast_descent_step_computes_the_slice_gradient(cost_slice, rows, w, b):
     s = cost_slice
-    fast = descent._batch_gradient(w, b, s.a_k[rows].tolist(), s.rest[rows].tolist(),
-                                   s.y_j[rows].tolist())
+    fast = batch_gradient(w, b, s.a_k[rows].tolist(), s.rest[rows].tolist(),
+                          s.y_j[rows].tolist())
     assert fast == pytest.approx(cost_slice.gradient(w, b, rows), rel=1e-10, abs=1e-300)
 
 

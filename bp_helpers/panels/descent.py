@@ -25,11 +25,11 @@ import numpy as np
 from bp_helpers.descent import (
     HIDDEN_K,
     OUTPUT_J,
-    START,
     WINDOW,
-    CostSlice,
+    DescentPath,
+    TrainingRun,
     descend,
-    head_start,
+    lesson_setup,
     train_run,
 )
 from bp_helpers.panels.view import Blitter, PanelView, freeze_layout, live_figure
@@ -43,42 +43,6 @@ BATCH_SIZES = (1, 3, 10, 30, 100, 300)  # and n, the full batch
 RISE = 0.05
 # The height kept free for the diagnosis under the plots (two sentences of the longest kind).
 MESSAGES_HEIGHT = "7em"
-
-
-@dataclass(frozen=True, eq=False)
-class DescentSetup:
-    """What every run shares: the digits, the slice through a partly trained network, its grid.
-
-    X, y are the training digits and labels, X_test, y_test the test set;
-    cost_slice is the lesson's CostSlice, start the (w, b) every slice run
-    starts from, grid = (w, b, C) the contour data over WINDOW.
-    """
-
-    X: np.ndarray
-    y: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-    cost_slice: CostSlice
-    start: tuple
-    grid: tuple
-
-    @property
-    def n(self):
-        return len(self.X)
-
-
-@functools.cache
-def lesson_setup():
-    """The lesson's setup, built once: the digits, head_start's network, its slice and grid."""
-    from bp_helpers.data import load_digits
-
-    data = load_digits()
-    network = head_start(data.X_train, data.y_train)
-    cost_slice = CostSlice.from_network(network, data.X_train, data.y_train, OUTPUT_J, HIDDEN_K)
-    return DescentSetup(
-        X=data.X_train, y=data.y_train, X_test=data.X_test, y_test=data.y_test,
-        cost_slice=cost_slice, start=START, grid=cost_slice.grid(*WINDOW),
-    )
 
 
 @dataclass(frozen=True)
@@ -99,11 +63,11 @@ class DescentResult:
     """
 
     state: DescentState
-    sgd_path: object
-    gd_path: object
-    sgd_run: object
-    gd_run: object
-    messages: tuple
+    sgd_path: DescentPath
+    gd_path: DescentPath
+    sgd_run: TrainingRun
+    gd_run: TrainingRun
+    messages: tuple[str, ...]
 
     @property
     def full_batch(self):
