@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
+from bp_helpers.evaluation import look_inside
 from bp_helpers.network import Network
 from bp_helpers.panels import PathsState, example_network, follow_paths
-from bp_helpers.panels.inside import look_inside
 
 
 @pytest.mark.parametrize(

@@ -34,10 +34,9 @@ import numpy as np
 import pytest
 
 from bp_helpers.data import load_mnist
-from bp_helpers.evaluation import GradientRecorder
+from bp_helpers.evaluation import GradientRecorder, look_inside
 from bp_helpers.models import RECIPES, train_or_load
 from bp_helpers.network import Network
-from bp_helpers.panels.inside import look_inside
 from bp_helpers.panels.wishes import WishesState, next_mistake, show_wishes
 from bp_helpers.training import sgd
 

@@ -3,9 +3,11 @@
 import numpy as np
 import pytest
 
+from bp_helpers.data.preprocess import resample, to_mnist
+from bp_helpers.evaluation import look_inside
 from bp_helpers.network import Network
-from bp_helpers.panels.draw import DrawPanel, Sketch, resample, to_mnist
-from bp_helpers.panels.inside import InsidePanel, InsideState, inside_panel, look_inside
+from bp_helpers.panels.draw import DrawPanel, Sketch
+from bp_helpers.panels.inside import InsidePanel, InsideState, inside_panel
 from bp_helpers.panels.monitor import TrainingMonitor
 from bp_helpers.training import EpochRecord
 
@@ -47,7 +49,7 @@ def test_inside_view_follows_its_sliders(network, digits):
     X, labels = digits
     panel = InsidePanel(network, X, labels)
     panel.set_state(index=2, neuron=7)
-    r = inside_panel(panel.state, network, X, labels)
+    r = inside_panel(panel.state, network, X, labels).inside
     assert f">{r.label}<" in panel.readout.value
     np.testing.assert_allclose([b.get_height() for b in panel.activation_bars[-1]],
                                r.activations[-1])

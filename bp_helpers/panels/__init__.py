@@ -10,7 +10,7 @@ artists in place.
 from bp_helpers.panels.chain import ChainPanel, ChainState, chain_panel
 from bp_helpers.panels.descent import DescentPanel, DescentState, explore
 from bp_helpers.panels.draw import DrawPanel
-from bp_helpers.panels.inside import InsidePanel, InsideState, look_inside
+from bp_helpers.panels.inside import InsidePanel, InsideState
 from bp_helpers.panels.monitor import TrainingMonitor
 from bp_helpers.panels.nudge import NudgePanel, NudgeState, nudge
 from bp_helpers.panels.paths import PathsPanel, PathsState, example_network, follow_paths
@@ -35,7 +35,6 @@ __all__ = [
     "example_network",
     "explore",
     "follow_paths",
-    "look_inside",
     "nudge",
     "show_wishes",
 ]

@@ -4,6 +4,7 @@ import io
 import warnings
 
 import ipywidgets as widgets
+import numpy as np
 from ipympl.backend_nbagg import Canvas, FigureManager
 from matplotlib.figure import Figure
 from traitlets import validate
@@ -133,6 +134,21 @@ SLIDER_WIDTH = "560px"
 def wide_slider_layout():
     """The layout of a panel slider that a mouse can set finely (see SLIDER_WIDTH)."""
     return widgets.Layout(width=SLIDER_WIDTH)
+
+
+def bar_colors(values, highlight=None):
+    """Blue for up, red for down; the highlighted bar (if any) in gold."""
+    colors = np.where(np.asarray(values) >= 0, "#2a6fdb", "#d1495b").astype(object)
+    if highlight is not None:
+        colors[highlight] = "#f4a259"
+    return list(colors)
+
+
+def set_bars(bars, heights, colors):
+    """Give each bar of a bar container its new height and colour."""
+    for bar, height, color in zip(bars, heights, colors, strict=True):
+        bar.set_height(height)
+        bar.set_color(color)
 
 
 def html_table(rows, caption=""):

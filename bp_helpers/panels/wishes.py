@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 import ipywidgets as widgets
 import numpy as np
 
-from bp_helpers.panels.inside import IMAGE_SHAPE, bar_colors, set_bars
-from bp_helpers.panels.view import PanelView, html_table, live_figure
+from bp_helpers.data.preprocess import IMAGE_SHAPE
+from bp_helpers.panels.view import PanelView, bar_colors, html_table, live_figure, set_bars
 from bp_helpers.validate import lessons_network
 
 BATCH_SIZE = 10
