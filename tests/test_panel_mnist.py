@@ -7,7 +7,7 @@ from bp_helpers.data.preprocess import resample, to_mnist
 from bp_helpers.evaluation import look_inside
 from bp_helpers.network import Network
 from bp_helpers.panels.draw import DrawPanel, Sketch
-from bp_helpers.panels.inside import InsidePanel, InsideState, inside_panel
+from bp_helpers.panels.inside import InsidePanel, InsideState, inside_result
 from bp_helpers.panels.monitor import TrainingMonitor
 from bp_helpers.training import EpochRecord
 
@@ -40,16 +40,16 @@ def test_wishes_are_minus_the_cost_gradient_and_weights_follow_the_pixels(networ
 def test_inside_panel_checks_its_choices(network, digits):
     X, labels = digits
     with pytest.raises(ValueError, match="index must be 0 to 4, got 5"):
-        inside_panel(InsideState(index=5), network, X, labels)
+        inside_result(InsideState(index=5), network, X, labels)
     with pytest.raises(ValueError, match="layer 1 has neurons 0 to 15, got 16"):
-        inside_panel(InsideState(neuron=16), network, X, labels)
+        inside_result(InsideState(neuron=16), network, X, labels)
 
 
 def test_inside_view_follows_its_sliders(network, digits):
     X, labels = digits
     panel = InsidePanel(network, X, labels)
     panel.set_state(index=2, neuron=7)
-    r = inside_panel(panel.state, network, X, labels).inside
+    r = inside_result(panel.state, network, X, labels).inside
     assert f">{r.label}<" in panel.readout.value
     np.testing.assert_allclose([b.get_height() for b in panel.activation_bars[-1]],
                                r.activations[-1])

@@ -81,7 +81,7 @@ def check_state(state):
             raise ValueError(f"{name} must lie in [{low}, {high}], got {getattr(state, name)}")
 
 
-def chain_panel(state):
+def chain_result(state):
     """Backpropagate once and nudge every parameter; return a ChainResult."""
     check_state(state)
     gradients = chain.backward(state.w, state.b, state.x, state.y, state.activation)
@@ -101,7 +101,7 @@ def chain_panel(state):
     )
 
 
-def table_rows(result):
+def readout_rows(result):
     """(key, parameter, backprop, nudged, relative error) rows, one per parameter."""
     g = result.gradients
     rows = []
@@ -115,7 +115,7 @@ def table_rows(result):
     return rows
 
 
-def table_html(result):
+def readout_html(result):
     """The derivative table as HTML, headed by the forward pass's values."""
     fwd = result.gradients.forward
     header = "".join(
@@ -127,7 +127,7 @@ def table_html(result):
             f"<td data-column='{column}' style='padding:1px 8px;text-align:right'>{cell}</td>"
             for column, cell in zip(columns, row, strict=True)
         ) + "</tr>"
-        for key, *row in table_rows(result)
+        for key, *row in readout_rows(result)
     )
     head = "".join(f"<th style='padding:1px 8px'>{h}</th>"
                    for h in ("", "backprop", "nudged", "rel. error"))
@@ -200,8 +200,8 @@ class ChainPanel(PanelView):
 
     def update(self, change=None):
         """Recompute for the current sliders; update the table and bars in place."""
-        result = chain_panel(self.state)
-        self.table.value = table_html(result)
+        result = chain_result(self.state)
+        self.table.value = readout_html(result)
         g = result.gradients
         for bars, heights in ((self.w_bars, np.abs(g.dC_dw)), (self.b_bars, np.abs(g.dC_db))):
             for bar, height in zip(bars, heights, strict=True):

@@ -10,7 +10,7 @@ training digits each:
 
 Both kinds read the same number of examples, so the comparison is fair in
 work done: full batch makes EPOCHS exact steps, mini-batches make
-EPOCHS * ceil(n/B) noisy ones. `explore` computes everything (numbers and
+EPOCHS * ceil(n/B) noisy ones. `descent_result` computes everything (numbers and
 paths, no drawing); `diagnose` turns it into sentences about what went wrong,
 if anything; `DescentPanel` is the view.
 """
@@ -83,7 +83,7 @@ def check_state(state, setup):
     whole_number("batch_size", state.batch_size, least=1, most=setup.n)  # n: the training digits
 
 
-def explore(state, setup=None):
+def descent_result(state, setup=None):
     """Run both kinds of descent for `state`, on the slice and on the network; a DescentResult."""
     setup = setup or lesson_setup()
     check_state(state, setup)
@@ -206,7 +206,7 @@ def readout_rows(result):
     ]
 
 
-def readout_table(result):
+def readout_html(result):
     """The readouts as an HTML table, one column per kind of descent.
 
     Each value cell carries data-key="sgd:key" or "gd:key" for browser tests.
@@ -309,9 +309,9 @@ class DescentPanel(PanelView):
         """Rerun for the current sliders; update the readouts and the artists in place."""
         if not self._live:
             return
-        result = explore(self.state, self.setup)
+        result = descent_result(self.state, self.setup)
         self.result = result
-        self.readout.value = readout_table(result)
+        self.readout.value = readout_html(result)
         self.messages.value = messages_html(result)
         self.sgd_line.set_data(result.sgd_path.w, result.sgd_path.b)
         self.sgd_line.set_visible(not result.full_batch)

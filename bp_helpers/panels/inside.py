@@ -45,12 +45,25 @@ class InsideResult:
     inside: Inside
 
 
-def inside_panel(state, network, X, labels):
+def inside_result(state, network, X, labels):
     """look_inside for test example `state.index` of X (m, 784) with labels (m,)."""
     if state.index not in range(len(X)):
         raise ValueError(f"index must be 0 to {len(X) - 1}, got {state.index!r}")
     inside = look_inside(network, X[state.index], labels[state.index], state.neuron)
     return InsideResult(state=state, inside=inside)
+
+
+def readout_rows(result):
+    """(key, label, value) rows for the readout: the digit, the verdict, each largest wish."""
+    inside = result.inside
+    verdict = "right" if inside.predicted == inside.label else "wrong"
+    largest = ", ".join(f"a({l}) {np.abs(w).max():.1e}"
+                        for l, w in enumerate(inside.wishes[1:], start=1))
+    return [
+        ("label", "true digit", str(inside.label)),
+        ("predicted", "network says", f"{inside.predicted} ({verdict})"),
+        ("largest", "largest wish", largest),
+    ]
 
 
 class InsidePanel(PanelView):
@@ -126,15 +139,9 @@ class InsidePanel(PanelView):
     def update(self, change=None):
         """Recompute for the chosen digit and neuron; redraw only what moves."""
         state = self.state
-        r = inside_panel(state, self.network, self.X, self.labels).inside
-        verdict = "right" if r.predicted == r.label else "wrong"
-        largest = ", ".join(f"a({l}) {np.abs(w).max():.1e}"
-                            for l, w in enumerate(r.wishes[1:], start=1))
-        self.readout.value = html_table([
-            ("label", "true digit", str(r.label)),
-            ("predicted", "network says", f"{r.predicted} ({verdict})"),
-            ("largest", "largest wish", largest),
-        ])
+        result = inside_result(state, self.network, self.X, self.labels)
+        self.readout.value = html_table(readout_rows(result))
+        r = result.inside
         self.image.set_data(r.activations[0].reshape(IMAGE_SHAPE))
         self.gradient.set_data(-r.dC_dw_neuron.reshape(IMAGE_SHAPE) / largest_magnitude(
             r.dC_dw_neuron))

@@ -99,7 +99,7 @@ def _unit(v):
     return v / length if length > 0 else np.zeros_like(v)
 
 
-def pull_levers(state, layer=None):
+def levers_result(state, layer=None):
     """Compare the three levers for raising output neuron j; return a LeversResult."""
     check_state(state)
     W, b = layer if layer is not None else example_layer()
@@ -193,7 +193,7 @@ class LeversPanel(PanelView):
 
     def update(self, change=None):
         """Recompute for the current sliders; update the ranking and bars in place."""
-        result = pull_levers(self.state, self.layer)
+        result = levers_result(self.state, self.layer)
         self.readout.value = html_table(readout_rows(result),
                                         caption=f"raising output neuron j = {result.state.j}")
         for bars, heights in ((self.w_bars, result.w_direction),

@@ -99,7 +99,7 @@ def cost_along(state, values):
     return quadratic(get_activation(state.activation).f(z)[..., None], state.y)
 
 
-def nudge(state):
+def nudge_result(state):
     """Compute every readout and curve of the nudge panel for `state`."""
     check_state(state)
     grads = backward([state.w], [state.b], state.a_prev, state.y, state.activation)
@@ -230,7 +230,7 @@ class NudgePanel(PanelView):
 
     def update(self, change=None):
         """Recompute for the current sliders and update readouts and artists in place."""
-        result = nudge(self.state)
+        result = nudge_result(self.state)
         self.readout.value = html_table(readout_rows(result))
         self.cost_line.set_data(result.curve_x, result.curve_C)
         self.tangent_line.set_data(result.curve_x, result.tangent_C)

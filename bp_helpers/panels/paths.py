@@ -110,7 +110,7 @@ def cost_from(network, a, layer, y):
     return float(quadratic(a, y))
 
 
-def follow_paths(state, network, x, y):
+def paths_result(state, network, x, y):
     """Enumerate every path from a_k(layer) to the cost; compare with backprop and a nudge."""
     check_state(state, network)
     g = network.backward(x, y)
@@ -208,7 +208,7 @@ class PathsPanel(PanelView):
 
     def update(self, change=None):
         """Recompute; redraw the diagram and bars only when the chosen neuron changes."""
-        result = follow_paths(self.state, self.network, self.x, self.y)
+        result = paths_result(self.state, self.network, self.x, self.y)
         self.readout.value = html_table(readout_rows(result))
         chosen = (result.state.layer, result.state.k)
         if chosen != self._shown:

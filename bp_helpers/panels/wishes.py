@@ -13,7 +13,7 @@ example is not what a step follows: the video then adds up the desired
 nudges of many examples. The panel does the same for a mini-batch of
 BATCH_SIZE test digits (this one and the next ones): the average wishes.
 
-`show_wishes` computes everything for a state (numbers only, tested without
+`wishes_result` computes everything for a state (numbers only, tested without
 a browser); `next_example` and `next_mistake` move through the test set;
 `WishesPanel` is the view.
 """
@@ -43,7 +43,7 @@ class WishesState:
 
 
 @dataclass(frozen=True, eq=False)
-class Wishes:
+class WishesResult:
     """Everything the panel shows for one state.
 
     label and predicted are digits. output_wishes (n_L,) is -dC0/da(L) for
@@ -76,8 +76,8 @@ def check_network(network):
     lessons_network(network, "the wishes panel")
 
 
-def show_wishes(state, network, X, labels):
-    """The wishes for test example state.index of X (m, n_0) and labels (m,); a Wishes."""
+def wishes_result(state, network, X, labels):
+    """The wishes for test example state.index of X (m, n_0) and labels (m,); a WishesResult."""
     check_network(network)
     m = len(X)
     if isinstance(state.index, bool) or state.index not in range(m):
@@ -95,7 +95,7 @@ def show_wishes(state, network, X, labels):
     sigma_prime = network.activation.df(z)             # (B, n_L)
     w_k = network.W[-1][:, state.neuron]               # (n_L,): w_jk for every j
     contributions = w_k * sigma_prime * output_wishes  # (B, n_L)
-    return Wishes(
+    return WishesResult(
         state=state,
         label=int(labels[state.index]),
         predicted=int(np.argmax(g.activations[-1][0])),
@@ -156,6 +156,19 @@ def stacked_segments(contributions):
     return left, np.abs(contributions)
 
 
+def readout_rows(result):
+    """(key, label, value) rows for the readout: the digit, the verdict, neuron k's wish."""
+    verdict = "right" if result.right else "wrong"
+    return [
+        ("index", "test digit", f"#{result.state.index}: a {result.label}"),
+        ("predicted", "network says", f"{result.predicted} ({verdict})"),
+        ("hidden_wish", f"wish of hidden neuron k = {result.state.neuron}",
+         f"{result.hidden_wish:+.4f}"),
+        ("batch_hidden_wish", f"its average over {BATCH_SIZE} digits",
+         f"{result.batch_hidden_wish:+.4f}"),
+    ]
+
+
 class WishesPanel(PanelView):
     """Show me a digit: its output wishes, one hidden neuron's wish as a sum, a batch's average."""
 
@@ -195,7 +208,7 @@ class WishesPanel(PanelView):
     def set_state(self, **values):
         """Show another example or neuron, e.g. panel.set_state(index=35, neuron=3)."""
         state = replace(self._state, **values)
-        show_wishes(state, self.network, self.X, self.labels)  # raises on a bad state
+        wishes_result(state, self.network, self.X, self.labels)  # raises on a bad state
         self._state = state
         if self.neuron.value != state.neuron:
             self.neuron.value = state.neuron
@@ -260,17 +273,10 @@ class WishesPanel(PanelView):
 
     def update(self, change=None):
         """Recompute for the current state and redraw."""
-        r = show_wishes(self._state, self.network, self.X, self.labels)
+        r = wishes_result(self._state, self.network, self.X, self.labels)
         self.result = r
         k = r.state.neuron
-        verdict = "right" if r.right else "wrong"
-        self.readout.value = html_table([
-            ("index", "test digit", f"#{r.state.index}: a {r.label}"),
-            ("predicted", "network says", f"{r.predicted} ({verdict})"),
-            ("hidden_wish", f"wish of hidden neuron k = {k}", f"{r.hidden_wish:+.4f}"),
-            ("batch_hidden_wish", f"its average over {BATCH_SIZE} digits",
-             f"{r.batch_hidden_wish:+.4f}"),
-        ])
+        self.readout.value = html_table(readout_rows(r))
         self.image.set_data(r.image.reshape(IMAGE_SHAPE))
         self.ax_digit.set_title(f"#{r.state.index}: a {r.label}, network says {r.predicted}",
                                 fontsize=9)
