@@ -55,3 +55,12 @@ def test_bad_state_gets_a_clear_error():
         chain_result(ChainState(w=(1.0, 9.0, 1.0)))
     with pytest.raises(ValueError, match="got 3 weights and 2 biases"):
         chain_result(ChainState(b=(1.0, 2.0)))
+
+
+def test_view_refuses_a_chain_of_another_length_and_changes_nothing():
+    panel = ChainPanel()
+    before, table = panel.state, panel.table.value
+    with pytest.raises(ValueError, match=r"w must hold 3 values, one per layer of the panel's "
+                                         r"chain, got 2: \(1, 2\)"):
+        panel.set_state(w=(1, 2), b=(0.1, 0.2))
+    assert panel.state == before and panel.table.value == table

@@ -60,6 +60,25 @@ def test_inside_view_follows_its_sliders(network, digits):
     np.testing.assert_array_equal(panel.image.get_array(), X[2].reshape(28, 28))
 
 
+@pytest.mark.parametrize(
+    ("values", "error", "message"),
+    [
+        # the index slider would have clamped 5000 to the last digit and cut 2.7 to 2
+        (dict(index=5000), ValueError, "index must be 0 to 4, got 5000"),
+        (dict(index=2.7), TypeError, "index must be a whole number, got 2.7"),
+        (dict(neuron=16, index=3), ValueError, "neuron must be 0 to 15, got 16"),
+    ],
+)
+def test_inside_view_refuses_a_choice_it_cannot_show_and_changes_nothing(network, digits, values,
+                                                                          error, message):
+    X, labels = digits
+    panel = InsidePanel(network, X, labels, InsideState(index=1, neuron=2))
+    before, readout = panel.state, panel.readout.value
+    with pytest.raises(error, match=message):
+        panel.set_state(**values)
+    assert panel.state == before and panel.readout.value == readout
+
+
 def test_a_stroke_is_round_and_inside_the_pad():
     sketch = Sketch()
     sketch.stroke(140, 40, 140, 240)

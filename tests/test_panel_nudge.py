@@ -129,3 +129,35 @@ def test_view_displays_as_widget_snapshot_and_text():
     assert bundle["image/png"].startswith(b"\x89PNG")
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/plain"].startswith("Nudge panel")
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        # tanh is an activation the logic knows, but the view's σ buttons do not offer it
+        (dict(w=3.0, activation="tanh"),
+         r"the activation buttons offer \['sigmoid', 'relu'\], got 'tanh'"),
+        # the logic takes delta = 0; the log slider would have turned it into 1e-12
+        (dict(delta=0.0), r"delta must lie in \[1e-12, 1\] \(the slider's range\), got 0.0"),
+    ],
+)
+def test_view_refuses_a_state_it_cannot_show_and_changes_nothing(values, message):
+    panel = NudgePanel()
+    before, readout = panel.state, panel.readout.value
+    with pytest.raises(ValueError, match=message):
+        panel.set_state(**values)
+    assert panel.state == before and panel.readout.value == readout
+
+
+def test_set_state_moves_every_control_then_updates_once(monkeypatch):
+    panel = NudgePanel()
+    updates = []
+    update = panel.update
+    monkeypatch.setattr(panel, "update", lambda change=None: updates.append(update()))
+    panel.set_state(w=2.0, b=0.5, wrt="b", activation="relu")
+    assert panel.state == NudgeState(w=2.0, b=0.5, wrt="b", activation="relu")
+    assert len(updates) == 1
+    panel.set_state(w=2.0)  # nothing moves, nothing to update
+    assert len(updates) == 1
+    panel.sliders["w"].value = 1.0  # a learner's slider still updates at once
+    assert len(updates) == 2

@@ -254,12 +254,10 @@ class DescentPanel(PanelView):
         self.messages = widgets.HTML(layout=widgets.Layout(min_height=MESSAGES_HEIGHT))
         self.fig = live_figure(9.8, 4.0)
         self._build_plots()
-        self._live = True  # False while set_state moves several sliders
         controls = widgets.VBox([self.lr, self.batch_size])
         self.widget = widgets.VBox([widgets.HBox([controls, self.readout]), self.fig.canvas,
                                     self.messages])
-        for control in (self.lr, self.batch_size):
-            control.observe(self.update, names="value")
+        self.watch(self.lr, self.batch_size)
         self.update()
 
     @property
@@ -267,19 +265,13 @@ class DescentPanel(PanelView):
         """The current slider values as a DescentState."""
         return DescentState(lr=self.lr.value, batch_size=self.batch_size.value)
 
-    def set_state(self, **values):
-        """Move the sliders, e.g. panel.set_state(lr=30.0, batch_size=1)."""
-        state = replace(self.state, **values)
+    def controls(self, state):
+        """Both sliders with their values in `state`, e.g. for set_state(lr=30.0, batch_size=1)."""
+        return [("lr", self.lr, state.lr), ("batch_size", self.batch_size, state.batch_size)]
+
+    def check(self, state):
         check_state(state, self.setup)
-        offered = [value for _, value in self.batch_size.options]
-        if state.batch_size not in offered:
-            raise ValueError(f"the batch size slider offers {offered}, got {state.batch_size}")
-        self._live = False  # one update for both sliders, not one each
-        try:
-            self.lr.value, self.batch_size.value = state.lr, state.batch_size
-        finally:
-            self._live = True
-        self.update()
+        super().check(state)
 
     def _build_plots(self):
         self.ax_map, self.ax_cost = self.fig.subplots(1, 2, width_ratios=[1.1, 1])
@@ -307,8 +299,6 @@ class DescentPanel(PanelView):
 
     def update(self, change=None):
         """Rerun for the current sliders; update the readouts and the artists in place."""
-        if not self._live:
-            return
         result = descent_result(self.state, self.setup)
         self.result = result
         self.readout.value = readout_html(result)

@@ -10,7 +10,7 @@ blank pixels not at all. The numbers come from bp_helpers.evaluation.look_inside
 this module picks the test digit and draws them.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
@@ -27,6 +27,7 @@ from bp_helpers.panels.view import (
     set_bars,
     wide_slider_layout,
 )
+from bp_helpers.validate import whole_number
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,14 @@ class InsideResult:
     inside: Inside
 
 
+def check_state(state, X):
+    """Validate an InsideState's index into the test set X (m, 784); look_inside checks neuron."""
+    whole_number("index", state.index, least=0, most=len(X) - 1)
+
+
 def inside_result(state, network, X, labels):
     """look_inside for test example `state.index` of X (m, 784) with labels (m,)."""
-    if state.index not in range(len(X)):
-        raise ValueError(f"index must be 0 to {len(X) - 1}, got {state.index!r}")
+    check_state(state, X)
     inside = look_inside(network, X[state.index], labels[state.index], state.neuron)
     return InsideResult(state=state, inside=inside)
 
@@ -94,8 +99,7 @@ class InsidePanel(PanelView):
         # Sliders stacked beside the readout, which keeps its lines whole.
         self.widget = widgets.VBox([widgets.HBox([widgets.VBox([self.index, self.neuron]),
                                                   self.readout]), self.fig.canvas])
-        for control in (self.index, self.neuron):
-            control.observe(self.update, names="value")
+        self.watch(self.index, self.neuron)
         self.update()
 
     def _build(self, sizes):
@@ -131,10 +135,13 @@ class InsidePanel(PanelView):
     def state(self):
         return InsideState(index=self.index.value, neuron=self.neuron.value)
 
-    def set_state(self, **values):
-        """Pick another digit or neuron, e.g. panel.set_state(index=7, neuron=3)."""
-        state = replace(self.state, **values)
-        self.index.value, self.neuron.value = state.index, state.neuron
+    def controls(self, state):
+        """Both sliders with their values in `state`, e.g. for set_state(index=7, neuron=3)."""
+        return [("index", self.index, state.index), ("neuron", self.neuron, state.neuron)]
+
+    def check(self, state):
+        check_state(state, self.X)
+        super().check(state)
 
     def update(self, change=None):
         """Recompute for the chosen digit and neuron; redraw only what moves."""

@@ -76,9 +76,8 @@ def check_network(network):
     lessons_network(network, "the wishes panel")
 
 
-def wishes_result(state, network, X, labels):
-    """The wishes for test example state.index of X (m, n_0) and labels (m,); a WishesResult."""
-    check_network(network)
+def check_state(state, network, X):
+    """Validate a WishesState: index a test example of X, neuron one of the last hidden layer."""
     m = len(X)
     if isinstance(state.index, bool) or state.index not in range(m):
         raise ValueError(f"index must be 0 to {m - 1}, got {state.index!r}")
@@ -88,6 +87,13 @@ def wishes_result(state, network, X, labels):
                          f"{state.neuron!r}")
     if isinstance(state.batch_size, bool) or state.batch_size not in range(1, m + 1):
         raise ValueError(f"batch_size must be 1 to {m}, got {state.batch_size!r}")
+
+
+def wishes_result(state, network, X, labels):
+    """The wishes for test example state.index of X (m, n_0) and labels (m,); a WishesResult."""
+    check_network(network)
+    check_state(state, network, X)
+    m = len(X)
     batch = (state.index + np.arange(state.batch_size)) % m
     g = network.backward(X[batch], np.asarray(labels)[batch])
     output_wishes = -g.dC_da[-1]                       # (B, n_L): -2(a - y)
@@ -190,39 +196,45 @@ class WishesPanel(PanelView):
                                        layout={"width": "180px"})
         self.readout = widgets.HTML()
         self.note = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
-        self._state = WishesState(index=first, neuron=neuron)
+        self._state = WishesState(index=first, neuron=neuron)  # the index and batch size
         self.fig = live_figure(9.8, 3.6)
         self._build()
         controls = widgets.HBox([self.digit, self.next_button, self.mistake_button, self.neuron])
         self.widget = widgets.VBox([controls, self.note, self.readout, self.fig.canvas])
         self.digit.observe(self._new_digit, names="value")
-        self.neuron.observe(lambda change: self.set_state(neuron=change["new"]), names="value")
+        self.watch(self.neuron)
         self.next_button.on_click(lambda _: self.next_digit())
         self.mistake_button.on_click(lambda _: self.next_mistake())
         self.update()
 
     @property
     def state(self):
-        return self._state
+        """The example shown (its index), the menu's hidden neuron k, the batch size."""
+        return replace(self._state, neuron=self.neuron.value)
 
-    def set_state(self, **values):
-        """Show another example or neuron, e.g. panel.set_state(index=35, neuron=3)."""
-        state = replace(self._state, **values)
-        wishes_result(state, self.network, self.X, self.labels)  # raises on a bad state
+    def controls(self, state):
+        """The neuron menu with its value in `state`, e.g. for set_state(index=35, neuron=3)."""
+        return [("neuron", self.neuron, state.neuron)]
+
+    def check(self, state):
+        check_state(state, self.network, self.X)
+        super().check(state)
+
+    def apply_state(self, state):
+        """Show the example state.index (no control holds it) and move the neuron menu."""
         self._state = state
-        if self.neuron.value != state.neuron:
-            self.neuron.value = state.neuron
-        self.update()
+        self.neuron.value = state.neuron
+        self.request_update()  # a new index moves no control
 
     def next_digit(self):
         """Move to the next test example of the chosen digit."""
         self.note.value = ""
-        self.set_state(index=next_example(self.labels, self.digit.value, self._state.index))
+        self.set_state(index=next_example(self.labels, self.digit.value, self.state.index))
 
     def next_mistake(self):
         """Move to the next test example of the chosen digit that the network gets wrong."""
         digit = self.digit.value
-        index = next_mistake(self.network, self.X, self.labels, digit, self._state.index)
+        index = next_mistake(self.network, self.X, self.labels, digit, self.state.index)
         if index is None:
             self.note.value = f"The network gets every {digit} of the test set right."
             return
@@ -273,7 +285,7 @@ class WishesPanel(PanelView):
 
     def update(self, change=None):
         """Recompute for the current state and redraw."""
-        r = wishes_result(self._state, self.network, self.X, self.labels)
+        r = wishes_result(self.state, self.network, self.X, self.labels)
         self.result = r
         k = r.state.neuron
         self.readout.value = html_table(readout_rows(r))
