@@ -14,9 +14,8 @@ batch size 10 on the same digits.
 
 from timing import median_ms
 
-from bp_helpers.descent import train_run
+from bp_helpers.descent import lesson_setup, train_run
 from bp_helpers.panels import DescentPanel
-from bp_helpers.panels.descent import lesson_setup
 
 TARGET_MS = 500.0
 

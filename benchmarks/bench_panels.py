@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from timing import median_ms
 
-from bp_helpers.panels import ChainPanel, NudgePanel, NudgeState, nudge
+from bp_helpers.panels import ChainPanel, NudgePanel, NudgeState, nudge_result
 
 TARGET_MS = 50.0
 
@@ -32,7 +32,7 @@ def slider_step(slider, values):
 
 def redraw_from_scratch(i):
     """The reference: the nudge panel's two plots, drawn anew and encoded as PNG."""
-    r = nudge(NudgeState(w=1.0 + 0.01 * (i % 2)))
+    r = nudge_result(NudgeState(w=1.0 + 0.01 * (i % 2)))
     fig = Figure(figsize=(9.0, 3.2), layout="constrained")
     ax_cost, ax_error = fig.subplots(1, 2)
     ax_cost.plot(r.curve_x, r.curve_C)

@@ -1,10 +1,14 @@
 """How good is a trained network, and where does it go wrong?
 
 Accuracy is one number; the confusion matrix says which digits are mistaken
-for which; the misclassified examples show them. `gradient_sizes` measures
-how strongly each layer is still being pushed, to watch learning (or its
-absence) layer by layer.
+for which; the misclassified examples show them. `look_inside` opens up one
+example: every layer's activations and backprop's "wishes" for it.
+`gradient_sizes` measures how strongly each layer is still being pushed, to
+watch learning (or its absence) layer by layer.
 """
+
+import numbers
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -32,6 +36,47 @@ def misclassified(network, X, labels, limit=None):
     wrong = np.flatnonzero(predicted != labels)
     wrong = wrong[np.argsort(-outputs[wrong, predicted[wrong]], kind="stable")][:limit]
     return wrong, predicted[wrong], labels[wrong]
+
+
+@dataclass(frozen=True)
+class Inside:
+    """One example seen from inside the network, by a forward and a backward pass.
+
+    label and predicted are digits. activations[l] (n_l,) and
+    wishes[l] = -dC0/da(l) (n_l,) for l = 0..L: the output layer wishes to
+    move up for the right digit, down for the others, and backprop turns that
+    into wishes for each earlier layer. dC_dw_neuron (n_0,) is the gradient of
+    C0 on the weights into neuron `neuron` of layer 1, delta_j x: the input
+    itself scaled by one number, so weights from blank pixels do not change.
+    """
+
+    label: int
+    predicted: int
+    activations: list[np.ndarray]
+    wishes: list[np.ndarray]
+    neuron: int
+    dC_dw_neuron: np.ndarray
+
+
+def look_inside(network, x, label, neuron=0):
+    """Forward and backward pass for one example x (n_0,) with its label; return an Inside."""
+    if isinstance(neuron, bool) or not isinstance(neuron, numbers.Integral):
+        raise TypeError(f"neuron must be a whole number, got {neuron!r}")
+    if neuron not in range(network.sizes[1]):
+        raise ValueError(f"layer 1 has neurons 0 to {network.sizes[1] - 1}, got {neuron!r}")
+    n_L = network.sizes[-1]
+    if np.ndim(label) != 0 or label not in range(n_L):  # 3.5 is not 3, nor is "3"
+        raise ValueError(f"label must be a whole number from 0 to {n_L - 1}, got {label!r}")
+    label = int(label)
+    g = network.backward(x, label)
+    return Inside(
+        label=label,
+        predicted=int(np.argmax(g.activations[-1])),
+        activations=list(g.activations),
+        wishes=[-d for d in g.dC_da],
+        neuron=int(neuron),
+        dC_dw_neuron=g.dC_dW[0][neuron],
+    )
 
 
 def gradient_sizes(network, X, Y):

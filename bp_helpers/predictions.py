@@ -13,7 +13,7 @@ from bp_helpers import chain
 from bp_helpers.descent import descend, train_run
 from bp_helpers.evaluation import gradient_sizes
 from bp_helpers.network import Network
-from bp_helpers.panels.paths import PathsState, follow_paths
+from bp_helpers.panels.paths import PathsState, paths_result
 from bp_helpers.predict import Answer, Prediction, sign_of
 from bp_helpers.zoo import BATCH, fingerprint
 
@@ -114,7 +114,7 @@ def path_sign(network, x, y, layer, k, j, guess=None):
     """Lesson 3: the sign of one path's product, from a_k(layer) through output neuron j."""
 
     def solve():
-        result = follow_paths(PathsState(layer=layer, k=k), network, x, y)
+        result = paths_result(PathsState(layer=layer, k=k), network, x, y)
         path = next(p for p in result.paths if p.neurons[-1] == j and len(p.neurons) == 2)
         g = network.backward(x, y)
         w_jk = float(network.W[layer][j, k])

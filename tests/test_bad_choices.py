@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
+from bp_helpers.evaluation import look_inside
 from bp_helpers.network import Network
-from bp_helpers.panels import PathsState, example_network, follow_paths
-from bp_helpers.panels.inside import look_inside
+from bp_helpers.panels import PathsState, example_network, paths_result
 
 
 @pytest.mark.parametrize(
@@ -20,12 +20,12 @@ from bp_helpers.panels.inside import look_inside
 def test_a_paths_choice_that_is_not_a_whole_number(state, message):
     network, x, y = example_network()
     with pytest.raises(TypeError, match=message):
-        follow_paths(state, network, x, y)
+        paths_result(state, network, x, y)
 
 
 def test_whole_numbers_of_any_integer_type_are_fine():
     network, x, y = example_network()
-    assert follow_paths(PathsState(layer=np.int64(0), k=np.int8(2)), network, x, y).paths
+    assert paths_result(PathsState(layer=np.int64(0), k=np.int8(2)), network, x, y).paths
 
 
 @pytest.fixture(scope="module")

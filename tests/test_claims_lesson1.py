@@ -35,13 +35,13 @@ import pytest
 
 from bp_helpers import chain
 from bp_helpers.activations import relu_prime, sigmoid_prime
-from bp_helpers.panels import NudgeState, nudge
-from bp_helpers.panels.levers import LeversState, pull_levers
+from bp_helpers.panels import NudgeState, nudge_result
+from bp_helpers.panels.levers import LeversState, levers_result
 from bp_helpers.panels.view import fmt
 
 
 def test_default_lever_ranking_and_hebbian_echo():
-    levers = pull_levers(LeversState())
+    levers = levers_result(LeversState())
     assert levers.ranking == ("activations", "weights", "bias")
     order = np.argsort(levers.state.a_prev)[::-1]
     assert list(order[:2]) == [0, 5]
@@ -51,13 +51,13 @@ def test_default_lever_ranking_and_hebbian_echo():
 
 
 def test_lever_answers():
-    one = pull_levers(LeversState(j=1))
+    one = levers_result(LeversState(j=1))
     assert one.ranking == ("weights", "activations", "bias")
     assert [round(one.effect[lever], 3) for lever in one.ranking] == [0.345, 0.267, 0.249]
-    silent = pull_levers(LeversState(a_prev=(0.0,) * 6))
+    silent = levers_result(LeversState(a_prev=(0.0,) * 6))
     assert silent.effect["weights"] == 0 and np.all(silent.w_direction == 0)
     assert silent.effect["bias"] > 0
-    bright = pull_levers(LeversState(a_prev=(1.0,) * 6))
+    bright = levers_result(LeversState(a_prev=(1.0,) * 6))
     assert bright.effect["weights"] / bright.effect["bias"] == pytest.approx(np.sqrt(6))
     assert round(np.sqrt(6), 2) == 2.45
 
@@ -73,7 +73,7 @@ def test_forward_numbers_and_chain_rule_product():
 
 def test_ratio_creeps_to_one_and_error_shrinks_like_delta_squared():
     deltas = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6]
-    results = [nudge(NudgeState(wrt="w", delta=d)) for d in deltas]
+    results = [nudge_result(NudgeState(wrt="w", delta=d)) for d in deltas]
     gaps = [abs(1 - r.ratio) for r in results]
     assert all(a > b for a, b in itertools.pairwise(gaps))
     errors = [abs(r.measured - r.predicted) for r in results[1:5]]
@@ -82,7 +82,8 @@ def test_ratio_creeps_to_one_and_error_shrinks_like_delta_squared():
 
 
 def test_nudge_try_1_ratios():
-    ratio = {d: nudge(NudgeState(delta=d)).ratio for d in (1.0, 1e-1, 1e-3, 1e-4, 1e-5, 1e-6)}
+    ratio = {d: nudge_result(NudgeState(delta=d)).ratio
+             for d in (1.0, 1e-1, 1e-3, 1e-4, 1e-5, 1e-6)}
     assert round(ratio[1.0], 2) == 0.94 and round(ratio[1e-1], 3) == 0.999
     for d, smaller in ((1e-3, 1e-4), (1e-4, 1e-5), (1e-5, 1e-6)):
         assert 5 < (1 - ratio[d]) / (1 - ratio[smaller]) < 20
@@ -90,7 +91,7 @@ def test_nudge_try_1_ratios():
 
 
 def test_nudge_try_2_round_off_floor():
-    r = nudge(NudgeState())
+    r = nudge_result(NudgeState())
     small = r.deltas <= 1.01e-7
     assert np.all((r.errors[small] > 1e-19) & (r.errors[small] < 1e-15))
     # above the floor the error still falls along Delta^2; below it, it does not
@@ -99,12 +100,12 @@ def test_nudge_try_2_round_off_floor():
 
 
 def test_nudge_tries_3_to_5():
-    silent = nudge(NudgeState(a_prev=0.0))
+    silent = nudge_result(NudgeState(a_prev=0.0))
     assert silent.measured == 0.0 and silent.ratio is None and silent.factors[0][1] == 0
-    near = nudge(NudgeState(y=0.67))
+    near = nudge_result(NudgeState(y=0.67))
     assert round(near.factors[2][1], 3) == -0.004
-    assert round(nudge(NudgeState()).dC_dx, 3) == 0.237 and round(near.dC_dx, 4) == -0.0006
-    saturated = nudge(NudgeState(w=6.0, b=6.0))
+    assert round(nudge_result(NudgeState()).dC_dx, 3) == 0.237 and round(near.dC_dx, 4) == -0.0006
+    saturated = nudge_result(NudgeState(w=6.0, b=6.0))
     assert saturated.z == pytest.approx(10.8)
     assert round(saturated.factors[1][1], 5) == 2e-5
     assert 2.5e-5 < saturated.dC_dx < 3.5e-5
@@ -115,5 +116,5 @@ def test_sigmoid_saturates_and_relu_dies():
     for z in (5.0, 10.0, -5.0):
         assert sigmoid_prime(z) < 0.01
     assert relu_prime(-3.0) == 0
-    dead = nudge(NudgeState(w=-2.0, b=-0.5, a_prev=0.8, y=1.0, wrt="w", activation="relu"))
+    dead = nudge_result(NudgeState(w=-2.0, b=-0.5, a_prev=0.8, y=1.0, wrt="w", activation="relu"))
     assert dead.a == 0 and dead.C0 == 1.0 and dead.dC_dx == 0

@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 
 from bp_helpers import chain
 from bp_helpers.backprop_vs_nudging import layer_evaluations, loglog_slope, time_gradients
-from bp_helpers.panels import ChainState, chain_panel
+from bp_helpers.panels import ChainState, chain_result
 from bp_helpers.panels.chain import PARAM_RANGE, RANGES, error_floor
 from bp_helpers.plots import backprop_vs_nudging_plot
 
@@ -54,26 +54,26 @@ def test_floor_is_the_stated_size():
 @given(st.builds(ChainState, w=params, b=params, x=st.floats(*RANGES["x"]),
                  y=st.floats(*RANGES["y"]), activation=st.sampled_from(["sigmoid", "tanh"])))
 def test_error_column_stays_below_1e_4_anywhere(state):
-    r = chain_panel(state)
+    r = chain_result(state)
     assert max(r.rel_error_dw.max(), r.rel_error_db.max()) < 1e-4
 
 
 @pytest.mark.parametrize("state", [
-    ChainState(y=float(chain_panel(ChainState()).gradients.forward.a[-1])),  # y = a(3) exactly
+    ChainState(y=float(chain_result(ChainState()).gradients.forward.a[-1])),  # y = a(3) exactly
     ChainState(w=(-6.0,) * 3, b=(-6.0,) * 3),
     ChainState(w=(-6.0,) * 3, b=(-6.0,) * 3, activation="tanh"),
     ChainState(w=(3.0, -5.0, 4.0), b=(-2.0, 6.0, -6.0), x=-2.0, activation="tanh"),
 ])
 def test_error_column_is_small_where_derivatives_nearly_vanish(state):
     # On the old panel (no floor) these showed 1.0e+00 where backprop is right.
-    r = chain_panel(state)
+    r = chain_result(state)
     assert max(r.rel_error_dw.max(), r.rel_error_db.max()) < 1e-4
 
 
 def test_try_1_output_as_target():
-    default = chain_panel(ChainState()).gradients
+    default = chain_result(ChainState()).gradients
     assert f"{default.forward.a[-1]:.2f}" == "0.45"
-    r = chain_panel(ChainState(y=0.45))
+    r = chain_result(ChainState(y=0.45))
     g = r.gradients
     largest = max(np.abs(g.dC_dw).max(), np.abs(g.dC_db).max())
     before = max(np.abs(default.dC_dw).max(), np.abs(default.dC_db).max())
@@ -83,8 +83,8 @@ def test_try_1_output_as_target():
 
 
 def test_try_2_saturated_first_layer():
-    before = chain_panel(ChainState()).gradients
-    after = chain_panel(ChainState(w=(6.0, -2.0, 2.5))).gradients
+    before = chain_result(ChainState()).gradients
+    after = chain_result(ChainState(w=(6.0, -2.0, 2.5))).gradients
     assert round(before.dC_dw[0], 3) == 0.031 and round(after.dC_dw[0], 4) == 0.0004
     assert after.forward.z[0] == 6.5 and round(after.sigma_prime[0], 4) == 0.0015
 
@@ -92,11 +92,11 @@ def test_try_2_saturated_first_layer():
 def test_try_3_both_ways_a_neuron_goes_silent():
     text = LESSON.read_text()
     assert "raise $b^{(3)}$ to $0.5$" in text
-    dead = chain_panel(ChainState(activation="relu")).gradients
+    dead = chain_result(ChainState(activation="relu")).gradients
     assert list(dead.forward.z[1:]) == [-3.0, -1.0]
     assert np.all(dead.dC_dw == 0) and np.all(dead.dC_db == 0)
     b3 = float(re.search(r"raise \$b\^\{\(3\)\}\$ to \$([-\d.]+)\$", text).group(1))
-    g = chain_panel(ChainState(activation="relu", b=(0.5, 1.0, b3))).gradients
+    g = chain_result(ChainState(activation="relu", b=(0.5, 1.0, b3))).gradients
     assert g.forward.z[2] == 0.5 and g.forward.a[2] == 0
     assert g.dC_db[2] == g.delta[2] == -1.0  # layer 3 alive: learns through its bias
     assert g.dC_dw[2] == 0  # but a(2) = 0: its weight learns nothing
@@ -105,7 +105,7 @@ def test_try_3_both_ways_a_neuron_goes_silent():
 
 
 def test_try_4_last_layer_learns_fastest():
-    g = chain_panel(ChainState()).gradients
+    g = chain_result(ChainState()).gradients
     assert (round(abs(g.dC_dw[2]), 3), round(abs(g.dC_db[2]), 2)) == (0.087, 0.27)
     assert round(g.dC_dw[0], 3) == round(g.dC_db[0], 3) == 0.031
     assert np.argmin(np.abs(g.dC_dw)) == 0 and np.argmin(np.abs(g.dC_db)) == 0

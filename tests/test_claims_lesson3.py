@@ -26,7 +26,7 @@ import pytest
 
 from bp_helpers.gradcheck import check_gradients, in_notation
 from bp_helpers.network_loops import backprop_loops
-from bp_helpers.panels import PathsState, example_network, follow_paths
+from bp_helpers.panels import PathsState, example_network, paths_result
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def test_weight_derivative_formula_matches_backprop(lesson):
 
 def paths_of(lesson, layer, k, delta=1e-3):
     network, x, y = lesson
-    return follow_paths(PathsState(layer=layer, k=k, delta=delta), network, x, y)
+    return paths_result(PathsState(layer=layer, k=k, delta=delta), network, x, y)
 
 
 def test_try_1_singles_out_one_neuron(lesson):

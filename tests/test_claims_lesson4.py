@@ -48,12 +48,13 @@ from bp_helpers.descent import (
     gradient_step,
     gradient_vector,
     head_start,
+    lesson_setup,
     parameter_vector,
     per_example_gradients,
     train_run,
 )
 from bp_helpers.network import Network
-from bp_helpers.panels.descent import DescentState, explore, lesson_setup, readout_rows
+from bp_helpers.panels.descent import DescentState, descent_result, readout_rows
 
 TEXT = Path(__file__).resolve().parents[1] / "notebooks" / "text" / "04_gradient_descent.py"
 
@@ -209,7 +210,7 @@ def test_too_large_a_step_saturates_the_network(data):
 
 
 def test_try_1_mini_batches_train_and_the_full_batch_sits_on_the_plateau():
-    r = explore(DescentState(lr=3.0, batch_size=10))
+    r = descent_result(DescentState(lr=3.0, batch_size=10))
     assert readout(r, "sgd:steps") == "675" and readout(r, "gd:steps") == "5"
     assert (readout(r, "sgd:network_cost"), readout(r, "sgd:accuracy")) == ("0.0606", "94.0%")
     assert (readout(r, "gd:network_cost"), readout(r, "gd:accuracy")) == ("0.8962", "16.9%")
@@ -217,19 +218,20 @@ def test_try_1_mini_batches_train_and_the_full_batch_sits_on_the_plateau():
 
 
 def test_try_2_batch_sizes():
-    r = explore(DescentState(lr=3.0, batch_size=1347))
+    r = descent_result(DescentState(lr=3.0, batch_size=1347))
     assert all(sgd == gd for _, _, sgd, gd in readout_rows(r))
-    r = explore(DescentState(lr=3.0, batch_size=1))
+    r = descent_result(DescentState(lr=3.0, batch_size=1))
     assert any("cost went up in epoch 4, from 0.2860 to 0.3854" in m for m in r.messages)
-    r = explore(DescentState(lr=1.0, batch_size=1))
+    r = descent_result(DescentState(lr=1.0, batch_size=1))
     assert not any(m.startswith("mini-batch SGD") for m in r.messages)
     assert (readout(r, "sgd:steps"), readout(r, "sgd:network_cost"),
             readout(r, "sgd:accuracy")) == ("6,735", "0.0349", "95.6%")
-    assert r.sgd_run.final_cost < explore(DescentState(lr=3.0, batch_size=10)).sgd_run.final_cost
+    B10 = descent_result(DescentState(lr=3.0, batch_size=10))
+    assert r.sgd_run.final_cost < B10.sgd_run.final_cost
 
 
 def test_try_3_lr_30():
-    r = explore(DescentState(lr=30.0, batch_size=10))
+    r = descent_result(DescentState(lr=30.0, batch_size=10))
     assert "15 of the 26 neurons" in r.messages[0] and "C was 1.0000" in r.messages[0]
     assert readout(r, "sgd:kept") == "0 of 5 (stopped)"
     assert (readout(r, "sgd:network_cost"), readout(r, "sgd:saturated"),
@@ -240,7 +242,7 @@ def test_try_3_lr_30():
 
 
 def test_try_4_lr_100_and_300():
-    r = explore(DescentState(lr=100.0, batch_size=10))
+    r = descent_result(DescentState(lr=100.0, batch_size=10))
     assert any(m.startswith("mini-batch SGD on the slice: a step threw") for m in r.messages)
     path = r.gd_path
     assert all(inside(w, b) for w, b in zip(path.w, path.b, strict=True))
@@ -249,14 +251,14 @@ def test_try_4_lr_100_and_300():
     np.testing.assert_array_equal(np.sign(across), [1, 1, 1, -1, 1])  # over, and back
     assert path.cost[4] > path.cost[3]
     assert r.sgd_run.epochs_kept == r.gd_run.epochs_kept == 0
-    r = explore(DescentState(lr=300.0, batch_size=10))
+    r = descent_result(DescentState(lr=300.0, batch_size=10))
     assert any(m.startswith("mini-batch SGD on the slice: a step threw") for m in r.messages)
     assert any(m.startswith("full-batch GD on the slice: a step threw") for m in r.messages)
 
 
 def test_try_5_the_best_learning_rate_depends_on_the_batch_size():
     lrs = [10 ** (k * 0.05) for k in (0, *range(8, 20), 20, 22, 24)]  # slider positions
-    cost = {B: {round(lr, 2): explore(DescentState(lr, B)).sgd_run for lr in lrs}
+    cost = {B: {round(lr, 2): descent_result(DescentState(lr, B)).sgd_run for lr in lrs}
             for B in (100, 10)}
     best_100 = min(cost[100], key=lambda lr: cost[100][lr].final_cost)
     best_10 = min(cost[10], key=lambda lr: cost[10][lr].final_cost)

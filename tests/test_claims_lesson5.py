@@ -34,11 +34,10 @@ import numpy as np
 import pytest
 
 from bp_helpers.data import load_mnist
-from bp_helpers.evaluation import GradientRecorder
+from bp_helpers.evaluation import GradientRecorder, look_inside
 from bp_helpers.models import RECIPES, train_or_load
 from bp_helpers.network import Network
-from bp_helpers.panels.inside import look_inside
-from bp_helpers.panels.wishes import WishesState, next_mistake, show_wishes
+from bp_helpers.panels.wishes import WishesState, next_mistake, wishes_result
 from bp_helpers.training import sgd
 
 # source -> the test accuracy of each recipe, as the lesson states it (full) or stores it
@@ -124,13 +123,13 @@ def test_the_2_example(mnist, trained):
     network = trained["sigmoid"][0]
     X, y = mnist.X_test, mnist.y_test
     index = next_mistake(network, X, y, 2, -1)
-    r = show_wishes(WishesState(index=index), network, X, y)
+    r = wishes_result(WishesState(index=index), network, X, y)
     assert r.label == 2 and r.predicted != 2
     order = np.argsort(np.abs(r.output_wishes))[::-1]
     assert {int(order[0]), int(order[1])} == {2, r.predicted}
     assert r.output_wishes[2] > 1.6 and r.output_wishes[r.predicted] < -1.6  # near +2 and -2
     for k in range(16):
-        c = show_wishes(WishesState(index=index, neuron=k), network, X, y).contributions
+        c = wishes_result(WishesState(index=index, neuron=k), network, X, y).contributions
         two = np.abs(c[[2, r.predicted]]).sum()
         assert two > 0.95 * np.abs(c).sum(), k  # almost all from those two segments
     batch = r.batch_contributions

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from bp_helpers import descent
 from bp_helpers.data import load_digits
 from bp_helpers.descent import (
     HIDDEN_K,
@@ -22,6 +21,7 @@ from bp_helpers.descent import (
     saturated_neurons,
     train_run,
 )
+from bp_helpers.descent.cost_slice import batch_gradient
 from bp_helpers.network import Network
 from bp_helpers.training import sgd
 
@@ -167,8 +167,8 @@ def test_slice_gradient_is_backprops(network, digits, cost_slice, rows):
 @pytest.mark.parametrize(("w", "b"), [(0.0, -4.0), (500.0, -800.0), (-1e4, 3.0)])
 def test_the_fast_descent_step_computes_the_slice_gradient(cost_slice, rows, w, b):
     s = cost_slice
-    fast = descent._batch_gradient(w, b, s.a_k[rows].tolist(), s.rest[rows].tolist(),
-                                   s.y_j[rows].tolist())
+    fast = batch_gradient(w, b, s.a_k[rows].tolist(), s.rest[rows].tolist(),
+                          s.y_j[rows].tolist())
     assert fast == pytest.approx(cost_slice.gradient(w, b, rows), rel=1e-10, abs=1e-300)
 
 
@@ -314,7 +314,7 @@ def test_slice_and_step_reject_bad_inputs_clearly(network, digits):
     X, y = digits
     with pytest.raises(ValueError, match=r"j \(the output neuron\) must be 0 to 9, got 10"):
         CostSlice.from_network(network, X, y, j=10, k=0)
-    with pytest.raises(ValueError, match=r"k \(the hidden neuron\) must be at least 0, got -1"):
+    with pytest.raises(ValueError, match=r"k \(the hidden neuron\) must be 0 to 15, got -1"):
         CostSlice.from_network(network, X, y, j=0, k=-1)
     with pytest.raises(ValueError, match="sigmoid neurons, quadratic cost"):
         CostSlice.from_network(Network([64, 16, 10], activation="relu"), X, y, 0, 0)

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bp_helpers import exercises
+from bp_helpers import checking, exercises
 from bp_helpers.activations import sigmoid, sigmoid_prime
 from bp_helpers.exercises import Exercise, Feedback, Quiz, Solution, check_function
 from bp_helpers.network import one_hot
@@ -224,15 +224,18 @@ def test_a_wrong_big_array_is_summarised_by_shape_and_first_difference():
 # --- checking cannot be switched off from a lesson
 
 
-def test_the_checker_cannot_be_switched_off_by_setting_its_attributes(monkeypatch):
-    names = ["_compare", "check_function", "Feedback", "call_with_timeout", "TIMEOUT"]
+@pytest.mark.parametrize(("module", "names"), [
+    (checking, ["_compare", "check_function", "Feedback", "call_with_timeout", "TIMEOUT"]),
+    (exercises, ["check_function", "Feedback", "Exercise", "TIMEOUT"]),
+])
+def test_the_checker_cannot_be_switched_off_by_setting_its_attributes(monkeypatch, module, names):
     for name in names:
         with pytest.raises(AttributeError, match="read-only"):
-            setattr(exercises, name, lambda *args, **kwargs: None)
+            setattr(module, name, lambda *args, **kwargs: None)
         with pytest.raises(AttributeError, match="read-only"):
-            monkeypatch.setattr(exercises, name, None)
+            monkeypatch.setattr(module, name, None)
         with pytest.raises(AttributeError, match="read-only"):
-            delattr(exercises, name)
+            delattr(module, name)
     assert not check(lambda z: 0.0).passed
 
 

@@ -8,15 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bp_helpers.panels import DescentPanel, DescentState, explore
+from bp_helpers.descent import lesson_setup
+from bp_helpers.panels import DescentPanel, DescentState, descent_result
 from bp_helpers.panels.descent import (
     BATCH_SIZES,
     EPOCHS,
     LR_RANGE,
     diagnose,
-    lesson_setup,
+    readout_html,
     readout_rows,
-    readout_table,
 )
 
 
@@ -31,7 +31,7 @@ def panel():
 
 
 def test_default_state_shows_many_noisy_steps_beating_a_few_exact_ones(setup):
-    r = explore(DescentState())
+    r = descent_result(DescentState())
     assert r.sgd_path.steps == EPOCHS * math.ceil(setup.n / 10) == r.sgd_run.steps[-1]
     assert r.gd_path.steps == EPOCHS == r.gd_run.steps[-1]
     assert r.sgd_path.examples[-1] == r.gd_path.examples[-1] == EPOCHS * setup.n
@@ -58,21 +58,21 @@ def readout_value(result, key):
 
 
 def test_no_trouble_is_said_only_when_there_is_none():
-    r = explore(DescentState(lr=1.0, batch_size=1))
+    r = descent_result(DescentState(lr=1.0, batch_size=1))
     assert [m.split(":")[0] for m in r.messages] == ["full-batch GD"]  # B = 1 trains well
     fine = replace(r, gd_run=r.sgd_run, gd_path=r.sgd_path)
     assert diagnose(fine) == ("No sign of trouble at lr = 1.",)
 
 
 def test_full_batch_state_runs_one_kind_of_descent(setup):
-    r = explore(DescentState(lr=3.0, batch_size=setup.n))
+    r = descent_result(DescentState(lr=3.0, batch_size=setup.n))
     assert r.full_batch and r.sgd_path is r.gd_path and r.sgd_run is r.gd_run
     rows = readout_rows(r)
     assert all(sgd == gd for _, _, sgd, gd in rows)
 
 
 def test_too_large_a_learning_rate_is_diagnosed_not_raised():
-    r = explore(DescentState(lr=30.0, batch_size=10))
+    r = descent_result(DescentState(lr=30.0, batch_size=10))
     assert len(r.messages) == 2
     assert r.messages[0].startswith("mini-batch SGD: ")
     assert r.messages[1].startswith("full-batch GD: ")
@@ -82,7 +82,7 @@ def test_too_large_a_learning_rate_is_diagnosed_not_raised():
 def test_a_stopped_run_agrees_with_its_readouts():
     """lr = 30, B = 10: sgd undoes epoch 1. On old main the diagnosis said "its neurons
     saturated" beside a table showing 0 of 26 saturated and the initial weights' cost."""
-    r = explore(DescentState(lr=30.0, batch_size=10))
+    r = descent_result(DescentState(lr=30.0, batch_size=10))
     run, message = r.sgd_run, r.messages[0]
     assert run.stopped and run.epochs_kept == 0
     assert readout_value(r, "sgd:kept") == "0 of 5 (stopped)"
@@ -107,7 +107,7 @@ def test_a_stopped_run_agrees_with_its_readouts():
 def test_every_number_in_a_diagnosis_is_one_the_readouts_show_or_is_labelled():
     for state in (DescentState(lr=100.0, batch_size=10), DescentState(lr=300.0, batch_size=1),
                   DescentState(lr=3.0, batch_size=1), DescentState(lr=0.1, batch_size=10)):
-        r = explore(state)
+        r = descent_result(state)
         for name, key, run in (("mini-batch SGD", "sgd", r.sgd_run),
                                ("full-batch GD", "gd", r.gd_run)):
             for m in (m for m in r.messages if m.startswith(f"{name}: ")):
@@ -118,17 +118,17 @@ def test_every_number_in_a_diagnosis_is_one_the_readouts_show_or_is_labelled():
 
 
 def test_a_wild_step_off_the_slice_is_diagnosed():
-    r = explore(DescentState(lr=300.0, batch_size=1))
+    r = descent_result(DescentState(lr=300.0, batch_size=1))
     assert any("on the slice: a step threw (w, b) out of the picture" in m for m in r.messages)
 
 
 def test_overshooting_costs_are_diagnosed():
-    r = explore(DescentState(lr=3.0, batch_size=1))
+    r = descent_result(DescentState(lr=3.0, batch_size=1))
     assert any("cost went up in epoch" in m and "overshoot" in m for m in r.messages)
 
 
 def test_an_epoch_that_overflowed_is_said_so():
-    r = explore(DescentState(lr=30.0, batch_size=10))
+    r = descent_result(DescentState(lr=30.0, batch_size=10))
     overflowed = replace(r.sgd_run.undone, cost=float("nan"), saturated=None)
     messages = diagnose(replace(r, sgd_run=replace(r.sgd_run, undone=overflowed)))
     assert messages[0].startswith("mini-batch SGD: epoch 1 went wrong: its steps overflowed "
@@ -136,7 +136,7 @@ def test_an_epoch_that_overflowed_is_said_so():
 
 
 def test_readout_table_has_both_columns_and_keys():
-    html = readout_table(explore(DescentState(lr=3.0, batch_size=30)))
+    html = readout_html(descent_result(DescentState(lr=3.0, batch_size=30)))
     assert "mini-batch SGD, B = 30" in html and "full-batch GD, B = 1347" in html
     assert "data-key='sgd:steps'" in html and "data-key='gd:accuracy'" in html
     assert ">225<" in html  # 5 epochs of ceil(1347 / 30) = 45 steps
@@ -158,20 +158,20 @@ states = st.builds(
 @given(states)
 def test_every_slider_state_gives_finite_numbers_and_no_warnings(state):
     """pytest turns any warning (overflow, invalid value) into a failure."""
-    r = explore(state)
+    r = descent_result(state)
     for path in (r.sgd_path, r.gd_path):
         assert np.all(np.isfinite(path.w)) and np.all(np.isfinite(path.b))
         assert np.all(np.isfinite(path.cost))
     for run in (r.sgd_run, r.gd_run):
         assert np.all(np.isfinite(run.cost)) and np.all(np.isfinite(run.test_accuracy))
     assert r.messages and all(isinstance(m, str) and m for m in r.messages)
-    assert "nan" not in readout_table(r) and "inf" not in readout_table(r)
+    assert "nan" not in readout_html(r) and "inf" not in readout_html(r)
 
 
 @pytest.mark.parametrize("lr", LR_RANGE)
 @pytest.mark.parametrize("batch_size", [1, 1347])
 def test_slider_corners(lr, batch_size):
-    r = explore(DescentState(lr=lr, batch_size=batch_size))
+    r = descent_result(DescentState(lr=lr, batch_size=batch_size))
     assert np.isfinite(r.sgd_run.final_cost) and np.isfinite(r.sgd_path.final_cost)
 
 
@@ -182,13 +182,13 @@ def test_slider_corners(lr, batch_size):
         (dict(lr=float("nan")), ValueError, "lr must be finite"),
         (dict(lr="fast"), TypeError, "lr must be a number"),
         (dict(batch_size=0), ValueError, "batch_size must be 1 to 1347"),
-        (dict(batch_size=5000), ValueError, "batch_size must be 1 to 1347 .* got 5000"),
+        (dict(batch_size=5000), ValueError, "batch_size must be 1 to 1347, got 5000"),
         (dict(batch_size=2.5), TypeError, "batch_size must be a whole number, got 2.5"),
     ],
 )
 def test_bad_state_gets_a_clear_error(values, error, message):
     with pytest.raises(error, match=message):
-        explore(DescentState(**values))
+        descent_result(DescentState(**values))
 
 
 # The view
@@ -199,7 +199,7 @@ def test_view_follows_its_sliders(panel):
     panel.lr.value = 10.0
     assert panel.state == DescentState(lr=10.0, batch_size=10)
     assert panel.readout.value != before
-    expected = explore(panel.state)
+    expected = descent_result(panel.state)
     np.testing.assert_array_equal(panel.sgd_line.get_xdata(), expected.sgd_path.w)
     np.testing.assert_array_equal(panel.gd_line.get_ydata(), expected.gd_path.b)
     np.testing.assert_array_equal(panel.sgd_cost.get_ydata(), expected.sgd_run.cost)

@@ -11,7 +11,7 @@ from bp_helpers.panels.graph import (
     MULTIPLICATION,
     GraphPanel,
     GraphState,
-    graph_step,
+    graph_result,
     render_svg,
 )
 
@@ -24,20 +24,20 @@ LESSON2 = GraphState(w=(1.5, -2.0, 2.5), b=(0.5, 1.0, -1.0), x=1.0, y=1.0)
                                               activation="relu")])
 def test_forward_fills_values_left_to_right_then_backward_fills_gradients(state):
     L = len(state.w)
-    n = graph_step(state).n_steps
+    n = graph_result(state).n_steps
     assert n == 6 * L + 3
     g = chain.backward(state.w, state.b, state.x, state.y, state.activation)
-    start = graph_step(state)
+    start = graph_result(state)
     assert set(start.values) == {"a0", "y"} | {f"{p}{l}" for l in range(1, L + 1) for p in "wb"}
     assert start.grads == {} and start.step is None
     order = [f"{p}{l}" for l in range(1, L + 1) for p in "za"] + ["C0"]
     for i, node in enumerate(order, start=1):
-        result = graph_step(GraphState(**{**state.__dict__, "step": i}))
+        result = graph_result(GraphState(**{**state.__dict__, "step": i}))
         assert result.step.direction == "forward" and result.step.node == node
         assert node in result.values and result.grads == {}
         later = order[i:]
         assert not any(n in result.values for n in later)
-    final = graph_step(GraphState(**{**state.__dict__, "step": n}))
+    final = graph_result(GraphState(**{**state.__dict__, "step": n}))
     f = g.forward
     for l in range(1, L + 1):
         assert final.values[f"z{l}"] == pytest.approx(f.z[l - 1], abs=0)
@@ -49,7 +49,7 @@ def test_forward_fills_values_left_to_right_then_backward_fills_gradients(state)
     assert final.grads["a0"] == g.dC_da[0] and final.grads["C0"] == 1.0
     assert final.values["C0"] == f.C0
     # Backward goes right to left: a node's gradient is filled after its head's.
-    backward = [graph_step(GraphState(**{**state.__dict__, "step": s})).step
+    backward = [graph_result(GraphState(**{**state.__dict__, "step": s})).step
                 for s in range(len(order) + 1, n + 1)]
     nodes = [step.node for step in backward]
     assert nodes[:2] == ["C0", f"a{L}"] and nodes[-1] == "a0" and len(set(nodes)) == len(nodes)
@@ -59,9 +59,9 @@ def test_forward_fills_values_left_to_right_then_backward_fills_gradients(state)
 
 def test_each_backward_step_is_local_derivative_times_the_heads_gradient():
     state = LESSON2
-    n = graph_step(state).n_steps
+    n = graph_result(state).n_steps
     for s in range(1, n + 1):
-        result = graph_step(GraphState(**{**state.__dict__, "step": s}))
+        result = graph_result(GraphState(**{**state.__dict__, "step": s}))
         step = result.step
         if step.edge is None:
             continue
@@ -75,26 +75,26 @@ def test_each_backward_step_is_local_derivative_times_the_heads_gradient():
 
 def test_the_patterns_are_named_as_they_happen():
     state = LESSON1
-    steps = [graph_step(GraphState(**{**state.__dict__, "step": s})).step
-             for s in range(1, graph_step(state).n_steps + 1)]
+    steps = [graph_result(GraphState(**{**state.__dict__, "step": s})).step
+             for s in range(1, graph_result(state).n_steps + 1)]
     by_node = {s.node: s for s in steps if s.direction == "backward"}
     assert by_node["b1"].pattern == ADDITION
     assert by_node["w1"].pattern == MULTIPLICATION and by_node["a0"].pattern == MULTIPLICATION
     # the multiplication hands w the other input's value, a(L-1) = 0.8, and a(L-1) w = 1.5
-    result = graph_step(GraphState(step=len(steps)))
+    result = graph_result(GraphState(step=len(steps)))
     assert result.local[("w1", "z1")] == 0.8 and result.local[("a0", "z1")] == 1.5
     assert result.local[("b1", "z1")] == 1.0
     assert "∂z(L)/∂w(L)" in by_node["w1"].formula and "0.8 ×" in by_node["w1"].formula
 
 
 def test_svg_shows_only_what_is_filled_in():
-    mid = graph_step(GraphState(step=2))  # z and a computed, C0 not yet
+    mid = graph_result(GraphState(step=2))  # z and a computed, C0 not yet
     svg = render_svg(mid)
     assert re.search(r"data-key='value-z1'>= 0.7<", svg)
     assert re.search(r"data-key='value-a1'>= 0.6682<", svg)
     assert re.search(r"data-key='value-C0'>= \?<", svg)
     assert re.search(r"data-key='grad-w1'>∂C0/∂· = \?<", svg)
-    done = render_svg(graph_step(GraphState(step=9)))
+    done = render_svg(graph_result(GraphState(step=9)))
     g = chain.backward([1.5], [-0.5], 0.8, 0.0)
     assert f"data-key='grad-w1'>∂C0/∂· = {g.dC_dw[0]:.4g}<" in done
     assert f"σ′(z(L)) = {g.sigma_prime[0]:.4g}" in done
@@ -103,14 +103,14 @@ def test_svg_shows_only_what_is_filled_in():
 @pytest.mark.parametrize("step", [-1, 10, 1.5, True, "2"])
 def test_steps_out_of_range_are_refused(step):
     with pytest.raises(ValueError, match="step must be a whole number from 0 to 9"):
-        graph_step(GraphState(step=step))
+        graph_result(GraphState(step=step))
 
 
 def test_bad_chains_are_refused():
     with pytest.raises(ValueError, match="one weight and one bias"):
-        graph_step(GraphState(w=(1.0, 2.0), b=(0.0,)))
+        graph_result(GraphState(w=(1.0, 2.0), b=(0.0,)))
     with pytest.raises(ValueError):
-        graph_step(GraphState(activation="softplus"))
+        graph_result(GraphState(activation="softplus"))
 
 
 def test_panel_steps_forward_back_and_stays_in_range():

@@ -13,7 +13,7 @@ from bp_helpers.panels.levers import (
     LeversPanel,
     LeversState,
     example_layer,
-    pull_levers,
+    levers_result,
     readout_rows,
 )
 
@@ -28,7 +28,7 @@ states = st.builds(
 @settings(max_examples=200, deadline=None)
 @given(states)
 def test_effects_are_the_derivatives_along_each_lever(state):
-    r = pull_levers(state)
+    r = levers_result(state)
     W, b = example_layer()
     a_prev = np.array(state.a_prev)
 
@@ -54,13 +54,13 @@ def test_effects_are_the_derivatives_along_each_lever(state):
 
 def test_no_lever_beats_the_steepest_direction():
     # The three levers together are the gradient of a_j in (b, w, a); its length bounds each.
-    r = pull_levers(LeversState())
+    r = levers_result(LeversState())
     total = np.sqrt(sum(effect**2 for effect in r.effect.values()))
     assert all(effect <= total for effect in r.effect.values())
 
 
 def test_readout_ranks_the_levers():
-    rows = readout_rows(pull_levers(LeversState()))
+    rows = readout_rows(levers_result(LeversState()))
     keys = [key for key, *_ in rows]
     assert keys == ["a", "effect_activations", "new_a_activations", "effect_weights",
                     "new_a_weights", "effect_bias", "new_a_bias"]
@@ -71,7 +71,7 @@ def test_view_follows_its_controls():
     panel = LeversPanel()
     panel.j.value = 1
     panel.a_sliders[3].value = 1.0
-    expected = pull_levers(panel.state)
+    expected = levers_result(panel.state)
     assert expected.state.j == 1 and expected.state.a_prev[3] == 1.0
     np.testing.assert_allclose([bar.get_height() for bar in panel.w_bars], expected.w_direction)
     np.testing.assert_allclose([bar.get_height() for bar in panel.da_bars],
@@ -84,10 +84,10 @@ def test_view_follows_its_controls():
 
 def test_bad_state_gets_a_clear_error():
     with pytest.raises(ValueError, match="a_prev must hold 6 activations, got shape"):
-        pull_levers(LeversState(a_prev=(1.0, 2.0)))
+        levers_result(LeversState(a_prev=(1.0, 2.0)))
     with pytest.raises(ValueError, match=r"every a_prev must lie in \[0.0, 1.0\]"):
-        pull_levers(LeversState(a_prev=(2.0,) * N_PREV))
+        levers_result(LeversState(a_prev=(2.0,) * N_PREV))
     with pytest.raises(ValueError, match="j must be an output neuron 0 to 2, got 3"):
-        pull_levers(LeversState(j=3))
+        levers_result(LeversState(j=3))
     with pytest.raises(ValueError, match=r"step must lie in \[0.0, 1.0\], got -1"):
-        pull_levers(LeversState(step=-1.0))
+        levers_result(LeversState(step=-1.0))

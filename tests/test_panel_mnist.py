@@ -3,9 +3,11 @@
 import numpy as np
 import pytest
 
+from bp_helpers.data.preprocess import resample, to_mnist
+from bp_helpers.evaluation import look_inside
 from bp_helpers.network import Network
-from bp_helpers.panels.draw import DrawPanel, Sketch, resample, to_mnist
-from bp_helpers.panels.inside import InsidePanel, InsideState, inside_panel, look_inside
+from bp_helpers.panels.draw import DrawPanel, Sketch
+from bp_helpers.panels.inside import InsidePanel, InsideState, inside_result
 from bp_helpers.panels.monitor import TrainingMonitor
 from bp_helpers.training import EpochRecord
 
@@ -38,16 +40,16 @@ def test_wishes_are_minus_the_cost_gradient_and_weights_follow_the_pixels(networ
 def test_inside_panel_checks_its_choices(network, digits):
     X, labels = digits
     with pytest.raises(ValueError, match="index must be 0 to 4, got 5"):
-        inside_panel(InsideState(index=5), network, X, labels)
+        inside_result(InsideState(index=5), network, X, labels)
     with pytest.raises(ValueError, match="layer 1 has neurons 0 to 15, got 16"):
-        inside_panel(InsideState(neuron=16), network, X, labels)
+        inside_result(InsideState(neuron=16), network, X, labels)
 
 
 def test_inside_view_follows_its_sliders(network, digits):
     X, labels = digits
     panel = InsidePanel(network, X, labels)
     panel.set_state(index=2, neuron=7)
-    r = inside_panel(panel.state, network, X, labels)
+    r = inside_result(panel.state, network, X, labels).inside
     assert f">{r.label}<" in panel.readout.value
     np.testing.assert_allclose([b.get_height() for b in panel.activation_bars[-1]],
                                r.activations[-1])
@@ -56,6 +58,25 @@ def test_inside_view_follows_its_sliders(network, digits):
     assert f"a(3) {np.abs(r.wishes[3]).max():.1e}" in panel.readout.value
     assert panel.ax_digit.title.get_text() == f"test digit #2: a {r.label}"
     np.testing.assert_array_equal(panel.image.get_array(), X[2].reshape(28, 28))
+
+
+@pytest.mark.parametrize(
+    ("values", "error", "message"),
+    [
+        # the index slider would have clamped 5000 to the last digit and cut 2.7 to 2
+        (dict(index=5000), ValueError, "index must be 0 to 4, got 5000"),
+        (dict(index=2.7), TypeError, "index must be a whole number, got 2.7"),
+        (dict(neuron=16, index=3), ValueError, "neuron must be 0 to 15, got 16"),
+    ],
+)
+def test_inside_view_refuses_a_choice_it_cannot_show_and_changes_nothing(network, digits, values,
+                                                                          error, message):
+    X, labels = digits
+    panel = InsidePanel(network, X, labels, InsideState(index=1, neuron=2))
+    before, readout = panel.state, panel.readout.value
+    with pytest.raises(error, match=message):
+        panel.set_state(**values)
+    assert panel.state == before and panel.readout.value == readout
 
 
 def test_a_stroke_is_round_and_inside_the_pad():

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bp_helpers.network import Network
-from bp_helpers.panels import PathsPanel, PathsState, example_network, follow_paths
+from bp_helpers.panels import PathsPanel, PathsState, example_network, paths_result
 
 
 def every_choice(network):
@@ -18,7 +18,7 @@ def every_choice(network):
 def test_paths_add_up_to_backprop_for_every_neuron():
     network, x, y = example_network()
     for state in every_choice(network):
-        r = follow_paths(state, network, x, y)
+        r = paths_result(state, network, x, y)
         assert len(r.paths) == int(np.prod(network.sizes[state.layer + 1:]))
         assert r.total == pytest.approx(r.dC_da_k, rel=1e-12, abs=1e-15)
         assert r.ratio == pytest.approx(1, abs=1e-4)
@@ -32,14 +32,14 @@ def test_path_sum_holds_in_any_small_network(sizes, seed, activation):
     rng = np.random.default_rng(seed)
     x, y = rng.uniform(-1, 1, sizes[0]), rng.uniform(0, 1, sizes[-1])
     for state in every_choice(network):
-        r = follow_paths(state, network, x, y)
+        r = paths_result(state, network, x, y)
         assert r.total == pytest.approx(r.dC_da_k, rel=1e-12, abs=1e-15)
 
 
 def test_one_step_paths_are_the_lesson_equation():
     network, x, y = example_network()
     g = network.backward(x, y)
-    r = follow_paths(PathsState(layer=1, k=2), network, x, y)
+    r = paths_result(PathsState(layer=1, k=2), network, x, y)
     sigma_prime = network.activation.df(g.zs[1])
     for j, path in enumerate(r.paths):
         expected = network.W[1][j, 2] * sigma_prime[j] * 2 * (g.activations[2][j] - y[j])
@@ -48,7 +48,7 @@ def test_one_step_paths_are_the_lesson_equation():
 
 def test_zero_nudge_has_no_ratio():
     network, x, y = example_network()
-    r = follow_paths(PathsState(delta=0.0), network, x, y)
+    r = paths_result(PathsState(delta=0.0), network, x, y)
     assert r.measured == 0 and r.ratio is None
 
 
@@ -63,7 +63,7 @@ def test_zero_nudge_has_no_ratio():
 def test_bad_state_gets_a_clear_error(state, message):
     network, x, y = example_network()
     with pytest.raises(ValueError, match=message):
-        follow_paths(state, network, x, y)
+        paths_result(state, network, x, y)
 
 
 def test_view_follows_its_controls():
@@ -73,7 +73,7 @@ def test_view_follows_its_controls():
     assert panel.k.options == (("0", 0), ("1", 1), ("2", 2))
     assert len(panel.ax_bars.patches) == 8 + 1
     panel.k.value = 2
-    expected = follow_paths(panel.state, panel.network, panel.x, panel.y)
+    expected = paths_result(panel.state, panel.network, panel.x, panel.y)
     assert f"{expected.dC_da_k:+.8g}" in panel.readout.value
     strong = [line for line in panel.ax_net.lines if line.get_alpha() == 1.0]
     assert len(strong) == 4 + 4 * 2  # input 2 -> each hidden neuron, then every hidden -> output

@@ -11,8 +11,8 @@ from bp_helpers.panels.wishes import (
     WishesState,
     next_example,
     next_mistake,
-    show_wishes,
     stacked_segments,
+    wishes_result,
 )
 
 
@@ -30,7 +30,7 @@ def digits():
 
 def test_output_wishes_point_up_for_the_right_digit_only(network, digits):
     X, labels = digits
-    r = show_wishes(WishesState(index=1, neuron=4), network, X, labels)
+    r = wishes_result(WishesState(index=1, neuron=4), network, X, labels)
     g = network.backward(X[1], labels[1])
     np.testing.assert_allclose(r.output_wishes, -g.dC_da[-1], rtol=1e-12)
     assert r.label == 2 and r.output_wishes[2] > 0
@@ -40,7 +40,7 @@ def test_output_wishes_point_up_for_the_right_digit_only(network, digits):
 def test_a_hidden_wish_is_the_sum_of_what_each_output_neuron_asks(network, digits):
     X, labels = digits
     k = 4
-    r = show_wishes(WishesState(index=1, neuron=k), network, X, labels)
+    r = wishes_result(WishesState(index=1, neuron=k), network, X, labels)
     g = network.backward(X[1], labels[1])
     # w_jk * sigma'(z_j) * wish_j, one term per output neuron j (the video's picture)
     expected = network.W[-1][:, k] * sigmoid_prime(g.zs[-1]) * -g.dC_da[-1]
@@ -51,9 +51,9 @@ def test_a_hidden_wish_is_the_sum_of_what_each_output_neuron_asks(network, digit
 
 def test_the_batch_average_is_the_average_of_each_examples_wishes(network, digits):
     X, labels = digits
-    r = show_wishes(WishesState(index=10, neuron=2), network, X, labels)
+    r = wishes_result(WishesState(index=10, neuron=2), network, X, labels)
     np.testing.assert_array_equal(r.batch, [10, 11, 12, 13, 0, 1, 2, 3, 4, 5])  # wraps round
-    singles = [show_wishes(WishesState(index=int(i), neuron=2, batch_size=1), network, X,
+    singles = [wishes_result(WishesState(index=int(i), neuron=2, batch_size=1), network, X,
                            labels) for i in r.batch]
     np.testing.assert_allclose(r.batch_output_wishes,
                                np.mean([s.output_wishes for s in singles], axis=0), rtol=1e-12)
@@ -98,7 +98,7 @@ def test_stacked_segments_put_positive_parts_right_and_negative_left():
 def test_bad_choices_get_clear_errors(network, digits, state, message):
     X, labels = digits
     with pytest.raises(ValueError, match=message):
-        show_wishes(state, network, X, labels)
+        wishes_result(state, network, X, labels)
 
 
 def test_other_networks_and_digits_are_refused(digits):
@@ -107,7 +107,7 @@ def test_other_networks_and_digits_are_refused(digits):
     with pytest.raises(ValueError, match=r"the wishes panel needs the lessons' network \(sigmoid "
                                          r"neurons, quadratic cost\), got activation='relu', "
                                          r"cost='cross_entropy'"):
-        show_wishes(WishesState(), relu, X, labels)
+        wishes_result(WishesState(), relu, X, labels)
     with pytest.raises(ValueError, match="digit must be 0 to 9, got 10"):
         next_example(labels, 10, -1)
 
@@ -119,7 +119,7 @@ def test_view_follows_its_buttons(network, digits):
     assert "#1: a 2" in panel.readout.value
     panel.next_button.click()
     assert panel.state.index == 4
-    r = show_wishes(panel.state, network, X, labels)
+    r = wishes_result(panel.state, network, X, labels)
     np.testing.assert_allclose([b.get_height() for b in panel.out_bars], r.output_wishes)
     np.testing.assert_allclose(panel.batch_marks.get_ydata(), r.batch_output_wishes)
     left, width = stacked_segments(r.contributions)
@@ -128,7 +128,7 @@ def test_view_follows_its_buttons(network, digits):
     assert f"{r.hidden_wish:+.4f}" in panel.readout.value
     panel.neuron.value = 7
     assert panel.state.neuron == 7
-    assert f"{show_wishes(panel.state, network, X, labels).hidden_wish:+.4f}" in (
+    assert f"{wishes_result(panel.state, network, X, labels).hidden_wish:+.4f}" in (
         panel.readout.value)
     panel.digit.value = 9
     assert panel.state.index == 8 and panel.next_button.description == "next 9"

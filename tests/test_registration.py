@@ -24,7 +24,7 @@ from bp_helpers.costs import COSTS, Cost, register_cost, unregister_cost
 from bp_helpers.gradcheck import check_gradients
 from bp_helpers.network import Network, one_hot
 from bp_helpers.network_loops import backprop_loops
-from bp_helpers.panels import ChainPanel, chain_panel
+from bp_helpers.panels import ChainPanel, chain_result
 from bp_helpers.training import sgd
 
 
@@ -150,7 +150,7 @@ def test_the_chain_panels_toggle_lists_the_new_activation_and_uses_it():
     assert "softplus" in panel.activation.options
     panel.set_state(activation="softplus")
     state = panel.state
-    r = chain_panel(state)
+    r = chain_result(state)
     assert state.activation == "softplus"
     a = state.x  # the chain x -> a(1) -> a(2) -> a(3) by hand, through softplus
     for w, b in zip(state.w, state.b, strict=True):

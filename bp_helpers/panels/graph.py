@@ -9,7 +9,7 @@ already found at the edge's head. The numbers come from `chain.forward` and
 addition passes the gradient on unchanged (dz/db = 1), a multiplication
 hands each input the other one's value (dz/dw = a(l-1), dz/da(l-1) = w).
 
-`graph_step(state)` is the pure logic (GraphState -> GraphResult); GraphPanel
+`graph_result(state)` is the pure logic (GraphState -> GraphResult); GraphPanel
 is the thin view: an SVG drawing in an HTML widget and the step buttons.
 """
 
@@ -163,7 +163,7 @@ def all_steps(state):
     return steps, g
 
 
-def graph_step(state):
+def graph_result(state):
     """Everything the panel shows after `state.step` steps; raises ValueError if out of range."""
     steps, g = all_steps(state)
     if isinstance(state.step, bool) or int(state.step) != state.step or not (
@@ -293,9 +293,9 @@ class GraphPanel(Displayable):
     """The step-through graph: step forward or back, play, or start over."""
 
     def __init__(self, state=GraphState()):
-        graph_step(state)
+        graph_result(state)
         self.params = replace(state, step=0)
-        self.n_steps = graph_step(self.params).n_steps
+        self.n_steps = graph_result(self.params).n_steps
         self.slider = widgets.IntSlider(value=state.step, min=0, max=self.n_steps,
                                         description="step", continuous_update=True)
         self.play = widgets.Play(min=0, max=self.n_steps, interval=1200, description="play")
@@ -323,7 +323,7 @@ class GraphPanel(Displayable):
         self.slider.value = min(max(self.slider.value + change, 0), self.n_steps)
 
     def update(self, change=None):
-        result = graph_step(self.state)
+        result = graph_result(self.state)
         self.drawing.value = render_svg(result)
         where = ("" if result.step is None else
                  f"<b>{result.step.direction} step {self.slider.value} of {self.n_steps}:</b> ")

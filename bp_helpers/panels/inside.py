@@ -6,25 +6,28 @@ Backprop turns these wishes into wishes for each earlier layer, -dC0/da(l),
 and into a change for every weight. For hidden neuron j of layer 1, the
 weight gradient dC0/dw_jk(1) = delta_j(1) x_k is the input image itself,
 scaled by one number: weights from inked pixels change most, weights from
-blank pixels not at all.
+blank pixels not at all. The numbers come from bp_helpers.evaluation.look_inside;
+this module picks the test digit and draws them.
 """
 
-import numbers
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
 
+from bp_helpers.data.preprocess import IMAGE_SHAPE
+from bp_helpers.evaluation import Inside, look_inside
 from bp_helpers.panels.view import (
     Blitter,
     PanelView,
+    bar_colors,
     freeze_layout,
     html_table,
     live_figure,
+    set_bars,
     wide_slider_layout,
 )
-
-IMAGE_SHAPE = (28, 28)
+from bp_helpers.validate import whole_number
 
 
 @dataclass(frozen=True)
@@ -36,56 +39,36 @@ class InsideState:
 
 
 @dataclass(frozen=True)
-class Inside:
-    """Everything the panel shows for one example.
-
-    activations[l] (n_l,) and wishes[l] = -dC0/da(l) (n_l,) for l = 0..L;
-    predicted and label are digits; dC_dw_neuron (784,) is the gradient of
-    C0 on the 784 weights into the chosen neuron of layer 1, delta_j x.
-    """
+class InsideResult:
+    """What the panel shows for one state: evaluation.look_inside's Inside for that digit."""
 
     state: InsideState
-    label: int
-    predicted: int
-    activations: list
-    wishes: list
-    dC_dw_neuron: np.ndarray
+    inside: Inside
 
 
-def look_inside(network, x, label, neuron=0, state=None):
-    """Forward and backward pass for one example x (n_0,) with its label; return an Inside."""
-    if isinstance(neuron, bool) or not isinstance(neuron, numbers.Integral):
-        raise TypeError(f"neuron must be a whole number, got {neuron!r}")
-    if neuron not in range(network.sizes[1]):
-        raise ValueError(f"layer 1 has neurons 0 to {network.sizes[1] - 1}, got {neuron!r}")
-    n_L = network.sizes[-1]
-    if np.ndim(label) != 0 or label not in range(n_L):  # 3.5 is not 3, nor is "3"
-        raise ValueError(f"label must be a whole number from 0 to {n_L - 1}, got {label!r}")
-    label = int(label)
-    g = network.backward(x, label)
-    return Inside(
-        state=state or InsideState(neuron=neuron),
-        label=label,
-        predicted=int(np.argmax(g.activations[-1])),
-        activations=list(g.activations),
-        wishes=[-d for d in g.dC_da],
-        dC_dw_neuron=g.dC_dW[0][neuron],
-    )
+def check_state(state, X):
+    """Validate an InsideState's index into the test set X (m, 784); look_inside checks neuron."""
+    whole_number("index", state.index, least=0, most=len(X) - 1)
 
 
-def inside_panel(state, network, X, labels):
+def inside_result(state, network, X, labels):
     """look_inside for test example `state.index` of X (m, 784) with labels (m,)."""
-    if state.index not in range(len(X)):
-        raise ValueError(f"index must be 0 to {len(X) - 1}, got {state.index!r}")
-    return look_inside(network, X[state.index], labels[state.index], state.neuron, state)
+    check_state(state, X)
+    inside = look_inside(network, X[state.index], labels[state.index], state.neuron)
+    return InsideResult(state=state, inside=inside)
 
 
-def bar_colors(values, highlight=None):
-    """Blue for up, red for down; the highlighted bar (if any) in gold."""
-    colors = np.where(np.asarray(values) >= 0, "#2a6fdb", "#d1495b").astype(object)
-    if highlight is not None:
-        colors[highlight] = "#f4a259"
-    return list(colors)
+def readout_rows(result):
+    """(key, label, value) rows for the readout: the digit, the verdict, each largest wish."""
+    inside = result.inside
+    verdict = "right" if inside.predicted == inside.label else "wrong"
+    largest = ", ".join(f"a({l}) {np.abs(w).max():.1e}"
+                        for l, w in enumerate(inside.wishes[1:], start=1))
+    return [
+        ("label", "true digit", str(inside.label)),
+        ("predicted", "network says", f"{inside.predicted} ({verdict})"),
+        ("largest", "largest wish", largest),
+    ]
 
 
 class InsidePanel(PanelView):
@@ -116,8 +99,7 @@ class InsidePanel(PanelView):
         # Sliders stacked beside the readout, which keeps its lines whole.
         self.widget = widgets.VBox([widgets.HBox([widgets.VBox([self.index, self.neuron]),
                                                   self.readout]), self.fig.canvas])
-        for control in (self.index, self.neuron):
-            control.observe(self.update, names="value")
+        self.watch(self.index, self.neuron)
         self.update()
 
     def _build(self, sizes):
@@ -153,32 +135,30 @@ class InsidePanel(PanelView):
     def state(self):
         return InsideState(index=self.index.value, neuron=self.neuron.value)
 
-    def set_state(self, **values):
-        """Pick another digit or neuron, e.g. panel.set_state(index=7, neuron=3)."""
-        state = replace(self.state, **values)
-        self.index.value, self.neuron.value = state.index, state.neuron
+    def controls(self, state):
+        """Both sliders with their values in `state`, e.g. for set_state(index=7, neuron=3)."""
+        return [("index", self.index, state.index), ("neuron", self.neuron, state.neuron)]
+
+    def check(self, state):
+        check_state(state, self.X)
+        super().check(state)
 
     def update(self, change=None):
         """Recompute for the chosen digit and neuron; redraw only what moves."""
-        r = inside_panel(self.state, self.network, self.X, self.labels)
-        verdict = "right" if r.predicted == r.label else "wrong"
-        largest = ", ".join(f"a({l}) {np.abs(w).max():.1e}"
-                            for l, w in enumerate(r.wishes[1:], start=1))
-        self.readout.value = html_table([
-            ("label", "true digit", str(r.label)),
-            ("predicted", "network says", f"{r.predicted} ({verdict})"),
-            ("largest", "largest wish", largest),
-        ])
+        state = self.state
+        result = inside_result(state, self.network, self.X, self.labels)
+        self.readout.value = html_table(readout_rows(result))
+        r = result.inside
         self.image.set_data(r.activations[0].reshape(IMAGE_SHAPE))
         self.gradient.set_data(-r.dC_dw_neuron.reshape(IMAGE_SHAPE) / largest_magnitude(
             r.dC_dw_neuron))
-        self.ax_digit.set_title(f"test digit #{r.state.index}: a {r.label}", fontsize=9)
-        self.ax_gradient.set_title(f"wished change of the weights\ninto neuron {r.state.neuron} "
+        self.ax_digit.set_title(f"test digit #{state.index}: a {r.label}", fontsize=9)
+        self.ax_gradient.set_title(f"wished change of the weights\ninto neuron {state.neuron} "
                                    "of layer 1", fontsize=9)
         last = len(self.activation_bars)
         for l, (bars, wish_bars) in enumerate(
                 zip(self.activation_bars, self.wish_bars, strict=True), start=1):
-            highlight = r.label if l == last else (r.state.neuron if l == 1 else None)
+            highlight = r.label if l == last else (state.neuron if l == 1 else None)
             set_bars(bars, r.activations[l], bar_colors(r.activations[l], highlight))
             wishes = r.wishes[l] / largest_magnitude(r.wishes[l])
             set_bars(wish_bars, wishes, bar_colors(wishes))
@@ -189,10 +169,3 @@ def largest_magnitude(values):
     """max |values|, or 1 where every value is 0 (so dividing by it is always safe)."""
     largest = float(np.abs(values).max())
     return largest if largest > 0 else 1.0
-
-
-def set_bars(bars, heights, colors):
-    """Give each bar of a bar container its new height and colour."""
-    for bar, height, color in zip(bars, heights, colors, strict=True):
-        bar.set_height(height)
-        bar.set_color(color)

@@ -15,7 +15,7 @@ The weight lever is the Hebbian echo, "neurons that fire together wire
 together": the weights from the most active inputs change the most.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
@@ -99,7 +99,7 @@ def _unit(v):
     return v / length if length > 0 else np.zeros_like(v)
 
 
-def pull_levers(state, layer=None):
+def levers_result(state, layer=None):
     """Compare the three levers for raising output neuron j; return a LeversResult."""
     check_state(state)
     W, b = layer if layer is not None else example_layer()
@@ -173,8 +173,7 @@ class LeversPanel(PanelView):
         self.blitter = Blitter(self.fig, [*self.w_bars, *self.a_bars, *self.da_bars])
         controls = widgets.VBox([self.j, self.step, *self.a_sliders])
         self.widget = widgets.VBox([widgets.HBox([controls, self.readout]), self.fig.canvas])
-        for control in [self.j, self.step, *self.a_sliders]:
-            control.observe(self.update, names="value")
+        self.watch(self.j, self.step, *self.a_sliders)
         self.update()
 
     @property
@@ -183,17 +182,19 @@ class LeversPanel(PanelView):
         return LeversState(a_prev=tuple(s.value for s in self.a_sliders), j=self.j.value,
                            step=self.step.value)
 
-    def set_state(self, **values):
-        """Move sliders, e.g. panel.set_state(j=2, a_prev=(1, 0, 0, 0, 0, 0))."""
-        state = replace(self.state, **values)
+    def controls(self, state):
+        """Every control with its value in `state`, e.g. for set_state(j=2, a_prev=(1, 0, ...))."""
+        return [*((f"a_prev[{k}]", slider, v)
+                  for k, (slider, v) in enumerate(zip(self.a_sliders, state.a_prev, strict=True))),
+                ("j", self.j, state.j), ("step", self.step, state.step)]
+
+    def check(self, state):
         check_state(state)
-        for slider, v in zip(self.a_sliders, state.a_prev, strict=True):
-            slider.value = v
-        self.j.value, self.step.value = state.j, state.step
+        super().check(state)
 
     def update(self, change=None):
         """Recompute for the current sliders; update the ranking and bars in place."""
-        result = pull_levers(self.state, self.layer)
+        result = levers_result(self.state, self.layer)
         self.readout.value = html_table(readout_rows(result),
                                         caption=f"raising output neuron j = {result.state.j}")
         for bars, heights in ((self.w_bars, result.w_direction),

@@ -7,7 +7,7 @@ dC0/dx * Delta. Their ratio goes to 1 as Delta shrinks, until round-off
 takes over below Delta ~ 1e-7.
 """
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 import ipywidgets as widgets
 import numpy as np
@@ -99,7 +99,7 @@ def cost_along(state, values):
     return quadratic(get_activation(state.activation).f(z)[..., None], state.y)
 
 
-def nudge(state):
+def nudge_result(state):
     """Compute every readout and curve of the nudge panel for `state`."""
     check_state(state)
     grads = backward([state.w], [state.b], state.a_prev, state.y, state.activation)
@@ -192,8 +192,7 @@ class NudgePanel(PanelView):
         self.widget = widgets.VBox(
             [widgets.HBox([controls, self.readout]), self.fig.canvas]
         )
-        for control in [*self.sliders.values(), self.wrt, self.activation]:
-            control.observe(self.update, names="value")
+        self.watch(*self.sliders.values(), self.wrt, self.activation)
         self.update()
 
     @property
@@ -202,13 +201,14 @@ class NudgePanel(PanelView):
         values = {name: slider.value for name, slider in self.sliders.items()}
         return NudgeState(**values, wrt=self.wrt.value, activation=self.activation.value)
 
-    def set_state(self, **values):
-        """Move sliders and toggles, e.g. panel.set_state(w=2.0, wrt="b")."""
-        state = replace(self.state, **values)
+    def controls(self, state):
+        """Every slider and toggle with its value in `state`, e.g. for set_state(w=2.0, wrt="b")."""
+        return [*((name, slider, getattr(state, name)) for name, slider in self.sliders.items()),
+                ("wrt", self.wrt, state.wrt), ("activation", self.activation, state.activation)]
+
+    def check(self, state):
         check_state(state)
-        for name, slider in self.sliders.items():
-            slider.value = getattr(state, name)
-        self.wrt.value, self.activation.value = state.wrt, state.activation
+        super().check(state)
 
     def _build_plots(self):
         self.ax_cost, self.ax_error = self.fig.subplots(1, 2)
@@ -230,7 +230,7 @@ class NudgePanel(PanelView):
 
     def update(self, change=None):
         """Recompute for the current sliders and update readouts and artists in place."""
-        result = nudge(self.state)
+        result = nudge_result(self.state)
         self.readout.value = html_table(readout_rows(result))
         self.cost_line.set_data(result.curve_x, result.curve_C)
         self.tangent_line.set_data(result.curve_x, result.tangent_C)

@@ -17,7 +17,7 @@ nudging a_k itself.
 import itertools
 import math
 import numbers
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
@@ -110,7 +110,7 @@ def cost_from(network, a, layer, y):
     return float(quadratic(a, y))
 
 
-def follow_paths(state, network, x, y):
+def paths_result(state, network, x, y):
     """Enumerate every path from a_k(layer) to the cost; compare with backprop and a nudge."""
     check_state(state, network)
     g = network.backward(x, y)
@@ -175,7 +175,7 @@ class PathsPanel(PanelView):
                                     self.fig.canvas])
         self._shown = None
         self.layer.observe(self._on_layer, names="value")
-        self.delta.observe(self.update, names="value")
+        self.watch(self.delta)
         self.update()
 
     def _neuron_buttons(self, layer, k=0):
@@ -183,7 +183,7 @@ class PathsPanel(PanelView):
         buttons = widgets.ToggleButtons(
             options=[(str(j), j) for j in range(self.network.sizes[layer])], value=k,
             description="neuron k")
-        buttons.observe(self.update, names="value")
+        self.watch(buttons)
         return buttons
 
     def _on_layer(self, change):
@@ -192,23 +192,33 @@ class PathsPanel(PanelView):
         old, self.k = self.k, self._neuron_buttons(change["new"])
         self.controls.children = (self.layer, self.k, self.delta)
         old.close()
-        self.update()
+        self.request_update()
 
     @property
     def state(self):
         """The current choices as a PathsState."""
         return PathsState(layer=self.layer.value, k=self.k.value, delta=self.delta.value)
 
-    def set_state(self, **values):
-        """Change the choices, e.g. panel.set_state(layer=0, k=2)."""
-        state = replace(self.state, **values)
+    def controls(self, state):
+        """The layer buttons and the Δ slider with their values in `state`.
+
+        The neuron buttons are left out: a new layer gets new ones, which
+        check_state checks k against.
+        """
+        return [("layer", self.layer, state.layer), ("delta", self.delta, state.delta)]
+
+    def check(self, state):
         check_state(state, self.network)
+        super().check(state)
+
+    def apply_state(self, state):
+        """Choose the layer first (it brings that layer's neuron buttons), then k and Δ."""
         self.layer.value = state.layer
         self.k.value, self.delta.value = state.k, state.delta
 
     def update(self, change=None):
         """Recompute; redraw the diagram and bars only when the chosen neuron changes."""
-        result = follow_paths(self.state, self.network, self.x, self.y)
+        result = paths_result(self.state, self.network, self.x, self.y)
         self.readout.value = html_table(readout_rows(result))
         chosen = (result.state.layer, result.state.k)
         if chosen != self._shown:

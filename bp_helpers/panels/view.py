@@ -1,14 +1,19 @@
-"""What every panel view shares: a live figure, readout tables, display."""
+"""What every panel view shares: a live figure, readout tables, display, and moving its
+controls together (set_state), checked first and updated once."""
 
 import io
 import warnings
+from contextlib import contextmanager
+from dataclasses import replace
 
 import ipywidgets as widgets
+import numpy as np
 from ipympl.backend_nbagg import Canvas, FigureManager
 from matplotlib.figure import Figure
 from traitlets import validate
 
 from bp_helpers.display import Displayable
+from bp_helpers.validate import as_float, whole_number
 
 
 def live_figure(width, height):
@@ -135,6 +140,21 @@ def wide_slider_layout():
     return widgets.Layout(width=SLIDER_WIDTH)
 
 
+def bar_colors(values, highlight=None):
+    """Blue for up, red for down; the highlighted bar (if any) in gold."""
+    colors = np.where(np.asarray(values) >= 0, "#2a6fdb", "#d1495b").astype(object)
+    if highlight is not None:
+        colors[highlight] = "#f4a259"
+    return list(colors)
+
+
+def set_bars(bars, heights, colors):
+    """Give each bar of a bar container its new height and colour."""
+    for bar, height, color in zip(bars, heights, colors, strict=True):
+        bar.set_height(height)
+        bar.set_color(color)
+
+
 def html_table(rows, caption=""):
     """An HTML table of (key, label, value) rows; labels may hold HTML such as <sup>.
 
@@ -158,18 +178,117 @@ def fmt(x, digits=4):
     return f"{x:+.{digits}g}" if x != 0 else "0"
 
 
+def check_controls(settings):
+    """Raise unless every control would take its value exactly; settings: (name, control, value).
+
+    A widget does not refuse a value it cannot show, it changes it: a slider
+    clamps it to its range (delta = 0 becomes the smallest delta), an
+    IntSlider cuts 2.7 to 2, and a toggle raises only as it is set, after the
+    controls before it have moved. Checking every value first lets set_state
+    refuse a state whole, with nothing changed.
+    """
+    for name, control, value in settings:
+        if isinstance(control, (widgets.ToggleButtons, widgets.Dropdown,
+                                widgets.SelectionSlider)):
+            offered = [o[1] if isinstance(o, tuple) else o for o in control.options]
+            if value not in offered:
+                kind = {widgets.ToggleButtons: "buttons offer", widgets.Dropdown: "menu offers",
+                        widgets.SelectionSlider: "slider offers"}[type(control)]
+                raise ValueError(f"the {name.replace('_', ' ')} {kind} {offered}, got {value!r}")
+        elif isinstance(control, widgets.IntSlider):
+            whole_number(name, value, least=control.min, most=control.max)
+        elif isinstance(control, (widgets.FloatSlider, widgets.FloatLogSlider)):
+            low, high = control.min, control.max
+            if isinstance(control, widgets.FloatLogSlider):
+                low, high = control.base**low, control.base**high
+            if not low <= as_float(name, value) <= high:
+                raise ValueError(f"{name} must lie in [{low:g}, {high:g}] (the slider's range), "
+                                 f"got {value}")
+
+
 class PanelView(Displayable):
     """Base of the panel views: `self.widget` is what the notebook displays.
 
     Displaying a panel shows the live widget in JupyterLab and on Colab, a PNG
     snapshot of its figure where no kernel runs (static renderers), and a
     one-line text description in plain-text contexts such as nbval.
+
+    A view lists its controls for a state in `controls` (and adds the logic's
+    own checks in `check`); `watch` makes a change of any control update the
+    view. `set_state` then checks a whole new state before it moves anything,
+    and moves the controls together with a single update at the end.
     """
 
     title = "panel"
     hint = "A picture of the panel: run the cells above, and this one, to bring it to life."
     widget: widgets.Widget
     fig: Figure
+    _holding = False  # True while set_state moves several controls
+    _stale = False  # a control moved while holding: update once at the end
+
+    def update(self, change=None):
+        """Recompute for the current controls and redraw; each view defines it."""
+        raise NotImplementedError
+
+    def controls(self, state):
+        """(name, control, value) for every control `state` sets, in the order to set them."""
+        raise NotImplementedError
+
+    def check(self, state):
+        """Raise ValueError or TypeError unless the view can show `state` exactly.
+
+        Here: every control takes its value (check_controls). A view adds its
+        logic's checks (ranges, types) before these.
+        """
+        check_controls(self.controls(state))
+
+    def apply_state(self, state):
+        """Move every control to its value in `state`, which `check` has accepted."""
+        for _, control, value in self.controls(state):
+            control.value = value
+
+    def set_state(self, **values):
+        """Move controls, e.g. panel.set_state(w=2.0, b=0.5), then update once.
+
+        The whole new state is checked first: a value the panel cannot show
+        exactly raises an error naming what was expected and what came, and
+        nothing changes.
+        """
+        state = replace(self.state, **values)
+        self.check(state)
+        with self.holding_updates():
+            self.apply_state(state)
+
+    def watch(self, *controls):
+        """Update the view whenever one of `controls` changes value (see request_update)."""
+        for control in controls:
+            control.observe(self.request_update, names="value")
+
+    def request_update(self, change=None):
+        """Update now, or once at the end while several controls move together."""
+        if self._holding:
+            self._stale = True
+        else:
+            self.update()
+
+    @contextmanager
+    def holding_updates(self):
+        """Move several controls inside this block; the view updates once, after the last.
+
+        A view that reran its logic for every control would compute (and draw)
+        states the learner never asked for, one per control.
+        """
+        if self._holding:  # an outer block updates
+            yield
+            return
+        self._holding, self._stale = True, False
+        try:
+            yield
+        finally:
+            self._holding = False
+            if self._stale:
+                self._stale = False
+                self.update()
 
     def plain_text(self):
         return f"{self.title} (interactive: open in JupyterLab to use it)"

@@ -13,7 +13,7 @@ example is not what a step follows: the video then adds up the desired
 nudges of many examples. The panel does the same for a mini-batch of
 BATCH_SIZE test digits (this one and the next ones): the average wishes.
 
-`show_wishes` computes everything for a state (numbers only, tested without
+`wishes_result` computes everything for a state (numbers only, tested without
 a browser); `next_example` and `next_mistake` move through the test set;
 `WishesPanel` is the view.
 """
@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 import ipywidgets as widgets
 import numpy as np
 
-from bp_helpers.panels.inside import IMAGE_SHAPE, bar_colors, set_bars
-from bp_helpers.panels.view import PanelView, html_table, live_figure
+from bp_helpers.data.preprocess import IMAGE_SHAPE
+from bp_helpers.panels.view import PanelView, bar_colors, html_table, live_figure, set_bars
 from bp_helpers.validate import lessons_network
 
 BATCH_SIZE = 10
@@ -43,7 +43,7 @@ class WishesState:
 
 
 @dataclass(frozen=True, eq=False)
-class Wishes:
+class WishesResult:
     """Everything the panel shows for one state.
 
     label and predicted are digits. output_wishes (n_L,) is -dC0/da(L) for
@@ -76,9 +76,8 @@ def check_network(network):
     lessons_network(network, "the wishes panel")
 
 
-def show_wishes(state, network, X, labels):
-    """The wishes for test example state.index of X (m, n_0) and labels (m,); a Wishes."""
-    check_network(network)
+def check_state(state, network, X):
+    """Validate a WishesState: index a test example of X, neuron one of the last hidden layer."""
     m = len(X)
     if isinstance(state.index, bool) or state.index not in range(m):
         raise ValueError(f"index must be 0 to {m - 1}, got {state.index!r}")
@@ -88,6 +87,13 @@ def show_wishes(state, network, X, labels):
                          f"{state.neuron!r}")
     if isinstance(state.batch_size, bool) or state.batch_size not in range(1, m + 1):
         raise ValueError(f"batch_size must be 1 to {m}, got {state.batch_size!r}")
+
+
+def wishes_result(state, network, X, labels):
+    """The wishes for test example state.index of X (m, n_0) and labels (m,); a WishesResult."""
+    check_network(network)
+    check_state(state, network, X)
+    m = len(X)
     batch = (state.index + np.arange(state.batch_size)) % m
     g = network.backward(X[batch], np.asarray(labels)[batch])
     output_wishes = -g.dC_da[-1]                       # (B, n_L): -2(a - y)
@@ -95,7 +101,7 @@ def show_wishes(state, network, X, labels):
     sigma_prime = network.activation.df(z)             # (B, n_L)
     w_k = network.W[-1][:, state.neuron]               # (n_L,): w_jk for every j
     contributions = w_k * sigma_prime * output_wishes  # (B, n_L)
-    return Wishes(
+    return WishesResult(
         state=state,
         label=int(labels[state.index]),
         predicted=int(np.argmax(g.activations[-1][0])),
@@ -156,6 +162,19 @@ def stacked_segments(contributions):
     return left, np.abs(contributions)
 
 
+def readout_rows(result):
+    """(key, label, value) rows for the readout: the digit, the verdict, neuron k's wish."""
+    verdict = "right" if result.right else "wrong"
+    return [
+        ("index", "test digit", f"#{result.state.index}: a {result.label}"),
+        ("predicted", "network says", f"{result.predicted} ({verdict})"),
+        ("hidden_wish", f"wish of hidden neuron k = {result.state.neuron}",
+         f"{result.hidden_wish:+.4f}"),
+        ("batch_hidden_wish", f"its average over {BATCH_SIZE} digits",
+         f"{result.batch_hidden_wish:+.4f}"),
+    ]
+
+
 class WishesPanel(PanelView):
     """Show me a digit: its output wishes, one hidden neuron's wish as a sum, a batch's average."""
 
@@ -177,39 +196,45 @@ class WishesPanel(PanelView):
                                        layout={"width": "180px"})
         self.readout = widgets.HTML()
         self.note = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
-        self._state = WishesState(index=first, neuron=neuron)
+        self._state = WishesState(index=first, neuron=neuron)  # the index and batch size
         self.fig = live_figure(9.8, 3.6)
         self._build()
         controls = widgets.HBox([self.digit, self.next_button, self.mistake_button, self.neuron])
         self.widget = widgets.VBox([controls, self.note, self.readout, self.fig.canvas])
         self.digit.observe(self._new_digit, names="value")
-        self.neuron.observe(lambda change: self.set_state(neuron=change["new"]), names="value")
+        self.watch(self.neuron)
         self.next_button.on_click(lambda _: self.next_digit())
         self.mistake_button.on_click(lambda _: self.next_mistake())
         self.update()
 
     @property
     def state(self):
-        return self._state
+        """The example shown (its index), the menu's hidden neuron k, the batch size."""
+        return replace(self._state, neuron=self.neuron.value)
 
-    def set_state(self, **values):
-        """Show another example or neuron, e.g. panel.set_state(index=35, neuron=3)."""
-        state = replace(self._state, **values)
-        show_wishes(state, self.network, self.X, self.labels)  # raises on a bad state
+    def controls(self, state):
+        """The neuron menu with its value in `state`, e.g. for set_state(index=35, neuron=3)."""
+        return [("neuron", self.neuron, state.neuron)]
+
+    def check(self, state):
+        check_state(state, self.network, self.X)
+        super().check(state)
+
+    def apply_state(self, state):
+        """Show the example state.index (no control holds it) and move the neuron menu."""
         self._state = state
-        if self.neuron.value != state.neuron:
-            self.neuron.value = state.neuron
-        self.update()
+        self.neuron.value = state.neuron
+        self.request_update()  # a new index moves no control
 
     def next_digit(self):
         """Move to the next test example of the chosen digit."""
         self.note.value = ""
-        self.set_state(index=next_example(self.labels, self.digit.value, self._state.index))
+        self.set_state(index=next_example(self.labels, self.digit.value, self.state.index))
 
     def next_mistake(self):
         """Move to the next test example of the chosen digit that the network gets wrong."""
         digit = self.digit.value
-        index = next_mistake(self.network, self.X, self.labels, digit, self._state.index)
+        index = next_mistake(self.network, self.X, self.labels, digit, self.state.index)
         if index is None:
             self.note.value = f"The network gets every {digit} of the test set right."
             return
@@ -260,17 +285,10 @@ class WishesPanel(PanelView):
 
     def update(self, change=None):
         """Recompute for the current state and redraw."""
-        r = show_wishes(self._state, self.network, self.X, self.labels)
+        r = wishes_result(self.state, self.network, self.X, self.labels)
         self.result = r
         k = r.state.neuron
-        verdict = "right" if r.right else "wrong"
-        self.readout.value = html_table([
-            ("index", "test digit", f"#{r.state.index}: a {r.label}"),
-            ("predicted", "network says", f"{r.predicted} ({verdict})"),
-            ("hidden_wish", f"wish of hidden neuron k = {k}", f"{r.hidden_wish:+.4f}"),
-            ("batch_hidden_wish", f"its average over {BATCH_SIZE} digits",
-             f"{r.batch_hidden_wish:+.4f}"),
-        ])
+        self.readout.value = html_table(readout_rows(r))
         self.image.set_data(r.image.reshape(IMAGE_SHAPE))
         self.ax_digit.set_title(f"#{r.state.index}: a {r.label}, network says {r.predicted}",
                                 fontsize=9)

@@ -3,7 +3,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-IMAGE_SHAPE = (28, 28)
+from bp_helpers.data.preprocess import IMAGE_SHAPE
 
 
 def image_grid(images, titles, columns=10, cmap="gray_r", symmetric=False, size=1.0):

@@ -46,8 +46,8 @@ import numpy as np
 
 from bp_helpers import chain
 from bp_helpers.activations import relu_prime, sigmoid, sigmoid_prime
-from bp_helpers.panels import NudgePanel, NudgeState, nudge
-from bp_helpers.panels.levers import LeversPanel, LeversState, pull_levers
+from bp_helpers.panels import NudgePanel, NudgeState, nudge_result
+from bp_helpers.panels.levers import LeversPanel, LeversState, levers_result
 from bp_helpers.plots import computation_tree
 from bp_helpers.questions import lesson1
 
@@ -76,7 +76,7 @@ from bp_helpers.questions import lesson1
 # The left bars show how the weight nudge shares out: exactly like the inputs beside it.
 
 # %%
-levers = pull_levers(LeversState())
+levers = levers_result(LeversState())
 for lever in levers.ranking:
     print(f"{lever:11s}  a_0 rises by {levers.effect[lever]:.3f} per unit nudge")
 for k in np.argsort(levers.state.a_prev)[::-1]:
@@ -264,7 +264,7 @@ GraphPanel(GraphState(w=(1.5,), b=(-0.5,), x=0.8, y=0.0))
 
 # %%
 for delta in [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6]:
-    r = nudge(NudgeState(wrt="w", delta=delta))
+    r = nudge_result(NudgeState(wrt="w", delta=delta))
     print(f"Δ = {delta:.0e}   measured ΔC = {r.measured:+.6e}   "
           f"predicted = {r.predicted:+.6e}   ratio = {r.ratio:.6f}")
 
@@ -344,7 +344,7 @@ for z in [0.0, 2.0, 5.0, 10.0, -3.0]:
 predictions.dead_relu_slope(w=-2.0, b=-0.5, a_prev=0.8, y=1.0)
 
 # %%
-dead = nudge(NudgeState(w=-2.0, b=-0.5, a_prev=0.8, y=1.0, wrt="w", activation="relu"))
+dead = nudge_result(NudgeState(w=-2.0, b=-0.5, a_prev=0.8, y=1.0, wrt="w", activation="relu"))
 print(f"z = {dead.z:.2f}   a = {dead.a:.2f}   C0 = {dead.C0:.2f}   dC0/dw = {dead.dC_dx:.2f}")
 
 # %% [markdown]

@@ -37,9 +37,9 @@ from bp_helpers.panels import (
     ChainState,
     NudgePanel,
     NudgeState,
-    chain_panel,
+    chain_result,
     example_network,
-    nudge,
+    nudge_result,
 )
 from bp_helpers.panels.nudge import RANGES as NUDGE_RANGES
 
@@ -260,7 +260,7 @@ class NudgeView:
             "tds => Object.fromEntries(tds.map(td => [td.dataset.key, td.textContent.trim()]))")
 
     def expected(self):
-        r = nudge(self.state())
+        r = nudge_result(self.state())
         factors = {f"factor{i}": (value, 4) for i, (_, value) in enumerate(r.factors)}
         return {"z": (r.z, 4), "a": (r.a, 4), "C0": (r.C0, 4), "dC_dx": (r.dC_dx, 4),
                 "measured": (r.measured, 4), "predicted": (r.predicted, 4),
@@ -404,7 +404,7 @@ class ChainView:
             "[td.parentElement.dataset.key + ':' + td.dataset.column, td.textContent.trim()]))")
 
     def expected(self):
-        r = chain_panel(self.state())
+        r = chain_result(self.state())
         g = r.gradients
         rows = {}
         for name, backprop, nudged in (("w", g.dC_dw, r.nudged_dw), ("b", g.dC_db, r.nudged_db)):

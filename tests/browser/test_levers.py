@@ -9,7 +9,7 @@ import re
 import pytest
 from labrunner import NOTEBOOKS, Slider, page_number, wait_until
 
-from bp_helpers.panels.levers import N_PREV, LeversState, pull_levers
+from bp_helpers.panels.levers import N_PREV, LeversState, levers_result
 
 pytestmark = pytest.mark.browser
 
@@ -44,11 +44,11 @@ class LeversView:
             "tds => tds.map(td => [td.dataset.key, td.textContent.trim()])")
 
     def check(self, what):
-        """Wait until every readout shows what pull_levers computes for the page's state."""
+        """Wait until every readout shows what levers_result computes for the page's state."""
         last = {}
 
         def agree():
-            r = pull_levers(self.state())
+            r = levers_result(self.state())
             shown = self.readouts()
             order = [key.removeprefix("effect_") for key, _ in shown if key.startswith("effect_")]
             expected = {"a": r.a, **{f"effect_{k}": v for k, v in r.effect.items()},

@@ -10,7 +10,7 @@ import pytest
 from labrunner import NOTEBOOKS, page_number, wait_until
 
 from bp_helpers import chain
-from bp_helpers.panels.graph import GraphState, graph_step
+from bp_helpers.panels.graph import GraphState, graph_result
 
 LESSON1 = NOTEBOOKS / "01_the_last_link.ipynb"
 LESSON2 = NOTEBOOKS / "02_a_chain_of_layers.ipynb"
@@ -88,13 +88,13 @@ def test_graph_steps_forward_and_backward(open_lesson, path, state):
         has=lesson.page.locator(".bp-graph-drawing"))
     assert graph.count() == 1
     graph.scroll_into_view_if_needed()
-    n_steps = graph_step(state).n_steps
-    final = graph_step(GraphState(**{**state.__dict__, "step": n_steps}))
+    n_steps = graph_result(state).n_steps
+    final = graph_result(GraphState(**{**state.__dict__, "step": n_steps}))
     L = len(state.w)
     assert graph_text(graph, "value-z1").strip() == "= ?"
     for step in range(1, n_steps + 1):
         click_until(lesson, graph, "step ▶", step, n_steps)
-        node = graph_step(GraphState(**{**state.__dict__, "step": step})).step.node
+        node = graph_result(GraphState(**{**state.__dict__, "step": step})).step.node
         if step <= 2 * L + 1:  # forward: the node's value, left to right
             shown = page_number(graph_text(graph, f"value-{node}"))
             assert shown == pytest.approx(final.values[node], rel=1e-3), node

@@ -15,7 +15,7 @@ from labrunner import NOTEBOOKS, wait_until
 
 from bp_helpers.data import load_mnist
 from bp_helpers.models import RECIPES, train_or_load
-from bp_helpers.panels.wishes import WishesState, next_example, next_mistake, show_wishes
+from bp_helpers.panels.wishes import WishesState, next_example, next_mistake, wishes_result
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +80,7 @@ def test_the_2_view_follows_its_buttons(open_lesson, lesson_network):
     mistake = next_mistake(network, X, labels, 2, second)
     wait_for_index(panel, mistake, "the next 2 the network gets wrong")
     wait_for_paint(panel, since, "the mistake")
-    expected = show_wishes(WishesState(index=mistake, neuron=0), network, X, labels)
+    expected = wishes_result(WishesState(index=mistake, neuron=0), network, X, labels)
     assert readout(panel, "predicted") == f"{expected.predicted} (wrong)"
     assert readout(panel, "hidden_wish") == f"{expected.hidden_wish:+.4f}"
     lesson.screenshot("wishes_mistake", panel)
@@ -88,7 +88,7 @@ def test_the_2_view_follows_its_buttons(open_lesson, lesson_network):
     # another hidden neuron: its wish, as the kernel computes it
     panel.locator(".widget-dropdown", has_text="hidden neuron k").locator("select") \
         .select_option("5")
-    expected = show_wishes(WishesState(index=mistake, neuron=5), network, X, labels)
+    expected = wishes_result(WishesState(index=mistake, neuron=5), network, X, labels)
     wait_until(lambda: readout(panel, "hidden_wish") == f"{expected.hidden_wish:+.4f}",
                UPDATE_TIMEOUT, "hidden neuron 5's wish")
     assert readout(panel, "batch_hidden_wish") == f"{expected.batch_hidden_wish:+.4f}"
