@@ -203,7 +203,8 @@ class Bug:
     layers: the layer numbers (1..L) whose gradients the mistake makes wrong,
     worked out from the code, and W_wrong, b_wrong whether it touches the
     weight or the bias gradients there; the tests compare them with what
-    the gradient check finds.
+    the gradient check finds. fixed is the correct backprop this specimen
+    breaks, for its cost: reference, or reference_softmax for cross-entropy.
     """
 
     name: str
@@ -213,11 +214,7 @@ class Bug:
     W_wrong: bool = True
     b_wrong: bool = True
     cost: str = "quadratic"
-
-    @property
-    def fixed(self):
-        """The correct backprop this specimen breaks: reference or reference_softmax."""
-        return REFERENCES[self.cost]
+    fixed: object = reference
 
     def source(self):
         """The specimen's code, as text."""
@@ -228,9 +225,6 @@ class Bug:
         network, X, Y = specimen_network(self.cost)
         return check_gradients(network, X, Y, backprop=backprop or self.backprop)
 
-
-# The correct backprop for each cost a specimen can use.
-REFERENCES = {"quadratic": reference, "cross_entropy": reference_softmax}
 
 BUGS = [
     Bug("no_sigma_prime", no_sigma_prime, "σ′(z(L)) left out of the output error",
@@ -250,7 +244,7 @@ BUGS = [
         layers=(3,), W_wrong=False),
     Bug("extra_sigma_prime", extra_sigma_prime,
         "an extra σ′ on the softmax/cross-entropy output error", layers=(1, 2, 3),
-        cost="cross_entropy"),
+        cost="cross_entropy", fixed=reference_softmax),
 ]
 
 
