@@ -47,6 +47,29 @@ def test_every_epoch_pushes_a_new_picture_to_the_image_widget(shown, monkeypatch
     assert monitor.image.value == monitor.snapshot_png()
 
 
+def test_a_replayed_history_draws_its_first_and_last_frames_only(shown):
+    # train_or_load replays a saved History back to back; drawing all of its frames made
+    # loading lesson 5's 30 epochs take 13 s. While training, epochs are further apart.
+    monitor, _ = shown
+    pushed = []
+    monitor.image.observe(lambda change: pushed.append(change.new), names="value")
+    for epoch, cost in enumerate([1.0, 0.6, 0.4, 0.3]):
+        monitor(EpochRecord(epoch, cost, 0.2 * epoch, 0.0))
+    assert len(pushed) == 2
+    assert pushed[-1] == monitor.snapshot_png()
+
+
+def test_frames_follow_epochs_that_come_slower_than_the_frame_gap(shown, monkeypatch):
+    monitor, _ = shown
+    clock = iter(np.arange(0.0, 100.0, 0.5))  # every reading half a second later
+    monkeypatch.setattr(monitor_module.time, "monotonic", lambda: next(clock))
+    frames = []
+    for epoch, cost in enumerate([1.0, 0.6, 0.4, 0.3]):
+        monitor(EpochRecord(epoch, cost, 0.2 * epoch, 0.0))
+        frames.append(monitor.image.value)
+    assert len({bytes(frame) for frame in frames}) == 4
+
+
 def test_the_last_epoch_replaces_the_stored_output_with_the_final_curves(shown):
     monitor, handle = shown
     empty = pixels(monitor.snapshot_png())

@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from bp_helpers.display import on_colab
 from bp_helpers.panels.view import PanelView
 
-MIN_SECONDS_BETWEEN_FRAMES = 0.2  # a replayed history arrives at once: skip frames then
+MIN_SECONDS_BETWEEN_FRAMES = 0.2  # since the last frame was drawn; fewer frames are skipped
 
 
 class TrainingMonitor(PanelView):
@@ -92,10 +92,11 @@ class TrainingMonitor(PanelView):
         top = finite.max() if finite.size else 0.0
         self.ax_cost.set_ylim(0, 1.05 * top if top > 0 else 1.0)
         last = record.epoch >= self.epochs
-        now = time.monotonic()
-        if last or now - self._last_frame >= MIN_SECONDS_BETWEEN_FRAMES:
-            self._last_frame = now
+        # Measured from the end of the last frame: a frame takes longer to draw than the
+        # gap, so a replayed history (records back to back) draws only its last frame.
+        if last or time.monotonic() - self._last_frame >= MIN_SECONDS_BETWEEN_FRAMES:
             self.image.value = self.snapshot_png()  # sent to the browser at once
+            self._last_frame = time.monotonic()
         if last and self._handle is not None:
             self._handle.update(self._repr_mimebundle_(), raw=True)
 

@@ -75,6 +75,16 @@ class OpenLessons:
         self.pages[name].page.bring_to_front()
         return self.pages[name]
 
+    def save_and_reopen(self, notebook):
+        """Save the lesson's page, close it (its kernel runs on) and open it anew.
+
+        The reopened page replaces the old one for every later test on the lesson.
+        """
+        lesson = self(notebook)
+        lesson.save()
+        self.pages[notebook.stem] = lesson.reopen()
+        return self.pages[notebook.stem]
+
     def close(self):
         for page in self.pages.values():
             page.close()

@@ -4,13 +4,13 @@ Lesson 1 is run with Run All; then the learner's cell of exercise 1 is edited
 in the page and run again: first a wrong answer, then a right one, and then
 the worked solution is revealed with its button. Its quiz is answered too.
 
-    .venv/bin/python -m pytest tests/browser/test_exercises.py -m browser
+    .venv/bin/python -m pytest tests/browser/test_exercises_in_lab.py -m browser
 """
 
 import re
 
 import pytest
-from labrunner import NOTEBOOKS, LessonPage
+from labrunner import NOTEBOOKS
 
 from bp_helpers.questions import lesson1
 
@@ -24,16 +24,10 @@ CHECK = ('\n\ncases = [{"z": 0.0}, {"z": 2.0}, {"z": np.array([-1.0, 3.0])}]\n'
 SOLUTION_LINE = "return s * (1 - s)"
 
 
-@pytest.fixture(scope="module")
-def lesson(lab, chromium):
-    """Lesson 1 in a page of its own (its cells get edited), with every cell run."""
-    page = LessonPage(lab, chromium, LESSON)
-    try:
-        page.open()
-        page.run_all()
-        yield page
-    finally:
-        page.close()
+@pytest.fixture
+def lesson(open_lesson):
+    """Lesson 1, opened and run once for every browser test on it; these edit its cells."""
+    return open_lesson(LESSON)
 
 
 def code_cell(lesson, text):

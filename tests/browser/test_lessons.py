@@ -521,25 +521,18 @@ def test_after_run_all_every_stored_picture_is_replaced_by_a_live_widget(open_le
 
 
 @pytest.mark.parametrize("path", lessons_showing("nudge"))
-def test_a_saved_lesson_reopened_while_its_kernel_runs_is_live(lab, chromium, path, tmp_path):
-    first = LessonPage(lab, chromium, copy_of(path, tmp_path, "reopen"))
-    lesson = first
-    try:
-        first.open()
-        first.run_all()
-        first.save()
-        lesson = first.reopen()
-        settled(lambda: lesson.output_with(PANELS["nudge"].marker).count() == 1
-                and all(view["rendered"] for view in lesson.widgets()), 30)
-        assert lesson.notebook.locator(".bp-static").count() == 0
-        assert lesson.notebook.locator(".jupyter-widgets-disconnected").count() == 0
-        panel = NudgeView(lesson)
-        before = panel.sliders["w"].value()
-        press_and_wait(panel.sliders["w"], "w", "ArrowRight", 2, before)
-        panel.wait_until_consistent("the reopened nudge panel after two presses")
-        lesson.screenshot(f"reopened_{path.stem}", panel.root)
-    finally:
-        lesson.close()
+def test_a_saved_lesson_reopened_while_its_kernel_runs_is_live(open_lesson, path):
+    # The shared page: the tests on this lesson after this one use the reopened page.
+    lesson = open_lesson.save_and_reopen(path)
+    settled(lambda: lesson.output_with(PANELS["nudge"].marker).count() == 1
+            and all(view["rendered"] for view in lesson.widgets()), 30)
+    assert lesson.notebook.locator(".bp-static").count() == 0
+    assert lesson.notebook.locator(".jupyter-widgets-disconnected").count() == 0
+    panel = NudgeView(lesson)
+    before = panel.sliders["w"].value()
+    press_and_wait(panel.sliders["w"], "w", "ArrowRight", 2, before)
+    panel.wait_until_consistent("the reopened nudge panel after two presses")
+    lesson.screenshot(f"reopened_{path.stem}", panel.root)
 
 
 # --- lesson 5's training monitor, while it trains ---------------------------------------
