@@ -174,7 +174,11 @@ class ChainPanel(PanelView):
         controls = [self.activation, self.x_slider, self.y_slider, *self.w_sliders,
                     *self.b_sliders]
         self.widget = widgets.VBox([
-            widgets.HBox([widgets.VBox(controls), widgets.VBox([self.table, self.fig.canvas])]),
+            widgets.HBox([
+                # Never narrower than its sliders: squeezed, it cut their readouts to "1.".
+                widgets.VBox(controls, layout=widgets.Layout(min_width="310px", flex="0 0 auto")),
+                widgets.VBox([self.table, self.fig.canvas]),
+            ]),
         ])
         self.watch(*controls)
         self.update()

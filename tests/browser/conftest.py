@@ -47,6 +47,10 @@ def chromium(browser_available):
 class OpenLessons:
     """Each lesson opened and run once per session, then shared by every test on it.
 
+    Before it runs, what the freshly opened lesson showed is kept in the page's
+    `first_look` (LessonPage.fresh_view, plus the requests that had failed),
+    with screenshots.
+
     A lesson that failed to open or run fails every later test on it at once,
     with the same error, rather than timing out again.
     """
@@ -62,6 +66,13 @@ class OpenLessons:
             page = LessonPage(self.server, self.browser, notebook)
             try:
                 page.open()
+                page.page.wait_for_timeout(1500)  # time for a late "modified" mark to appear
+                page.first_look = page.fresh_view()
+                page.first_look["failedRequests"] = list(page.failed_requests)
+                page.screenshot(f"fresh_{name}")
+                if page.notebook.locator(".bp-static:has(img)").count():
+                    page.screenshot(f"fresh_{name}_panel",
+                                    page.notebook.locator(".bp-static:has(img)").first)
                 page.run_all()
             except Exception as error:
                 page.close()

@@ -15,7 +15,6 @@ is found by its PANELS marker. A new kind of panel also gets tests of its own.
 import itertools
 import math
 import re
-import shutil
 
 import nbformat
 import numpy as np
@@ -212,6 +211,37 @@ def test_lesson_figures_fit_in_the_notebook(open_lesson, path):
     assert not cut, (
         f"{lesson.name}: figures cut off on the right in a {VIEWPORT['width']} px wide window "
         f"with the file browser open (cut = CSS px beyond the cell):{listing(cut)}")
+
+
+# Per slider readout (the number beside a slider): its text, and how many CSS px of that
+# text are hidden by the readout itself or by any box around it that clips (overflow).
+READOUTS_JS = """
+(notebook) => [...notebook.querySelectorAll('.widget-readout')].map(readout => {
+  const range = document.createRange();
+  range.selectNodeContents(readout);
+  const text = range.getBoundingClientRect();
+  let left = -Infinity, right = Infinity;
+  for (let box = readout; box && box !== notebook; box = box.parentElement) {
+    if (getComputedStyle(box).overflowX !== 'visible') {
+      const edges = box.getBoundingClientRect();
+      left = Math.max(left, edges.left);
+      right = Math.min(right, edges.right);
+    }
+  }
+  const label = readout.closest('.widget-slider').querySelector('.widget-label');
+  return {slider: label ? label.textContent : '?', text: readout.textContent,
+          hidden: Math.max(0, Math.round(text.right - right), Math.round(left - text.left))};
+})
+"""
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
+def test_every_slider_readout_shows_its_whole_number(open_lesson, path):
+    """A readout cut to "1." where the slider stands at 1.50 hides what the learner set."""
+    lesson = open_lesson(path)
+    readouts = lesson.notebook.evaluate(READOUTS_JS)
+    cut = [r for r in readouts if r["hidden"] > 1]
+    assert not cut, f"{lesson.name}: slider readouts cut off (hidden = CSS px):{listing(cut)}"
 
 
 # --- lesson 1's nudge panel ---------------------------------------------------------------
@@ -475,32 +505,14 @@ def test_chain_panel_plot_has_no_blit_artifacts(open_lesson, path):
 # --- a lesson before it runs, after Run All, and reopened ---------------------------------
 
 
-def copy_of(path, tmp_path, prefix):
-    """A copy of a lesson under another name, so that its page and kernel are its own."""
-    target = tmp_path / f"{prefix}_{path.name}"
-    shutil.copyfile(path, target)
-    return target
-
-
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
-def test_a_fresh_lesson_shows_pictures_and_a_hint_and_nothing_broken(lab, chromium, path,
-                                                                      tmp_path):
-    lesson = LessonPage(lab, chromium, copy_of(path, tmp_path, "fresh"))
-    try:
-        lesson.open()
-        lesson.page.wait_for_timeout(1500)  # time for a late "modified" mark to appear
-        view = lesson.fresh_view()
-        pictures = [p for p in view["pictures"] if p["image"] is not None]
-        if pictures:
-            lesson.screenshot(f"fresh_{path.stem}_panel",
-                              lesson.notebook.locator(".bp-static:has(img)").first)
-        lesson.screenshot(f"fresh_{path.stem}")
-        # JupyterLab cancels its own API polls now and then (and all of them on close):
-        # those are not broken resources.
-        failed = [r for r in lesson.failed_requests
-                  if not (r.startswith("failed ") and "/api/" in r)]
-    finally:
-        lesson.close()
+def test_a_fresh_lesson_shows_pictures_and_a_hint_and_nothing_broken(open_lesson, path):
+    view = open_lesson(path).first_look  # seen when it opened, before Run All
+    pictures = [p for p in view["pictures"] if p["image"] is not None]
+    # JupyterLab cancels its own API polls now and then (and all of them on close):
+    # those are not broken resources.
+    failed = [r for r in view["failedRequests"]
+              if not (r.startswith("failed ") and "/api/" in r)]
     assert not view["brokenImages"], f"images that did not load: {view['brokenImages']}"
     assert not failed, f"failed requests: {failed}"
     assert view["disconnected"] == 0 and view["widgetViews"] == 0, (
