@@ -233,7 +233,8 @@ def check_function(fn, reference, cases, name=None, hint="", rtol=1e-9, timeout=
             sentence, wrong_value = problem
             message = f"{name}({_describe(args)}) {sentence}"
             return Feedback(False, f"{message}. Hint: {hint}" if hint and wrong_value else message)
-    return Feedback(True, f"{name} matches bp_helpers on all {len(cases)} checks. Well done!")
+    checks = "its one check" if len(cases) == 1 else f"all {len(cases)} checks"
+    return Feedback(True, f"{name} matches bp_helpers on {checks}. Well done!")
 
 
 read_only(__name__)

@@ -5,7 +5,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bp_helpers import practice
 from bp_helpers.data import load_mnist
 from bp_helpers.network import Network
 from bp_helpers.questions import lesson6
@@ -20,58 +19,62 @@ def stub(*args, **kwargs):
     raise NotImplementedError
 
 
-@pytest.fixture(autouse=True)
-def no_attempts(monkeypatch):
-    monkeypatch.setattr(practice, "_attempted", set())
-
-
 @pytest.mark.parametrize("name", STEPS)
 def test_the_worked_solutions_pass_their_checks(name):
-    assert lesson6.check_step(name, lesson6.SOLUTIONS[name]).passed
+    assert lesson6.check_step(name, getattr(lesson6, name)).passed
+
+
+def test_a_pass_on_one_case_reads_as_one_check():
+    answer = lesson6.check_step("output_error", lesson6.output_error)
+    assert "output_error matches bp_helpers on its one check. Well done!" in repr(answer.feedback)
 
 
 @pytest.mark.parametrize("name", STEPS)
 def test_a_stub_is_not_an_attempt_and_a_wrong_answer_is(name):
-    feedback = lesson6.check_step(name, stub)
-    assert not feedback.passed and "not written yet" in feedback.message
-    assert not practice.attempted(name)
-    feedback = lesson6.check_step(name, lambda **kwargs: 0.0 * next(iter(kwargs.values())))
-    assert not feedback.passed and "should" in feedback.message
-    assert practice.attempted(name)
+    answer = lesson6.check_step(name, stub)
+    assert not answer.passed and "not written yet" in answer.feedback.message
+    assert not answer.feedback.attempted and answer.button is None
+    answer = lesson6.check_step(name, lambda **kwargs: 0.0 * next(iter(kwargs.values())))
+    assert not answer.passed and "should" in answer.feedback.message
+    assert answer.feedback.attempted and answer.button is not None
 
 
 def test_classic_step_mistakes_get_clear_feedback():
     transposed = lesson6.check_step(
         "error_back", lambda W_next, delta_next, z: (delta_next @ W_next.T) * z)
-    assert "raised ValueError" in transposed.message
+    assert "raised ValueError" in transposed.feedback.message
     summed = lesson6.check_step("weight_gradient", lambda delta, a_prev: delta.T @ a_prev)
-    assert "Hint" in summed.message
+    assert "Hint" in summed.feedback.message
     wrong_axis = lesson6.check_step("bias_gradient", lambda delta: delta.mean(axis=1))
-    assert "shape (4,)" in wrong_axis.message and "(3,)" in wrong_axis.message
+    assert "shape (4,)" in wrong_axis.feedback.message and "(3,)" in wrong_axis.feedback.message
 
 
-def test_the_solution_opens_only_after_an_attempt():
-    solution = practice.Solution("output_error", lesson6.output_error)
-    solution.reveal()
-    assert "try first" in solution.shown.value and "def " not in solution.shown.value
-    lesson6.check_step("output_error", lambda a_L, y, z_L: a_L)
-    solution.reveal()
-    assert "def output_error(a_L, y, z_L):" in solution.shown.value
-    assert "sigmoid_prime(z_L)" in solution.shown.value
-    assert "shown after your first try" in solution.plain_text()
+@pytest.mark.parametrize("name", [*STEPS, "backprop"])
+def test_the_worked_solution_opens_after_an_attempt_with_its_reasoning(name):
+    # The same mechanism as lessons 1-5: a button under the check's answer.
+    if name == "backprop":
+        answer, _ = lesson6.check_backprop(lambda network, X, Y: None)
+    else:
+        answer = lesson6.check_step(name, lambda *args, **kwargs: 0.0)
+    assert answer.solution.value == ""
+    answer.button.click()
+    shown = answer.solution.value
+    assert f"def {name}(" in shown and "A worked solution" in shown
+    assert shown.count("<li>") == len(lesson6.REASONING[name]) >= 2
+    assert answer.button.layout.display == "none"
 
 
 def test_check_backprop_passes_the_solution_and_shows_where_a_bug_is():
-    feedback, report = lesson6.check_backprop(stub)
-    assert not feedback.passed and report is None and "not written yet" in feedback.message
-    assert not practice.attempted("backprop")
-    feedback, report = lesson6.check_backprop(lambda network, X, Y: None)
-    assert not feedback.passed and "raised TypeError" in feedback.message
-    assert practice.attempted("backprop")
-    feedback, report = lesson6.check_backprop(lesson6.backprop)
-    assert feedback.passed and report.ok and "all 74 parameters" in feedback.message
-    feedback, report = lesson6.check_backprop(BUGS[0].backprop)
-    assert not feedback.passed and not report.ok and "heat map" in feedback.message
+    answer, report = lesson6.check_backprop(stub)
+    assert not answer.passed and report is None and "not written yet" in answer.feedback.message
+    assert not answer.feedback.attempted and answer.button is None
+    answer, report = lesson6.check_backprop(lambda network, X, Y: None)
+    assert not answer.passed and "raised TypeError" in answer.feedback.message
+    assert answer.feedback.attempted
+    answer, report = lesson6.check_backprop(lesson6.backprop)
+    assert answer.passed and report.ok and "all 74 parameters" in answer.feedback.message
+    answer, report = lesson6.check_backprop(BUGS[0].backprop)
+    assert not answer.passed and not report.ok and "heat map" in answer.feedback.message
 
 
 @pytest.mark.parametrize("bug", BUGS[:8], ids=[bug.name for bug in BUGS[:8]])
@@ -82,14 +85,14 @@ def test_check_backprop_catches_every_quadratic_zoo_bug_on_the_lessons_network(b
 
 
 def test_yours_or_solution_says_which_one_the_lesson_uses(capsys):
-    used = practice.yours_or_solution("backprop", stub, lesson6.backprop, lesson6.passes)
+    used = lesson6.yours_or_solution("backprop", stub, lesson6.backprop, lesson6.passes)
     assert used is lesson6.backprop
     assert "use the worked solution" in capsys.readouterr().out
 
     def mine(network, X, Y):
         return lesson6.backprop(network, X, Y)
 
-    assert practice.yours_or_solution("backprop", mine, lesson6.backprop, lesson6.passes) is mine
+    assert lesson6.yours_or_solution("backprop", mine, lesson6.backprop, lesson6.passes) is mine
     assert "Your backprop passes its check" in capsys.readouterr().out
 
 

@@ -1,16 +1,21 @@
 """Lesson 6's worked solutions, the checks of its exercises, and the bug zoo's quizzes.
 
 The learner writes the four equations and backprop for a sigmoid network
-with the quadratic cost, examples as rows; the worked solutions below are
-what `Solution` shows after a first attempt. Each step is checked against
-`bp_helpers.equations`, backprop against numerical gradients.
+with the quadratic cost, examples as rows. Each step is checked against
+`bp_helpers.equations`, backprop against numerical gradients; as in lessons
+1-5, a check's feedback comes with a button that shows the worked solution
+after a first attempt (exercises.CheckedAnswer). The worked solutions below
+are also the functions the lesson runs on until the learner's own pass.
 """
+
+import inspect
 
 import numpy as np
 
-from bp_helpers import equations, practice
+from bp_helpers import equations
 from bp_helpers.activations import sigmoid_prime
-from bp_helpers.exercises import Catalogue, Feedback, Quiz, check_function
+from bp_helpers.display import say
+from bp_helpers.exercises import Catalogue, CheckedAnswer, Feedback, Quiz, Solution, check_function
 from bp_helpers.gradcheck import check_gradients
 from bp_helpers.network import Network, one_hot
 from bp_helpers.zoo import BUGS
@@ -47,7 +52,44 @@ def backprop(network, X, Y):
     return dC_dW, dC_db
 
 
-SOLUTIONS = {fn.__name__: fn for fn in
+# Why each worked solution is what it is, shown above its code.
+REASONING = {
+    "output_error": (
+        r"Equation (1) with the quadratic cost: $\partial C_0/\partial a^{(L)} = "
+        r"2\big(a^{(L)} - y\big)$, times the slope $\sigma'\big(z^{(L)}\big)$.",
+        r"Both factors have one entry per example and output neuron, shape $(m, n_L)$, so they "
+        r"multiply entry by entry: numpy's *, not @.",
+    ),
+    "error_back": (
+        r"Entry $k$ of $W^{(l+1)\top} \delta^{(l+1)}$ is $\sum_j w_{jk}\, \delta_j$, the path "
+        r"sum of lesson 3: every neuron $j$ that neuron $k$ feeds passes its error back.",
+        r"With examples as rows, delta_next is $(m, n_{l+1})$ and W_next is "
+        r"$(n_{l+1}, n_l)$: delta_next @ W_next is $(m, n_l)$ and does that sum for every "
+        r"example at once.",
+        r"Then the slope of layer $l$, $\sigma'\big(z^{(l)}\big)$, entry by entry.",
+    ),
+    "weight_gradient": (
+        r"For one example, $\partial C_0/\partial w_{jk} = \delta_j\, a_k$: the outer product "
+        r"$\delta\, a^{(l-1)\top}$, shaped like $W^{(l)}$.",
+        r"delta.T @ a_prev, $(n_l, m)$ times $(m, n_{l-1})$, adds those outer products over "
+        r"the $m$ examples; dividing by $m$ makes it the average, the gradient of "
+        r"$C = \frac{1}{m}\sum C_0$.",
+    ),
+    "bias_gradient": (
+        r"A bias is a weight from a neuron that is always 1, so "
+        r"$\partial C_0/\partial b_j = \delta_j \cdot 1$.",
+        r"Averaged over the examples, the rows: delta.mean(axis=0), shape $(n_l,)$.",
+    ),
+    "backprop": (
+        r"One forward pass keeps every $z^{(l)}$ and $a^{(l)}$: the backward pass needs both.",
+        r"Layer $L$ first: $\delta^{(L)}$ from equation (1), then its weight and bias "
+        r"gradients from (3) and (4), paired with $a^{(L-1)}$.",
+        r"Then $l = L-1$ down to 1: equation (2) passes the error back through "
+        r"$W^{(l+1)}$, network.W[l] in 0-based Python, and (3) and (4) give layer $l$'s "
+        r"gradients.",
+    ),
+}
+SOLUTIONS = {fn.__name__: Solution(REASONING[fn.__name__], inspect.getsource(fn)) for fn in
              (output_error, error_back, weight_gradient, bias_gradient, backprop)}
 
 # The checks: bp_helpers.equations on small batches whose shapes all differ
@@ -83,9 +125,9 @@ STEPS = {
 
 
 def check_step(name, fn):
-    """Feedback on the learner's version of equation `name`, and an attempt recorded."""
+    """The feedback on the learner's version of equation `name`, with its worked solution."""
     reference, cases, hint = STEPS[name]
-    return practice.record_attempt(name, check_function(fn, reference, cases, name, hint))
+    return CheckedAnswer(check_function(fn, reference, cases, name, hint), SOLUTIONS[name])
 
 
 def check_network():
@@ -101,24 +143,43 @@ def check_network():
 
 
 def check_backprop(fn, name="backprop"):
-    """(Feedback, GradientReport or None): fn gradient-checked on check_network()."""
+    """(CheckedAnswer, GradientReport or None): fn gradient-checked on check_network().
+
+    The answer's button shows the worked backprop after a first attempt.
+    """
     network, X, Y = check_network()
     try:
         report = check_gradients(network, X, Y, backprop=fn)
     except NotImplementedError:
-        return practice.record_attempt(name, Feedback(
+        return CheckedAnswer(Feedback(
             False, f"{name} is not written yet: replace `raise NotImplementedError` with "
-                   "your code and run the cell again.")), None
+                   "your code and run the cell again.", attempted=False),
+            SOLUTIONS["backprop"]), None
     except Exception as error:  # the learner's code may raise anything
-        return practice.record_attempt(name, Feedback(
-            False, f"{name}(network, X, Y) raised {type(error).__name__}: {error}")), None
+        return CheckedAnswer(Feedback(
+            False, f"{name}(network, X, Y) raised {type(error).__name__}: {error}"),
+            SOLUTIONS["backprop"]), None
     if report.ok:
         count = sum(w.size + b.size for w, b in zip(network.W, network.b, strict=True))
         message = f"{name} agrees with the nudged gradients on all {count} parameters."
     else:
         message = (f"{name} disagrees with the nudged gradients: worst relative error "
                    f"{report.worst:.2g}. The heat map shows where.")
-    return practice.record_attempt(name, Feedback(report.ok, message)), report
+    return CheckedAnswer(Feedback(report.ok, message), SOLUTIONS["backprop"]), report
+
+
+def yours_or_solution(name, yours, solution, passes):
+    """yours if passes(yours) is true, else solution; says which one the cells below use.
+
+    So the rest of the lesson runs either way: on the learner's function once it
+    passes its check, on the worked solution until then.
+    """
+    if passes(yours):
+        print(f"Your {name} passes its check: the cells below use it.")
+        return yours
+    say(f"Your {name} does not pass its check yet, so the cells below use the worked "
+        f"solution. When yours passes, run this cell and the ones below again.")
+    return solution
 
 
 def passes(fn):
@@ -248,8 +309,8 @@ QUIZZES = {
 }
 
 
-# Lesson 6's steps reveal their solutions through bp_helpers.practice, so the
-# catalogue holds only the quizzes.
+# Lesson 6's steps are checked by check_step and check_backprop, with their own
+# cases, so the catalogue holds only the quizzes.
 questions = Catalogue("lesson 6", QUIZZES, {})
 quiz = questions.quiz
 

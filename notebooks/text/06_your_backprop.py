@@ -53,7 +53,6 @@ from bp_helpers.gradcheck import check_gradients
 from bp_helpers.network import Network
 from bp_helpers.plots import gradient_check_heatmap
 from bp_helpers.plots.mnist import learning_curves
-from bp_helpers.practice import Solution, yours_or_solution
 from bp_helpers.questions import lesson6
 from bp_helpers.questions.lesson6 import (
     check_backprop,
@@ -61,6 +60,7 @@ from bp_helpers.questions.lesson6 import (
     check_network,
     check_step,
     passes,
+    yours_or_solution,
     zoo_quiz,
 )
 from bp_helpers.training import sgd
@@ -95,7 +95,9 @@ from bp_helpers.zoo import BUGS, fingerprint, fingerprint_table
 # Write $\delta^{(L)} = 2\big(a^{(L)} - y\big) \odot \sigma'\big(z^{(L)}\big)$.
 # `a_L`, `y` and `z_L` all have shape $(m, n_L)$, and so has the result.
 # `sigmoid_prime` is imported above. Replace `raise NotImplementedError` with your code,
-# then run the cell: the check compares your function with bp_helpers' on a batch.
+# then run the cell: the check compares your function with bp_helpers' on a batch. Stuck?
+# After your first try, a button under the check's answer shows a worked solution (each
+# step below has one too).
 
 # %%
 def output_error(a_L, y, z_L):
@@ -103,12 +105,6 @@ def output_error(a_L, y, z_L):
 
 
 check_step("output_error", output_error)
-
-# %% [markdown]
-# Stuck? After your first try, this button shows a worked solution.
-
-# %%
-Solution("output_error", lesson6.output_error)
 
 # %% [markdown]
 # ## Step 2 · The error passed back
@@ -129,9 +125,6 @@ def error_back(W_next, delta_next, z):
 
 check_step("error_back", error_back)
 
-# %%
-Solution("error_back", lesson6.error_back)
-
 # %% [markdown]
 # ## Step 3 · The weight gradient
 #
@@ -148,9 +141,6 @@ def weight_gradient(delta, a_prev):
 
 check_step("weight_gradient", weight_gradient)
 
-# %%
-Solution("weight_gradient", lesson6.weight_gradient)
-
 # %% [markdown]
 # ## Step 4 · The bias gradient
 #
@@ -164,9 +154,6 @@ def bias_gradient(delta):
 
 
 check_step("bias_gradient", bias_gradient)
-
-# %%
-Solution("bias_gradient", lesson6.bias_gradient)
 
 # %% [markdown]
 # ## Step 5 · Backprop, assembled
@@ -201,9 +188,6 @@ if report is None:
     print("No heat map yet: backprop has to run first.")
 else:
     display(gradient_check_heatmap(report))
-
-# %%
-Solution("backprop", lesson6.backprop)
 
 # %% [markdown]
 # ## Your backprop trains the network

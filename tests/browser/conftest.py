@@ -92,8 +92,14 @@ class OpenLessons:
         The reopened page replaces the old one for every later test on the lesson.
         """
         lesson = self(notebook)
-        lesson.save()
-        self.pages[notebook.stem] = lesson.reopen()
+        try:
+            lesson.save()
+            self.pages[notebook.stem] = lesson.reopen()
+        except Exception:
+            # Later tests on the lesson open and run it anew rather than fail with this one.
+            del self.pages[notebook.stem]
+            lesson.close()
+            raise
         return self.pages[notebook.stem]
 
     def close(self):

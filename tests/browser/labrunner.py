@@ -447,13 +447,29 @@ class LessonPage:
                            copy=False)
         return again.open()
 
-    def save(self):
-        """File > Save (Ctrl+S); wait until the tab no longer says the lesson was modified."""
+    def save(self, timeout=30):
+        """File > Save (Ctrl+S); wait until the file on disk is the saved lesson, whole.
+
+        The tab's "modified" mark can clear before the server has written the
+        file, so the file itself is watched: a new version that parses, with
+        every code cell.
+        """
+        file = self.server.notebooks / self.path
+        before = file.stat().st_mtime_ns
         self.notebook.locator(".jp-Cell").first.click()
         self.page.keyboard.press("Escape")
         self.page.keyboard.press("Control+s")
         self.page.wait_for_function(
             "() => !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')")
+
+        def written():
+            with contextlib.suppress(OSError, ValueError):
+                cells = json.loads(file.read_text())["cells"]
+                return (file.stat().st_mtime_ns != before
+                        and sum(cell["cell_type"] == "code" for cell in cells) == self.code_cells)
+            return False
+
+        wait_until(written, timeout, f"{self.name} to be saved to {file}", interval=0.2)
 
     def fresh_view(self):
         """What the page shows before anything runs (see FRESH_JS), over the whole lesson.

@@ -1,10 +1,9 @@
 """Lesson 6 in JupyterLab + Chromium: it runs clean, and a learner's first step works.
 
 The lesson is seen after Run All (test_lessons.py sees it fresh, as stored,
-with every other lesson); then, as a learner would, the first Solution
-button is pressed before any attempt, the first exercise is typed into its
-cell and run, and the button now shows the worked solution. A zoo quiz is
-answered too.
+with every other lesson); then, as a learner would, the first exercise is
+typed into its cell and run, and the button that its answer now offers shows
+the worked solution. A zoo quiz is answered too.
 
     .venv/bin/python -m pytest tests/browser/test_lesson6.py -m browser
 """
@@ -37,17 +36,14 @@ def test_lesson6_runs_clean_and_a_learner_can_solve_step_one(open_lesson):
             has=lesson.page.locator(".jp-OutputArea", has_text=text)).first
         lesson.screenshot(f"06_your_backprop_{name}", cell)
 
-    # The first Solution button asks for a try first.
-    button = lesson.notebook.locator("button", has_text="Show a worked solution").first
-    button.scroll_into_view_if_needed()
-    button.click()
-    solution_output = lesson.output_with("button:has-text('Show a worked solution')").first
-    wait_until(lambda: "try first" in solution_output.text_content(), TIMEOUT,
-               "the solution button to ask for a try first")
-
-    # Type a correct output_error into step 1's cell and run it.
+    # Step 1, as stored and after Run All: not written yet, so no solution button.
     cell = lesson.notebook.locator(".jp-CodeCell").filter(
         has=lesson.page.locator(".jp-InputArea", has_text="def output_error")).first
+    output = cell.locator(".jp-OutputArea-output").first
+    output.get_by_text("after your first attempt").wait_for()
+    assert output.get_by_role("button").count() == 0
+
+    # Type a correct output_error into step 1's cell and run it.
     editor = cell.locator(".cm-content")
     editor.click()
     lesson.page.keyboard.press("Control+A")
@@ -61,11 +57,13 @@ def test_lesson6_runs_clean_and_a_learner_can_solve_step_one(open_lesson):
     wait_until(lambda: "output_error matches bp_helpers" in cell.text_content(), TIMEOUT,
                "step 1's check to pass")
 
-    # Now the button shows the worked solution.
+    # Now the answer has the button, as in lessons 1-5, and it shows the worked solution.
+    button = cell.get_by_role("button", name="Show a worked solution")
     button.click()
-    wait_until(lambda: "def output_error(a_L, y, z_L):" in solution_output.text_content(),
+    wait_until(lambda: "def output_error(a_L, y, z_L):" in cell.text_content(),
                TIMEOUT, "the worked solution to show")
-    lesson.screenshot("06_your_backprop_solution", solution_output)
+    assert "numpy's *, not @" in cell.text_content()  # the reasoning comes with the code
+    lesson.screenshot("06_your_backprop_solution", cell)
 
     # The first zoo quiz: pick the right answer and check it.
     quiz = lesson.output_with(".widget-radio-box").filter(
