@@ -249,8 +249,10 @@ class LabServer(_Process):
             if self.process.poll() is None:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(self.process.pid, signal.SIGTERM)
+                # Its kernels are gone already; a server still shutting down after a
+                # few seconds is killed below rather than waited for.
                 try:
-                    self.process.wait(timeout=10)
+                    self.process.wait(timeout=3)
                 except subprocess.TimeoutExpired:
                     pass
             # Kernels run in process groups of their own; their command lines name
