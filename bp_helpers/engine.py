@@ -15,9 +15,8 @@ Trainer's step works on the transposes, (n, m), with one column per example
 product, z(l) = [W | b](l) [a(l-1); 1], with the weights on the left exactly
 as the lessons write z = W a + b, and with the bias folded in as the weight
 of a last row of ones; and every buffer that product reads or writes is
-contiguous. The rows-as-examples
-data reach the step as a block of rows of X and Y, and are turned over only
-as views (x.T, y.T), never copied. The whole-set evaluation (`forward`,
+contiguous. The data, examples as rows, reach the step as a block of rows of
+X and Y, and are turned over only as views (x.T, y.T), never copied. The whole-set evaluation (`forward`,
 `evaluate`) keeps examples as rows, as X comes, because there X @ W(1)^T in
 chunks of rows is the faster product; it hands its blocks to the in-place
 activations as views transposed to columns. Nothing outside this module sees
