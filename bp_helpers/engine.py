@@ -13,15 +13,16 @@ The rest of bp_helpers stores a batch with examples as rows, (m, n). A
 Trainer's step works on the transposes, (n, m), with one column per example
 (as in Nielsen's network.py), for two reasons. Each layer is then one BLAS
 product, z(l) = [W | b](l) [a(l-1); 1], with the weights on the left exactly
-as the lessons write z = W a + b, and with the bias folded in as the weight
-of a last row of ones; and every buffer that product reads or writes is
-contiguous. The data, examples as rows, reach the step as a block of rows of
-X and Y, and are turned over only as views (x.T, y.T), never copied. The whole-set evaluation (`forward`,
-`evaluate`) keeps examples as rows, as X comes, because there X @ W(1)^T in
-chunks of rows is the faster product; it hands its blocks to the in-place
-activations as views transposed to columns. Nothing outside this module sees
-a column of examples: Trainer.load and Trainer.store copy to and from a
-Network's W (n_l, n_{l-1}) and b (n_l,), whose shapes do not depend on the layout.
+as the lessons write z = W a + b, and with the bias folded in as the weight of
+a last row of ones; and every buffer that product reads or writes is
+contiguous. The data, examples as rows, reach the step as a block of rows of X
+and Y, and are turned over only as views (x.T, y.T), never copied. The
+whole-set evaluation (`forward`, `evaluate`) keeps examples as rows, as X comes,
+because there X @ W(1)^T in chunks of rows is the faster product; it hands its
+blocks to the in-place activations as views transposed to columns. Nothing
+outside this module sees a column of examples: Trainer.load and Trainer.store
+copy to and from a Network's W (n_l, n_{l-1}) and b (n_l,), whose shapes do
+not depend on the layout.
 """
 
 from typing import NamedTuple
