@@ -91,7 +91,7 @@ def test_stacked_segments_put_positive_parts_right_and_negative_left():
     [
         (WishesState(index=14), "index must be 0 to 13, got 14"),
         (WishesState(index=-1), "index must be 0 to 13, got -1"),
-        (WishesState(neuron=16), "the last hidden layer has neurons 0 to 15, got 16"),
+        (WishesState(neuron=16), r"neuron \(of the last hidden layer\) must be 0 to 15, got 16"),
         (WishesState(batch_size=0), "batch_size must be 1 to 14, got 0"),
     ],
 )
@@ -99,6 +99,13 @@ def test_bad_choices_get_clear_errors(network, digits, state, message):
     X, labels = digits
     with pytest.raises(ValueError, match=message):
         wishes_result(state, network, X, labels)
+
+
+def test_an_index_that_is_not_a_whole_number_is_refused(network, digits):
+    # 2.0 in range(14) is True in Python: the old check let it through to numpy.
+    X, labels = digits
+    with pytest.raises(TypeError, match=r"index must be a whole number, got 2\.0"):
+        wishes_result(WishesState(index=2.0), network, X, labels)
 
 
 def test_other_networks_and_digits_are_refused(digits):

@@ -25,7 +25,7 @@ import numpy as np
 
 from bp_helpers.data.preprocess import IMAGE_SHAPE
 from bp_helpers.panels.view import PanelView, bar_colors, html_table, live_figure, set_bars
-from bp_helpers.validate import lessons_network
+from bp_helpers.validate import lessons_network, whole_number
 
 BATCH_SIZE = 10
 # One colour per output neuron j, so a segment of the stacked bars can be traced to its digit.
@@ -78,15 +78,10 @@ def check_network(network):
 
 def check_state(state, network, X):
     """Validate a WishesState: index a test example of X, neuron one of the last hidden layer."""
-    m = len(X)
-    if isinstance(state.index, bool) or state.index not in range(m):
-        raise ValueError(f"index must be 0 to {m - 1}, got {state.index!r}")
-    hidden = network.sizes[-2]
-    if isinstance(state.neuron, bool) or state.neuron not in range(hidden):
-        raise ValueError(f"the last hidden layer has neurons 0 to {hidden - 1}, got "
-                         f"{state.neuron!r}")
-    if isinstance(state.batch_size, bool) or state.batch_size not in range(1, m + 1):
-        raise ValueError(f"batch_size must be 1 to {m}, got {state.batch_size!r}")
+    m, hidden = len(X), network.sizes[-2]
+    whole_number("index", state.index, least=0, most=m - 1)
+    whole_number("neuron (of the last hidden layer)", state.neuron, least=0, most=hidden - 1)
+    whole_number("batch_size", state.batch_size, least=1, most=m)
 
 
 def wishes_result(state, network, X, labels):
@@ -137,9 +132,7 @@ def _next(indices, after):
 
 
 def _digit(digit):
-    if isinstance(digit, bool) or digit not in range(10):
-        raise ValueError(f"digit must be 0 to 9, got {digit!r}")
-    return int(digit)
+    return whole_number("digit", digit, least=0, most=9)
 
 
 def stacked_segments(contributions):
