@@ -21,7 +21,16 @@ import numpy as np
 from bp_helpers import chain
 from bp_helpers.activations import ACTIVATIONS, get_activation
 from bp_helpers.gradcheck import numerical_gradient, relative_error
-from bp_helpers.panels.view import Blitter, PanelView, fmt, freeze_layout, live_figure, nice_top
+from bp_helpers.panels.view import (
+    SLIDER_WIDTH,
+    Blitter,
+    PanelView,
+    fmt,
+    freeze_layout,
+    live_figure,
+    nice_top,
+    wide_slider_layout,
+)
 from bp_helpers.validate import as_float
 
 PARAM_RANGE = (-6.0, 6.0)
@@ -118,9 +127,10 @@ def readout_rows(result):
 def readout_html(result):
     """The derivative table as HTML, headed by the forward pass's values."""
     fwd = result.gradients.forward
-    header = "".join(
-        f"a<sup>({l})</sup> = {fmt(a)} &nbsp; " for l, a in enumerate(fwd.a)
-    ) + f"&nbsp; C<sub>0</sub> = {fmt(fwd.C0)}"
+    # Each "name = value" kept on one line: the header may wrap between them, never inside.
+    values = [(f"a<sup>({l})</sup>", a) for l, a in enumerate(fwd.a)] + [("C<sub>0</sub>", fwd.C0)]
+    header = " &nbsp; ".join(f"<span style='white-space:nowrap'>{name} = {fmt(value)}</span>"
+                             for name, value in values)
     columns = ("parameter", "backprop", "nudged", "error")
     cells = "".join(
         f"<tr data-key='{key}'>" + "".join(
@@ -146,16 +156,18 @@ class ChainPanel(PanelView):
         check_state(state)
         self.L = len(state.w)
         slider = dict(min=PARAM_RANGE[0], max=PARAM_RANGE[1], step=0.01,
-                      description_allow_html=True, layout=widgets.Layout(width="300px"))
+                      description_allow_html=True, layout=wide_slider_layout())
         self.w_sliders = [widgets.FloatSlider(value=v, description=f"w<sup>({l})</sup>", **slider)
                           for l, v in enumerate(state.w, start=1)]
         self.b_sliders = [widgets.FloatSlider(value=v, description=f"b<sup>({l})</sup>", **slider)
                           for l, v in enumerate(state.b, start=1)]
         self.x_slider = widgets.FloatSlider(value=state.x, min=RANGES["x"][0], max=RANGES["x"][1],
                                             step=0.01, description="x = a<sup>(0)</sup>",
-                                            description_allow_html=True)
+                                            description_allow_html=True,
+                                            layout=wide_slider_layout())
         self.y_slider = widgets.FloatSlider(value=state.y, min=RANGES["y"][0], max=RANGES["y"][1],
-                                            step=0.01, description="y")
+                                            step=0.01, description="y",
+                                            layout=wide_slider_layout())
         self.activation = widgets.ToggleButtons(options=list(ACTIVATIONS),
                                                 value=state.activation, description="σ",
                                                 style={"button_width": "80px"})
@@ -173,12 +185,13 @@ class ChainPanel(PanelView):
         self.blitter = Blitter(self.fig, [*self.w_bars, *self.b_bars])
         controls = [self.activation, self.x_slider, self.y_slider, *self.w_sliders,
                     *self.b_sliders]
+        # The sliders long enough for the mouse (0.03 per pixel), the table beside them,
+        # the bars below. The controls never get narrower than their sliders: squeezed,
+        # they cut the readouts to "1.".
+        column = widgets.Layout(min_width=f"calc({SLIDER_WIDTH} + 10px)", flex="0 0 auto")
         self.widget = widgets.VBox([
-            widgets.HBox([
-                # Never narrower than its sliders: squeezed, it cut their readouts to "1.".
-                widgets.VBox(controls, layout=widgets.Layout(min_width="310px", flex="0 0 auto")),
-                widgets.VBox([self.table, self.fig.canvas]),
-            ]),
+            widgets.HBox([widgets.VBox(controls, layout=column), self.table]),
+            self.fig.canvas,
         ])
         self.watch(*controls)
         self.update()

@@ -40,6 +40,7 @@ from bp_helpers.panels import (
     example_network,
     nudge_result,
 )
+from bp_helpers.panels.chain import PARAM_RANGE, RANGES
 from bp_helpers.panels.nudge import RANGES as NUDGE_RANGES
 
 pytestmark = pytest.mark.browser
@@ -482,6 +483,16 @@ def test_chain_panel_follows_keyboard_and_mouse(open_lesson, path):
     for option in ("tanh", "relu", "sigmoid"):
         panel.choose(option)
         panel.check(f"after choosing σ = {option}")
+
+
+@pytest.mark.parametrize("path", lessons_showing("chain"))
+def test_the_chain_sliders_are_long_enough_for_the_mouse(open_lesson, path):
+    panel = ChainView(open_lesson(path))
+    for name, slider in panel.sliders.items():
+        width = slider.widget.locator(".noUi-target").bounding_box()["width"]
+        low, high = RANGES.get(name, PARAM_RANGE)
+        assert (high - low) / width <= 0.04, (
+            f"the {name} slider moves {(high - low) / width:.3f} per pixel ({width:.0f} px)")
 
 
 @pytest.mark.parametrize("path", lessons_showing("chain"))
