@@ -3,14 +3,23 @@
 
     python3 course.py lab     # set up .venv, open the lessons in JupyterLab
     python3 course.py test    # set up .venv, run every check (lint, unit tests,
-                              # every notebook under strict nbval, browser tests)
+                              # every notebook under strict nbval, browser tests,
+                              # then the training claims again as other CPUs compute)
 
 Setting up means: create the virtual environment .venv next to this file if it
 is missing, and install what the command needs into it whenever that has
 changed since the last install: `lab` installs requirements.txt (only what the
 lessons need), `test` requirements-test.txt (that plus the test tools).
 Anything after the command is passed on: `course.py lab --port 8899`,
-`course.py test -k chain`.
+`course.py test -k chain` (which then runs only that part of the main pass).
+
+A laptop's processor rounds the sums inside a matrix product in its own order
+(numpy's OpenBLAS picks its kernels for the CPU at run time), so a training
+run takes a slightly different path on every kind of CPU. After the main pass,
+`test` runs the tests marked `every_cpu` (the lessons' claims about training,
+lesson 6's checks, every notebook under strict nbval) again under other x86
+kernel sets, forced with OPENBLAS_CORETYPE, each with a fresh folder for the
+trained weights: a claim that holds on one CPU only fails here.
 """
 
 import hashlib
@@ -18,6 +27,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -36,6 +46,9 @@ LAB_SETTINGS = {
     # Save slider positions with the notebook, so a saved lesson shows them.
     "@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": True},
 }
+# Kernel sets of other CPUs, each with the instruction set it needs: AVX2 (Haswell and
+# later) and AVX (Sandy Bridge). The main pass runs on this CPU's own kernels.
+OTHER_KERNELS = {"Haswell": "avx2", "Sandybridge": "avx"}
 
 
 def run(*command, **kwargs):
@@ -116,8 +129,60 @@ def test(args):
         PYDEVD_DISABLE_FILE_VALIDATION="1",
     )
     run(BIN / "ruff", "check", ".", env=env)
-    run(PYTHON, "-m", "pytest", "--nbval", "--nbval-current-env",
-        f"--nbval-sanitize-with={NBVAL_SANITIZE}", *args, env=env)
+    pytest = [PYTHON, "-m", "pytest", "--nbval", "--nbval-current-env",
+              f"--nbval-sanitize-with={NBVAL_SANITIZE}"]
+    run(*pytest, *args, env=env)
+    if not args:
+        on_other_kernels(pytest, env)
+
+
+def on_other_kernels(pytest, env):
+    """Run the tests marked every_cpu under each of OTHER_KERNELS that this CPU can run.
+
+    Each pass has its own folder for trained weights (so it trains afresh) and its own
+    IPython folder; the passes run side by side, as they mostly keep one core busy
+    each, and their output is printed one pass after the other.
+    """
+    flags = cpu_flags()
+    passes = {}
+    with tempfile.TemporaryDirectory(prefix="bp-kernels-") as scratch:
+        for kernels, needs in OTHER_KERNELS.items():
+            if needs not in flags:
+                print(f"Skipping the {kernels} kernels: this CPU has no {needs.upper()} "
+                      "(they are x86 kernel sets).", flush=True)
+                continue
+            folder = Path(scratch) / kernels
+            (folder / "weights").mkdir(parents=True)
+            command = [*pytest, "-m", "every_cpu", "-p", "no:cacheprovider"]
+            print("+", f"OPENBLAS_CORETYPE={kernels}", " ".join(map(str, command)), flush=True)
+            with open(folder / "log", "wb") as log:  # the process keeps writing to it
+                passes[kernels] = subprocess.Popen(
+                    [str(c) for c in command], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                    env=dict(env, OPENBLAS_CORETYPE=kernels, IPYTHONDIR=str(folder / "ipython"),
+                             BP_WEIGHTS_DIR=str(folder / "weights")))
+        failed = []
+        for kernels, process in passes.items():
+            code = process.wait()
+            print(f"\n=== The tests marked every_cpu under the {kernels} kernels, as another "
+                  "CPU computes, with freshly trained weights ===", flush=True)
+            sys.stdout.buffer.write((Path(scratch) / kernels / "log").read_bytes())
+            sys.stdout.flush()
+            if code != 0:
+                failed.append(kernels)
+    if failed:
+        print(f"Failed under the {' and '.join(failed)} kernels: a claim or a stored output "
+              "holds on this CPU only.", flush=True)
+        sys.exit(1)
+
+
+def cpu_flags():
+    """The CPU's instruction-set flags (e.g. {"avx", "avx2"}); empty where unknown."""
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+    except OSError:  # not Linux
+        return set()
+    return {flag for line in cpuinfo.splitlines() if line.startswith("flags")
+            for flag in line.split(":", 1)[1].split()}
 
 
 def main():

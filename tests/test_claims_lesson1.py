@@ -39,6 +39,8 @@ from bp_helpers.panels import NudgeState, nudge_result
 from bp_helpers.panels.levers import LeversState, levers_result
 from bp_helpers.panels.view import fmt
 
+pytestmark = pytest.mark.every_cpu  # the lesson's claims hold under every CPU's kernels
+
 
 def test_default_lever_ranking_and_hebbian_echo():
     levers = levers_result(LeversState())

@@ -41,6 +41,8 @@ from bp_helpers.panels import ChainState, chain_result
 from bp_helpers.panels.chain import PARAM_RANGE, RANGES, error_floor
 from bp_helpers.plots import backprop_vs_nudging_plot
 
+pytestmark = pytest.mark.every_cpu  # the lesson's claims hold under every CPU's kernels
+
 LESSON = Path(__file__).parents[1] / "notebooks" / "text" / "02_a_chain_of_layers.py"
 params = st.tuples(*[st.floats(*PARAM_RANGE)] * 3)
 

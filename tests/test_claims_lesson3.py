@@ -28,6 +28,8 @@ from bp_helpers.gradcheck import check_gradients, in_notation
 from bp_helpers.network_loops import backprop_loops
 from bp_helpers.panels import PathsState, example_network, paths_result
 
+pytestmark = pytest.mark.every_cpu  # the lesson's claims hold under every CPU's kernels
+
 
 @pytest.fixture(scope="module")
 def lesson():

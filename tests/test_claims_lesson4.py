@@ -25,9 +25,15 @@ Lesson 4 (notebooks/text/04_gradient_descent.py) says, with its own parameters:
 - learning rates on the slice: eta = 5 has barely begun, 20 reaches the floor, 60
   zig-zags across the valley, 120 leaves the picture for good;
 - a sigmoid network's cost is at most 10; at lr = 30, B = 10 training stops in epoch 1,
-  whose replay leaves most neurons (15 of 26) saturated and every output at 0 (C = 1),
-  and the kept weights are the untrained ones;
+  whose replay leaves most neurons saturated and every output at 0 (C = 1), and the
+  kept weights are the untrained ones;
 - the panel's things to try (and their answers): see the tests named try_1 to try_5.
+
+Where a number comes from a run whose path depends on rounding (SGD with B = 1, or with
+steps so large that the run is chaotic), the lesson states a property or a range that
+holds on every processor, and the test asserts that, never the run's last digits: the
+same tests pass under OPENBLAS_CORETYPE=Haswell, SkylakeX and Sandybridge (course.py
+test runs them under each kernel set this processor can run).
 """
 
 import math
@@ -54,7 +60,9 @@ from bp_helpers.descent import (
     train_run,
 )
 from bp_helpers.network import Network
-from bp_helpers.panels.descent import DescentState, descent_result, readout_rows
+from bp_helpers.panels.descent import RISE, DescentState, descent_result, readout_rows
+
+pytestmark = pytest.mark.every_cpu  # the lesson's claims hold under every CPU's kernels
 
 TEXT = Path(__file__).resolve().parents[1] / "notebooks" / "text" / "04_gradient_descent.py"
 
@@ -202,7 +210,7 @@ def test_learning_rates_on_the_slice(cost_slice):
 def test_too_large_a_step_saturates_the_network(data):
     run = train_run(data.X_train, data.y_train, batch_size=10, lr=30, epochs=5)
     assert run.stopped.startswith("Training stopped in epoch 1 of 5")
-    assert run.undone.saturated == 15 and run.neurons == 26  # most neurons
+    assert run.neurons == 26 and run.undone.saturated > 13  # most neurons
     assert run.undone.cost == pytest.approx(1.0, abs=5e-5)  # every output says 0
     assert run.epochs_kept == 0 and run.saturated == 0
     assert run.final_cost == pytest.approx(2.9957, abs=5e-5)
@@ -212,7 +220,8 @@ def test_too_large_a_step_saturates_the_network(data):
 def test_try_1_mini_batches_train_and_the_full_batch_sits_on_the_plateau():
     r = descent_result(DescentState(lr=3.0, batch_size=10))
     assert readout(r, "sgd:steps") == "675" and readout(r, "gd:steps") == "5"
-    assert (readout(r, "sgd:network_cost"), readout(r, "sgd:accuracy")) == ("0.0606", "94.0%")
+    assert 0.055 < r.sgd_run.final_cost < 0.065  # "C ≈ 0.06"
+    assert 0.935 <= r.sgd_run.test_accuracy[-1] <= 0.945  # "about 94%"
     assert (readout(r, "gd:network_cost"), readout(r, "gd:accuracy")) == ("0.8962", "16.9%")
     assert r.messages[0].startswith("full-batch GD: stuck on the plateau")
 
@@ -221,18 +230,28 @@ def test_try_2_batch_sizes():
     r = descent_result(DescentState(lr=3.0, batch_size=1347))
     assert all(sgd == gd for _, _, sgd, gd in readout_rows(r))
     r = descent_result(DescentState(lr=3.0, batch_size=1))
-    assert any("cost went up in epoch 4, from 0.2860 to 0.3854" in m for m in r.messages)
+    cost = r.sgd_run.cost
+    rises = np.flatnonzero(np.diff(cost) > RISE * cost[:-1]) + 1  # epochs whose cost went up
+    assert len(rises) >= 1  # "in at least one of the five epochs"
+    said = [m for m in r.messages if m.startswith("mini-batch SGD: the network's cost went up")]
+    epoch = rises[0]  # the diagnosis names the first, with its two costs
+    costs = f"from {cost[epoch - 1]:.4f} to {cost[epoch]:.4f}"
+    assert len(said) == 1 and f"in epoch {epoch}, {costs}: the steps overshoot" in said[0]
     r = descent_result(DescentState(lr=1.0, batch_size=1))
-    assert not any(m.startswith("mini-batch SGD") for m in r.messages)
-    assert (readout(r, "sgd:steps"), readout(r, "sgd:network_cost"),
-            readout(r, "sgd:accuracy")) == ("6,735", "0.0349", "95.6%")
+    assert not any(m.startswith("mini-batch SGD") for m in r.messages)  # the rises are gone
+    assert np.all(np.diff(r.sgd_run.cost) <= RISE * r.sgd_run.cost[:-1])
+    assert readout(r, "sgd:steps") == "6,735"
+    assert 0.03 < r.sgd_run.final_cost < 0.04  # "near C = 0.035"
+    assert 0.945 <= r.sgd_run.test_accuracy[-1] <= 0.965  # "about 95%"
     B10 = descent_result(DescentState(lr=3.0, batch_size=10))
     assert r.sgd_run.final_cost < B10.sgd_run.final_cost
 
 
 def test_try_3_lr_30():
     r = descent_result(DescentState(lr=30.0, batch_size=10))
-    assert "15 of the 26 neurons" in r.messages[0] and "C was 1.0000" in r.messages[0]
+    assert r.sgd_run.undone.saturated > 13  # more than half of the 26 neurons
+    assert f"{r.sgd_run.undone.saturated} of the 26 neurons" in r.messages[0]
+    assert "C was 1.0000" in r.messages[0]
     assert readout(r, "sgd:kept") == "0 of 5 (stopped)"
     assert (readout(r, "sgd:network_cost"), readout(r, "sgd:saturated"),
             readout(r, "sgd:accuracy")) == ("2.9957", "0 of 26", "10.0%")
@@ -262,14 +281,18 @@ def test_try_5_the_best_learning_rate_depends_on_the_batch_size():
             for B in (100, 10)}
     best_100 = min(cost[100], key=lambda lr: cost[100][lr].final_cost)
     best_10 = min(cost[10], key=lambda lr: cost[10][lr].final_cost)
-    assert best_100 == 4.47 and best_10 == 6.31
-    run = cost[100][4.47]
-    assert (f"{run.final_cost:.4f}", f"{100 * run.test_accuracy[-1]:.1f}%") == ("0.5121", "81.3%")
-    assert f"{cost[10][6.31].final_cost:.4f}" == "0.0451"
-    assert all(run.final_cost < cost[100][4.47].final_cost
+    assert 3.9 < best_100 < 5.1  # "near 4.5"
+    run = cost[100][best_100]
+    assert 0.49 < run.final_cost < 0.53 and 0.79 < run.test_accuracy[-1] < 0.83
+    assert all(run.final_cost > cost[100][best_100].final_cost + 0.005  # rises on both sides
+               for lr, run in cost[100].items() if lr < 3.5 or lr > 5.7)
+    assert 4.9 < best_10 < 7.1  # "between 5 and 7": a little higher than B = 100's
+    assert 0.04 < cost[10][best_10].final_cost < 0.06  # "C ≈ 0.05"
+    assert all(run.final_cost < cost[100][best_100].final_cost / 5  # "far below"
                for lr, run in cost[10].items() if 2 <= lr <= 9)
-    for B in (100, 10):
-        assert all(run.final_cost > 0.5 for lr, run in cost[B].items() if lr > 11)
+    for lr in (12.59, 15.85):  # "by 13, B = 100 is back at C ≈ 1; B = 10 several times above"
+        assert cost[100][lr].final_cost > 0.99 and cost[100][lr].test_accuracy[-1] < 0.11
+        assert cost[10][lr].final_cost > 5 * cost[10][best_10].final_cost
     assert math.isclose(10 ** 0.65, 4.4668, rel_tol=1e-4)
 
 

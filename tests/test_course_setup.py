@@ -79,3 +79,61 @@ def test_the_readme_keeps_its_two_quick_start_commands():
     block = quick.split("```bash", 1)[1].split("```", 1)[0]
     commands = [line.split("#", 1)[0].strip() for line in block.strip().splitlines()]
     assert commands == ["python3 course.py lab", "python3 course.py test"]
+
+
+class FakePass:
+    """Stands in for subprocess.Popen: records each pass and writes a line to its log."""
+
+    def __init__(self, calls, code):
+        self.calls, self.code = calls, code
+
+    def __call__(self, command, cwd, stdout, stderr, env):
+        self.calls.append((command, env))
+        stdout.write(f"pass under {env['OPENBLAS_CORETYPE']}\n".encode())
+        return self
+
+    def wait(self):
+        return self.code
+
+
+@pytest.mark.parametrize("flags, expected", [
+    ({"avx", "avx2", "avx512f"}, ["Haswell", "Sandybridge"]),
+    ({"avx"}, ["Sandybridge"]),  # no AVX2: the Haswell kernels would not run
+    (set(), []),  # not x86, or not Linux
+])
+def test_the_every_cpu_tests_run_again_under_each_kernel_set_the_cpu_can_run(
+        monkeypatch, capsys, flags, expected):
+    course = load_course()
+    calls = []
+    monkeypatch.setattr(course, "cpu_flags", lambda: flags)
+    monkeypatch.setattr(course.subprocess, "Popen", FakePass(calls, code=0))
+    course.on_other_kernels(["python", "-m", "pytest"], {"BP_OFFLINE": "1"})
+    assert [env["OPENBLAS_CORETYPE"] for _, env in calls] == expected
+    weights = [env["BP_WEIGHTS_DIR"] for _, env in calls]
+    assert len(set(weights)) == len(calls)  # each pass trains afresh, in its own folder
+    for command, env in calls:
+        assert command[-3:] == ["every_cpu", "-p", "no:cacheprovider"] and env["BP_OFFLINE"] == "1"
+    out = capsys.readouterr().out
+    for kernels in expected:
+        assert f"pass under {kernels}" in out
+    for kernels in set(course.OTHER_KERNELS) - set(expected):
+        assert f"Skipping the {kernels} kernels" in out
+
+
+def test_a_failure_under_another_kernel_set_fails_the_checks(monkeypatch, capsys):
+    course = load_course()
+    monkeypatch.setattr(course, "cpu_flags", lambda: {"avx", "avx2"})
+    monkeypatch.setattr(course.subprocess, "Popen", FakePass([], code=1))
+    with pytest.raises(SystemExit) as stop:
+        course.on_other_kernels(["python", "-m", "pytest"], {})
+    assert stop.value.code == 1
+    assert "Failed under the Haswell and Sandybridge kernels" in capsys.readouterr().out
+
+
+def test_the_cpu_flags_come_from_proc_cpuinfo():
+    course = load_course()
+    flags = course.cpu_flags()
+    if Path("/proc/cpuinfo").exists() and "flags" in Path("/proc/cpuinfo").read_text():
+        assert "fpu" in flags  # every x86 CPU has one
+    else:
+        assert flags == set()

@@ -11,6 +11,8 @@ from bp_helpers.questions import lesson6
 from bp_helpers.training import sgd
 from bp_helpers.zoo import BUGS
 
+pytestmark = pytest.mark.every_cpu  # the lesson's claims hold under every CPU's kernels
+
 LESSON = Path(__file__).resolve().parent.parent / "notebooks" / "text" / "06_your_backprop.py"
 STEPS = ["output_error", "error_back", "weight_gradient", "bias_gradient"]
 

@@ -41,7 +41,7 @@ FIRST_EPOCHS = [("sigmoid", 3, 0.90), ("relu", 2, 0.96)]
 
 @pytest.mark.parametrize(("name", "epochs", "floor"), FIRST_EPOCHS)
 def test_the_first_epochs_on_the_full_set_clear_a_floor(full, name, epochs, floor):
-    recipe = dataclasses.replace(RECIPES[name], epochs=epochs)
+    recipe = dataclasses.replace(RECIPES[name], epochs=epochs, lr_drops=())
     _, history = recipe.train(full)
     assert history.stopped is None
     assert history.epochs == list(range(epochs + 1))

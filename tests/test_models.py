@@ -2,7 +2,10 @@
 
 import dataclasses
 import os
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -131,8 +134,23 @@ def test_a_diverged_training_is_saved_and_replayed_with_its_message(tmp_path):
     assert train_or_load(wild, blobs(), tmp_path)[1] == history
 
 
+def weights_dir_in_a_new_process(**env):
+    """models.WEIGHTS_DIR as a fresh Python sees it, with `env` over os.environ less
+    BP_WEIGHTS_DIR."""
+    environ = {k: v for k, v in os.environ.items() if k != "BP_WEIGHTS_DIR"} | env
+    code = "from bp_helpers import models; print(models.WEIGHTS_DIR)"
+    return Path(subprocess.run([sys.executable, "-c", code], env=environ, check=True,
+                               capture_output=True, text=True).stdout.strip())
+
+
+def test_bp_weights_dir_names_another_folder(tmp_path):
+    assert weights_dir_in_a_new_process() == PROJECT_ROOT / "data" / "weights"
+    assert weights_dir_in_a_new_process(BP_WEIGHTS_DIR=str(tmp_path)) == tmp_path
+    home = weights_dir_in_a_new_process(BP_WEIGHTS_DIR="~/bp-weights", HOME=str(tmp_path))
+    assert home == tmp_path / "bp-weights"
+
+
 def test_the_default_place_is_the_projects_ignored_data_directory(tmp_path, monkeypatch):
-    assert models.WEIGHTS_DIR == PROJECT_ROOT / "data" / "weights"
     assert "data/*" in (PROJECT_ROOT / ".gitignore").read_text().splitlines()
     monkeypatch.setattr(models, "WEIGHTS_DIR", tmp_path / "data" / "weights")
     train_or_load(TINY, blobs())

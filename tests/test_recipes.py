@@ -27,8 +27,9 @@ def blobs(source="synthetic"):
 
 def test_a_schedule_is_a_list_of_phases():
     assert SCHEDULED.phases() == ((2, 0.5), (2, 0.1), (1, 0.02))
-    assert RECIPES["sigmoid"].phases() == ((30, 0.3),)
-    assert RECIPES["videos-relu"].phases() == ((15, 0.1), (5, 0.02))
+    assert RECIPES["sigmoid"].phases() == ((20, 0.3), (10, 0.1))
+    assert RECIPES["videos-relu"].phases() == ((15, 0.2), (5, 0.02))
+    assert RECIPES["relu"].phases() == ((20, 0.2),)
 
 
 def test_a_schedule_trains_phase_by_phase_as_sgd_would_by_hand():
@@ -51,7 +52,7 @@ def test_a_schedule_trains_phase_by_phase_as_sgd_would_by_hand():
 def test_a_schedule_is_part_of_the_saved_files_note(tmp_path):
     data = blobs()
     assert "lr_drops=[[2, 0.1], [4, 0.02]]" in _note(SCHEDULED, data)
-    assert "lr_drops" not in _note(RECIPES["sigmoid"], data)  # older files still match
+    assert "lr_drops" not in _note(RECIPES["relu"], data)  # older files still match
     train_or_load(SCHEDULED, data, tmp_path)
     other = dataclasses.replace(SCHEDULED, lr_drops=((3, 0.1),))
     with pytest.raises(ValueError, match="was saved for a different recipe"):

@@ -230,7 +230,7 @@ def test_an_exploding_cost_stops_training(monkeypatch):
     ("relu", "the cost exploded to"),
 ])
 def test_lr_100_stops_either_recipe_with_advice_and_the_weights_before(digits, name, problem):
-    recipe = dataclasses.replace(RECIPES[name], lr=100.0, epochs=3)
+    recipe = dataclasses.replace(RECIPES[name], lr=100.0, epochs=3, lr_drops=())
     network, history = recipe.train(digits)
     assert history.stopped.startswith(f"Training stopped in epoch 1 of 3: {problem}")
     assert "lr=100 is probably too large: try a smaller one, such as lr=10." in history.stopped

@@ -407,23 +407,28 @@ print(f"The kept weights: {run.epochs_kept} epochs, C = {run.final_cost:.4f}, "
 #
 #    <details><summary>What you should see</summary>
 #
-#    Mini-batch SGD's 675 steps bring the network to $C = 0.0606$ and 94.0% of the test
-#    digits; full batch's 5 steps leave it at $C = 0.8962$ and 16.9%, and the diagnosis
-#    names it: stuck on the plateau, where every output says "about 0.1" to every digit.
+#    Mini-batch SGD's 675 steps bring the network to $C \approx 0.06$ and about 94% of
+#    the test digits; full batch's 5 steps leave it at $C = 0.8962$ and 16.9%, and the
+#    diagnosis names it: stuck on the plateau, where every output says "about 0.1" to every digit.
 #    Nothing went wrong with its steps; there were just too few of them.
 #    </details>
 #
 # 2. Slide $B$ up to "all 1347": the two methods become one. Then down to 1: more steps,
 #    a noisier path. At $B = 1$ and $\eta = 3$ the network's cost even goes up in some
-#    epochs. Find a learning rate that suits $B = 1$.
+#    epoch. Find a learning rate that suits $B = 1$.
 #
 #    <details><summary>What you should see</summary>
 #
 #    At "all 1347" one path and one curve are left, and both columns of the table agree.
-#    At $B = 1$ and $\eta = 3$ the cost rises in epoch 4, from 0.2860 to 0.3854, and the
-#    diagnosis says the steps overshoot. At $\eta = 1$ the rises are gone, and 6,735 small
-#    steps end at $C = 0.0349$ and 95.6% of the test digits: better than $B = 10$ at
-#    $\eta = 3$. A noisier step needs to be a shorter one.
+#    At $B = 1$ and $\eta = 3$ the cost rises in at least one of the five epochs, and the
+#    diagnosis names the first clear rise (more than 5%), with its two costs, and says
+#    the steps overshoot. *Which*
+#    epoch depends on your computer: 1,347 steps of this size per epoch magnify the last
+#    digit of every rounding, and processors round sums in different orders, so each
+#    kind of processor sends the run down its own path. The rise is there on every one.
+#    At $\eta = 1$ the rises are gone, and 6,735 small steps end near $C = 0.035$ and
+#    about 95% of the test digits: better than $B = 10$ at $\eta = 3$. A noisier step
+#    needs to be a shorter one.
 #    </details>
 #
 # 3. Raise $\eta$ to 30. On the slice, the mini-batch path now jitters all over the
@@ -432,8 +437,9 @@ print(f"The kept weights: {run.epochs_kept} epochs, C = {run.final_cost:.4f}, "
 #
 #    <details><summary>What you should see</summary>
 #
-#    Mini-batch training's first epoch threw 15 of the 26 neurons into saturation and
-#    every output to 0 ($C = 1.0000$), so `training.sgd` undid it: the table says "0 of 5
+#    Mini-batch training's first epoch threw more than half of the 26 neurons into
+#    saturation (the diagnosis counts them) and every output to 0 ($C = 1.0000$), so
+#    `training.sgd` undid it: the table says "0 of 5
 #    (stopped)" and shows the weights it kept, the untrained ones ($C = 2.9957$, 0
 #    saturated, 10% right). Full batch was not stopped, but its five large steps left 14 of
 #    the 26 neurons saturated and the network at $C = 0.9996$, no better than guessing.
@@ -458,10 +464,12 @@ print(f"The kept weights: {run.epochs_kept} epochs, C = {run.final_cost:.4f}, "
 #    <details><summary>What you should see</summary>
 #
 #    For $B = 100$ the cost after 5 epochs is lowest near $\eta \approx 4.5$
-#    ($C = 0.5121$, 81.3% right), and it rises on both sides. For $B = 10$ the best is a
-#    little higher, near $\eta \approx 6.3$ ($C = 0.0451$), and anything from 2 to 9 ends
-#    far below $B = 100$'s best: ten times as many steps. Beyond $\eta \approx 10$ both
-#    break down. The best learning rate depends on the batch size, and on how long you
+#    ($C \approx 0.51$, about 81% right), and it rises on both sides. For $B = 10$ the
+#    best is a little higher, between $\eta \approx 5$ and $7$ ($C \approx 0.05$), and
+#    anything from 2 to 9 ends far below $B = 100$'s best: ten times as many steps.
+#    Beyond $\eta \approx 10$ both break down: by $\eta \approx 13$, $B = 100$ is back at
+#    $C \approx 1$, no better than guessing, and $B = 10$ ends several times above its
+#    best. The best learning rate depends on the batch size, and on how long you
 #    train.
 #    </details>
 

@@ -569,7 +569,7 @@ from bp_helpers.data import load_mnist
 from bp_helpers.models import RECIPES, train_or_load
 from bp_helpers.panels import TrainingMonitor
 mnist = load_mnist()
-recipe = replace(RECIPES["sigmoid"], name="browser-monitor", epochs=4)""",
+recipe = replace(RECIPES["sigmoid"], name="browser-monitor", epochs=4, lr_drops=())""",
     # Lesson 5's cell, training for real (an empty weights folder); each epoch lasts a
     # little longer, so that the browser can sample every frame while the cell runs.
     """monitor = TrainingMonitor(recipe.epochs, name=recipe.name)
