@@ -9,13 +9,15 @@ Lesson 5 (notebooks/text/05_mnist.py) says, with its own recipes:
   epoch; 12,000 in all on the embedded subset); on the embedded subset it scores lower;
 - a mistake's output wishes: the right digit's is the only one pointing up, the
   network's answer's points furthest down, and the largest is above 1; for most test
-  digits (about half of the embedded subset's) every layer's largest wish is below 0.1;
+  digits of the full set (fewer than half of the embedded subset's) every layer's
+  largest wish is below 0.1;
 - the first layer's wished weight change is the input image times one number,
   -delta_j x: zero on blank pixels;
 - the "2" example: the first 2 the network gets wrong has its two largest output
-  wishes near +2 and -2; a hidden neuron's wish for it comes almost all from the true
-  digit's and the answer's segments, for every hidden neuron k; the mini-batch average
-  has segments of both signs from many output neurons;
+  wishes from the true digit (up) and the answer (down), both well above 1 in size;
+  a hidden neuron's wish for it comes almost all from the true digit's and the
+  answer's segments, for every hidden neuron k; the mini-batch average has segments of
+  both signs from several output neurons;
 - gradients over training: at epoch 0 the sigmoid network's first-layer gradient is
   dozens of times weaker than its output layer's, the ReLU network's only a few times;
   every gradient is smaller after training than at epoch 0;
@@ -114,10 +116,11 @@ def test_a_mistakes_wishes_and_the_quiet_of_the_rest(mnist, trained):
     others = np.where(np.eye(10, dtype=bool)[mnist.y_test], np.inf, output_wishes)
     np.testing.assert_array_equal(np.argmin(others, axis=1)[wrong], predicted[wrong])
     assert np.all(np.abs(output_wishes[wrong]).max(axis=1) > 1)
-    # most digits (about half with the embedded subset): every layer's largest wish < 0.1
+    # most digits on the full set (fewer than half with the embedded subset): every
+    # layer's largest wish < 0.1
     largest = np.max([np.abs(-d).max(axis=1) for d in g.dC_da[1:]], axis=0)
     quiet = np.mean(largest < 0.1)
-    assert quiet > 0.5 if mnist.source == "full" else 0.45 < quiet < 0.55
+    assert quiet > 0.5 if mnist.source == "full" else 0.3 < quiet < 0.5
     assert output_wishes[rows, mnist.y_test][~wrong].min() >= 0
 
 
@@ -139,7 +142,7 @@ def test_the_2_example(mnist, trained):
     assert r.label == 2 and r.predicted != 2
     order = np.argsort(np.abs(r.output_wishes))[::-1]
     assert {int(order[0]), int(order[1])} == {2, r.predicted}
-    assert r.output_wishes[2] > 1.6 and r.output_wishes[r.predicted] < -1.6  # near +2 and -2
+    assert 1.2 < r.output_wishes[2] < 2 and -2 < r.output_wishes[r.predicted] < -1.2
     for k in range(16):
         c = wishes_result(WishesState(index=index, neuron=k), network, X, y).contributions
         two = np.abs(c[[2, r.predicted]]).sum()

@@ -212,8 +212,9 @@ InsidePanel(network, mnist.X_test, mnist.y_test)
 #
 #    <details><summary>What you should see</summary>
 #
-#    Most test digits are like this (about half, with the small embedded subset). The
-#    readout's largest wishes drop below 0.1 in every layer: the output is already close to its target, so $-2(a - y)$ is
+#    Most test digits are like this on the full set (fewer than half with the small
+#    embedded subset, from which the network learned less). The readout's largest wishes
+#    drop below 0.1 in every layer: the output is already close to its target, so $-2(a - y)$ is
 #    small, and everything backprop computes from it is smaller still.
 #    </details>
 #
@@ -264,8 +265,10 @@ WishesPanel(network, mnist.X_test, mnist.y_test, digit=2)
 #    <details><summary>What you should see</summary>
 #
 #    The true digit, the only wish pointing up, and the digit the network answered, the
-#    largest pointing down: the network should move its vote from one to the other. For
-#    a confidently wrong answer both are close to $\pm 2$.
+#    largest pointing down: the network should move its vote from one to the other. Both
+#    are well above 1 in size, and the more confidently wrong the answer, the closer they
+#    come to $+2$ and $-2$: the true digit's $-2(a - 1)$ nears $+2$ as its $a$ nears 0, the
+#    answer's $-2a$ nears $-2$ as its $a$ nears 1.
 #    </details>
 #
 # 2. Look at the stacked bar for that mistake. Which segments make up the hidden
