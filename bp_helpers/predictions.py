@@ -2,7 +2,7 @@
 
 Every function takes the lesson's own parameters and returns a `Prediction`
 whose answer (and the sentence on why) is computed from them, and only when
-the learner commits a guess. Two per lesson, in lesson order.
+the learner commits a guess. Two or three per lesson, in lesson order.
 """
 
 import math
@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from bp_helpers import chain
-from bp_helpers.descent import descend, train_run
+from bp_helpers.descent import descend, gradient_step, train_run
 from bp_helpers.evaluation import gradient_sizes
 from bp_helpers.network import Network
 from bp_helpers.panels.paths import PathsState, paths_result
@@ -149,6 +149,39 @@ def weight_derivative(network, x, y, j, k, guess=None):
 
 
 # Lesson 4 ----------------------------------------------------------------------------------
+
+STEP_OUTCOMES = (
+    "The cost falls by about what the promise says",
+    "The cost falls, but by less than promised",
+    "The cost goes up",
+)
+
+
+def one_large_step(network, X, y, lr, guess=None):
+    """Lesson 4: does one full-batch step of size lr keep the first-order promise?"""
+
+    def solve():
+        C = network.cost(X, y)
+        dC_dW, dC_db = network.backprop(X, y)
+        promised = C - lr * sum(float(np.sum(g**2)) for g in dC_dW + dC_db)
+        after = gradient_step(network, X, y, lr).cost(X, y)
+        if after > C:
+            outcome = STEP_OUTCOMES[2]
+        elif abs(after - promised) < 0.05 * (C - promised):  # within 5% of the promised fall
+            outcome = STEP_OUTCOMES[0]
+        else:
+            outcome = STEP_OUTCOMES[1]
+        why = (f"C goes from {C:.4f} to {after:.4f}; the promise C − η Σ(∂C/∂w)² said "
+               f"{promised:.4f}. The promise is a tangent-line prediction: "
+               + ("a step this short stays where the tangent describes the cost."
+                  if outcome == STEP_OUTCOMES[0] else
+                  "a step this long leaves the region where the tangent describes the cost."))
+        return Answer(outcome, outcome, why)
+
+    return Prediction(f"One full-batch step with η = {lr:g}: lesson 1's promise says the cost "
+                      "falls by η Σ(∂C/∂w)². What happens?", "choice", solve,
+                      options=STEP_OUTCOMES, guess=guess)
+
 
 def which_ends_lower(cost_slice, start, lr, full_epochs, batch_size, mini_epochs, guess=None):
     """Lesson 4: full batch or mini-batches, which descent on the slice ends lower?"""

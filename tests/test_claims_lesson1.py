@@ -29,12 +29,13 @@ Summary
 """
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from bp_helpers import chain
-from bp_helpers.activations import relu_prime, sigmoid_prime
+from bp_helpers.activations import relu_prime, sigmoid, sigmoid_prime
 from bp_helpers.panels import NudgeState, nudge_result
 from bp_helpers.panels.levers import LeversState, levers_result
 from bp_helpers.panels.view import fmt
@@ -120,3 +121,47 @@ def test_sigmoid_saturates_and_relu_dies():
     assert relu_prime(-3.0) == 0
     dead = nudge_result(NudgeState(w=-2.0, b=-0.5, a_prev=0.8, y=1.0, wrt="w", activation="relu"))
     assert dead.a == 0 and dead.C0 == 1.0 and dead.dC_dx == 0
+
+
+def test_relu_has_slope_0_at_its_kink_by_convention():
+    assert relu_prime(0.0) == 0  # "the course uses ReLU'(0) = 0"
+    assert relu_prime(1e-12) == 1 and relu_prime(-1e-12) == 0
+
+
+def test_hebb_is_a_loose_analogy_the_gradient_follows_the_error():
+    """A neuron that already fires as it should gets no change, however active both are;
+    Hebb's a_pre a_post would keep growing the weight."""
+    w, a_prev = 1.5, 0.9
+    y = float(sigmoid(w * a_prev))  # the output is exactly its target
+    right = nudge_result(NudgeState(w=w, b=0.0, a_prev=a_prev, y=y, wrt="w"))
+    assert right.a > 0.75 and a_prev * right.a > 0.6  # both neurons fire strongly
+    assert abs(right.dC_dx) < 1e-15  # and the weight gets no change at all
+    # the same activities, a wrong target: the change is a_prev times the error's factors
+    wrong = nudge_result(NudgeState(w=w, b=0.0, a_prev=a_prev, y=0.0, wrt="w"))
+    assert wrong.dC_dx == pytest.approx(a_prev * wrong.factors[1][1] * wrong.factors[2][1])
+
+
+def test_the_promise_error_shrinks_like_delta_squared_once_delta_is_small():
+    error = {d: (lambda r: r.measured - r.predicted)(nudge_result(NudgeState(wrt="w", delta=d)))
+             for d in (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6)}
+    state, h = NudgeState(), 1e-4
+    cost = [nudge_result(NudgeState(wrt="w", w=state.w + k * h)).C0 for k in (-1, 0, 1)]
+    curvature = (cost[0] - 2 * cost[1] + cost[2]) / h**2
+    assert -0.001 < curvature < -0.0008  # "C0'' ≈ -0.0009": almost straight
+    assert 300 < error[1e-1] / error[1e-2] < 400  # "350 times"
+    for d in (1e-3, 1e-4):  # "a hundredfold for each tenfold smaller nudge"
+        assert 90 < error[d] / error[d / 10] < 140
+    for d in (1e-4, 1e-5):  # error / delta^2 settles at C0''/2 ≈ -0.00043
+        assert error[d] / d**2 == pytest.approx(curvature / 2, rel=0.02)
+        assert round(error[d] / d**2, 5) == -0.00043
+    assert not 90 < error[1e-5] / error[1e-6] < 110  # round-off starts to show
+
+
+def test_the_zero_input_quiz_comes_before_the_text_answers_it():
+    text = (Path(__file__).resolve().parents[1] / "notebooks" / "text" /
+            "01_the_last_link.py").read_text()
+    formula = text.index("_{2(a^{(L)} - y)} .")
+    quiz = text.index('lesson1.quiz("zero_input")')
+    answer = text.index("If $a^{(L-1)} = 0$, changing $w^{(L)}$ changes")
+    assert formula < quiz < answer
+    assert text.count('lesson1.quiz("zero_input")') == 1

@@ -37,6 +37,7 @@ from hypothesis import strategies as st
 
 from bp_helpers import chain
 from bp_helpers.backprop_vs_nudging import layer_evaluations, loglog_slope, time_gradients
+from bp_helpers.network import Network
 from bp_helpers.panels import ChainState, chain_result
 from bp_helpers.panels.chain import PARAM_RANGE, RANGES, error_floor
 from bp_helpers.plots import backprop_vs_nudging_plot
@@ -179,3 +180,47 @@ def test_cost_plot_is_log_log_with_counts_beside_seconds():
     assert labels == ["nudge every parameter: slope 1.70", "backprop: slope 0.60"]
     with pytest.raises(ValueError, match="positive"):
         loglog_slope([1, 2], [0, 1])
+
+
+def test_each_sigmoid_layer_shrinks_the_signal_by_at_most_its_weight_over_4():
+    w, b, x, y = chain.random_chain(12, seed=0)
+    assert 0.365 < np.abs(w).min() < 0.375 and 1.645 < np.abs(w).max() < 1.655
+    bound = np.prod(np.abs(w[1:]) / 4)  # layers 2 to 12
+    assert 8.5e6 < 1 / bound < 9.5e6  # "about one in 9 million"
+    assert 4**11 == 4_194_304  # "at least 4^11 ≈ 4 million" for |w| <= 1
+    g = chain.backward(w, b, x, y, "sigmoid")
+    # dC0/da(1) against dC0/da(12): each layer passes on |w sigma'(z)| <= |w| / 4
+    assert abs(g.dC_da[1] / g.dC_da[12]) <= bound
+    assert np.all(g.sigma_prime <= 0.25)
+
+
+class CountedProducts(np.ndarray):
+    """An array that adds up the multiply-adds of every matrix product it takes part in."""
+
+    multiply_adds = 0
+
+    def __matmul__(self, other):
+        return CountedProducts.count(np.asarray(self), np.asarray(other))
+
+    def __rmatmul__(self, other):
+        return CountedProducts.count(np.asarray(other), np.asarray(self))
+
+    @staticmethod
+    def count(a, b):
+        CountedProducts.multiply_adds += a.size * (b.shape[-1] if b.ndim > 1 else 1)
+        return (a @ b).view(CountedProducts)
+
+
+@pytest.mark.parametrize("sizes", [[64, 16, 10], [784, 16, 16, 10], [10, 10, 10, 10, 10]])
+def test_a_matrix_backward_pass_costs_one_to_two_forward_passes(sizes):
+    network = Network(sizes, seed=0)
+    network.W = [W.view(CountedProducts) for W in network.W]
+    X = np.random.default_rng(0).random((20, sizes[0]))
+    y = np.arange(20) % sizes[-1]
+    CountedProducts.multiply_adds = 0
+    network.forward(X)
+    forward = CountedProducts.multiply_adds
+    CountedProducts.multiply_adds = 0
+    network.backward(X, y)  # its own forward pass, then the backward pass
+    backward = CountedProducts.multiply_adds - forward
+    assert forward < backward < 2 * forward

@@ -39,10 +39,11 @@ import numpy as np
 import pytest
 
 from bp_helpers.data import load_mnist
-from bp_helpers.evaluation import GradientRecorder, look_inside
+from bp_helpers.evaluation import GradientRecorder, look_inside, misclassified
 from bp_helpers.models import RECIPES, train_or_load
 from bp_helpers.network import Network
 from bp_helpers.panels.wishes import WishesState, next_mistake, wishes_result
+from bp_helpers.plots.mnist import misclassified_gallery
 from bp_helpers.training import sgd
 
 pytestmark = pytest.mark.every_cpu  # the lesson's claims hold under every CPU's kernels
@@ -176,3 +177,14 @@ def test_every_thing_to_try_has_an_answer():
     assert len(items) == 6
     for item in items:
         assert "<details><summary>What you should see</summary>" in item and "</details>" in item
+
+
+def test_the_gallery_titles_read_true_then_the_answer(mnist, trained):
+    network = trained["sigmoid"][0]
+    indices, predicted, true = misclassified(network, mnist.X_test, mnist.y_test, limit=20)
+    np.testing.assert_array_equal(true, mnist.y_test[indices])
+    np.testing.assert_array_equal(predicted, np.argmax(network.output(mnist.X_test[indices]),
+                                                       axis=1))
+    figure = misclassified_gallery(mnist.X_test, indices, predicted, true)
+    titles = [ax.get_title() for ax in figure.axes if ax.get_title()]
+    assert titles == [f"{t} → {p}" for t, p in zip(true, predicted, strict=True)]

@@ -19,6 +19,7 @@ from bp_helpers.descent import (
     START,
     CostSlice,
     descend,
+    gradient_step,
     head_start,
     per_example_gradients,
     train_run,
@@ -479,3 +480,19 @@ def test_stored_lessons_1_to_3_hold_no_answer_sentence():
         for p in ps:
             assert json.dumps(p.question, ensure_ascii=False)[1:-1] in stored
             assert p.solve().why not in stored
+
+
+def test_lesson4_one_large_step_overshoots():
+    data = load_digits()
+    X, y = data.X_train, data.y_train
+    network = head_start(X, y)
+    before = network.cost(X, y)
+    r = reveal(predictions.one_large_step(network, X, y, lr=10), predictions.STEP_OUTCOMES[1])
+    assert not r.correct and r.answer.value == predictions.STEP_OUTCOMES[2]
+    assert network.cost(X, y) == before  # the network itself is not stepped
+    after = gradient_step(network, X, y, 10).cost(X, y)
+    assert f"C goes from {before:.4f} to {after:.4f}" in r.answer.why
+    small = reveal(predictions.one_large_step(network, X, y, lr=0.1), predictions.STEP_OUTCOMES[0])
+    assert small.correct
+    middle = reveal(predictions.one_large_step(network, X, y, lr=3), predictions.STEP_OUTCOMES[1])
+    assert middle.correct

@@ -280,8 +280,8 @@ class DescentPanel(PanelView):
                          label="start")
         (self.sgd_line,) = self.ax_map.plot([], [], label="mini-batch SGD", **SGD_STYLE)
         (self.gd_line,) = self.ax_map.plot([], [], label="full-batch GD", **GD_STYLE)
-        self.ax_map.set_title(f"the slice C(w, b): w = W(2)[{OUTPUT_J}, {HIDDEN_K}], "
-                              f"b = b(2)[{OUTPUT_J}]", fontsize=10)
+        self.ax_map.set_title(f"experiment 1: only w = W(2)[{OUTPUT_J}, {HIDDEN_K}] and "
+                              f"b = b(2)[{OUTPUT_J}] move", fontsize=10)
         self.ax_map.legend(loc="upper right", fontsize=8)
         (self.sgd_cost,) = self.ax_cost.plot([], [], "o-", color=SGD_STYLE["color"], ms=4,
                                              label="mini-batch SGD")
@@ -290,7 +290,7 @@ class DescentPanel(PanelView):
         self.ax_cost.set(yscale="log", ylim=(0.005, 10.0), xlim=(-0.2, EPOCHS + 0.2),
                          xlabel="epochs (passes over the training digits)",
                          ylabel="full cost C of the network",
-                         title="the whole network, trained by training.sgd")
+                         title="experiment 2: a fresh network, every weight trained")
         self.ax_cost.grid(True, which="major", alpha=0.3)
         self.ax_cost.legend(loc="upper right", fontsize=8)
         freeze_layout(self.fig)  # the axes never change, so lay them out once

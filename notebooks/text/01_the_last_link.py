@@ -85,8 +85,9 @@ for k in np.argsort(levers.state.a_prev)[::-1]:
 
 # %% [markdown]
 # For output neuron 0, changing the activations is the strongest lever here, then the
-# weights, then the bias. And the weight lever is the mathematical core of "neurons that
-# fire together wire together": the weights from the most active inputs ($a_0$, then
+# weights, then the bias. The weight lever echoes the videos' loose analogy with "neurons
+# that fire together wire together" (more on how loose in a moment): the weights from
+# the most active inputs ($a_0$, then
 # $a_5$) change the most, and the weight from the silent input $a_3 = 0$ does not change
 # at all.
 #
@@ -172,12 +173,23 @@ computation_tree()
 #   \underbrace{\frac{\partial C_0}{\partial a^{(L)}}}_{2(a^{(L)} - y)} .
 # $$
 #
+# Before reading on, try the formula on a case of your own:
+
+# %%
+lesson1.quiz("zero_input")
+
+# %% [markdown]
 # Each factor tells its own story.
 #
 # * **$a^{(L-1)}$, the input's activation.** A weight's influence is proportional to
 #   how strongly its input neuron fires. If $a^{(L-1)} = 0$, changing $w^{(L)}$ changes
-#   nothing at all. This is the mathematical core of "neurons that fire together wire
-#   together".
+#   nothing at all. The videos compare this, loosely, with "neurons that fire together
+#   wire together" (Hebbian learning), and they call the analogy loose for a reason: the
+#   change a weight gets is $a^{(L-1)}$ times the *error* the next neuron should fix,
+#   $\sigma'(z^{(L)})\,2(a^{(L)} - y)$, not $a^{(L-1)}$ times how strongly that neuron
+#   fires. A neuron that already fires exactly as it should gets no change at all,
+#   however active both neurons are; Hebb's rule, $\Delta w \propto a_{\text{pre}}\,
+#   a_{\text{post}}$, would keep strengthening it.
 # * **$\sigma'(z^{(L)})$, the activation's slope.** The sigmoid is steep near $z = 0$
 #   (slope $1/4$) and flat far from it. A *saturated* neuron, with $|z|$ large, barely
 #   responds to anything, so the gradient through it is close to zero.
@@ -265,14 +277,20 @@ GraphPanel(GraphState(w=(1.5,), b=(-0.5,), x=0.8, y=0.0))
 # %%
 for delta in [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6]:
     r = nudge_result(NudgeState(wrt="w", delta=delta))
-    print(f"Δ = {delta:.0e}   measured ΔC = {r.measured:+.6e}   "
-          f"predicted = {r.predicted:+.6e}   ratio = {r.ratio:.6f}")
+    error = r.measured - r.predicted
+    print(f"Δ = {delta:.0e}   measured ΔC = {r.measured:+.6e}   ratio = {r.ratio:.6f}   "
+          f"error = {error:+.2e}   error/Δ² = {error / delta**2:+.6f}")
 
 # %% [markdown]
 # The ratio creeps towards 1 as $\Delta$ shrinks: the smaller the nudge, the better
 # the straight-line (tangent) prediction. The leftover error, measured minus
-# predicted, shrinks like $\Delta^2$, because it comes from the curvature the tangent
-# ignores.
+# predicted, comes from the curvature the tangent ignores. For small $\Delta$ it is
+# about $\tfrac12 C_0''\,\Delta^2$: it shrinks like $\Delta^2$, a hundredfold for each
+# tenfold smaller nudge, and error/$\Delta^2$ settles at $\tfrac12 C_0'' \approx -0.00043$.
+# This point was chosen almost straight ($C_0'' \approx -0.0009$), so for the larger nudges
+# the next term, which grows like $\Delta^3$, outweighs the curvature and the error
+# falls faster: 350 times from $\Delta = 10^{-1}$ to $10^{-2}$. At $10^{-6}$ round-off
+# starts to show, as the nudge panel's right plot makes plain.
 
 # %% [markdown]
 # ## The nudge panel
@@ -325,7 +343,10 @@ NudgePanel()
 #
 # The panel's **σ** switch swaps the sigmoid for the rectified linear unit,
 # $\operatorname{ReLU}(z) = \max(0, z)$, whose slope is $1$ for $z > 0$ and $0$ for
-# $z < 0$. The two fail in different ways:
+# $z < 0$. At the kink, $z = 0$ exactly, it has no slope; like most libraries, the course
+# uses $\operatorname{ReLU}'(0) = 0$ there. (A gradient check that nudges $z$ across 0
+# measures something in between, so such checks stay away from the kink.) The two fail in
+# different ways:
 
 # %%
 for z in [0.0, 2.0, 5.0, 10.0, -3.0]:
@@ -410,9 +431,6 @@ lesson1.exercise("dC0_dw").check(my_dC0_dw, cases)
 
 # %% [markdown]
 # **3. A quick question.** Pick an answer and press the button.
-
-# %%
-lesson1.quiz("zero_input")
 
 # %%
 lesson1.quiz("round_off")

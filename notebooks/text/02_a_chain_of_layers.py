@@ -250,9 +250,13 @@ ChainPanel()
 # $$\frac{\partial C_0}{\partial w^{(1)}} = a^{(0)}\,\sigma'\big(z^{(1)}\big)\,
 #   w^{(2)}\sigma'\big(z^{(2)}\big) \cdots w^{(L)}\sigma'\big(z^{(L)}\big)\;2\big(a^{(L)}-y\big).$$
 #
-# The sigmoid's slope is at most $\tfrac14$, so with weights near 1 every layer shrinks
-# the signal by a factor of 4 or more. Twelve layers shrink it by at least $4^{11} \approx 4$
-# million. Here are the same twelve weights and biases with three activations:
+# The sigmoid's slope is at most $\tfrac14$, so each layer multiplies the signal by
+# $|w\,\sigma'(z)| \le |w|/4$. Where $|w| \le 1$ that shrinks it by a factor of 4 or
+# more, and eleven such layers by at least $4^{11} \approx 4$ million. Larger weights
+# shrink it less, and only a weight above 4 could keep a layer from shrinking it.
+# This demo's twelve weights lie between 0.37 and 1.65, so the bound for them is the
+# product of their $|w|/4$ from layer 2 on, about one in 9 million. Here they are, with
+# their biases, under three activations:
 
 # %%
 predictions.vanishing_powers(*chain.random_chain(12, seed=0))
@@ -351,8 +355,12 @@ backprop_vs_nudging_plot(lengths, backprop_seconds, nudging_seconds)
 # * Early layers' derivatives are long products of $w\,\sigma'$ factors. With the
 #   sigmoid ($\sigma' \le \tfrac14$) they vanish; ReLU removes the $\sigma'$ factors, but
 #   the product of the weights still makes them vanish or explode.
-# * One backward pass costs about as much as a forward pass; nudging every parameter
-#   costs $2P$ forward passes: $2L$ against $4L^2$ layer evaluations for a chain.
+# * In a chain, one backward pass costs about as much as a forward pass. (With lesson
+#   3's matrices it makes two products per layer, one to pass $\delta$ back and one for
+#   the weights' gradient, against the forward pass's one; the first layer passes
+#   nothing back, so a backward pass costs between one and two forward passes.) Nudging
+#   every parameter costs $2P$ forward passes: $2L$ against $4L^2$ layer evaluations for
+#   a chain.
 
 # %% [markdown]
 # ## Exercises

@@ -43,6 +43,7 @@ if "google.colab" in sys.modules:
 # %matplotlib inline
 import numpy as np
 
+from bp_helpers import predictions
 from bp_helpers.activations import sigmoid, sigmoid_prime
 from bp_helpers.data import load_digits
 from bp_helpers.descent import (
@@ -172,10 +173,14 @@ print(f"{np.sum(wishes < 0)} wish w smaller, {np.sum(wishes > 0)} wish it larger
 # promise only holds for *small* steps.
 #
 # To test that, we need a network with something to lose. `head_start` gives it two
-# passes of training over the digits (with the method you will meet in a moment):
+# passes of training over the digits (with the method you will meet in a moment). Before
+# we take steps of several sizes, predict what a long one does:
 
 # %%
 network = head_start(X, y)
+predictions.one_large_step(network, X, y, lr=10)
+
+# %%
 C = network.cost(X, y)
 dC_dW, dC_db = network.backprop(X, y)
 squared_length = sum(np.sum(g**2) for g in dC_dW + dC_db)
@@ -274,8 +279,6 @@ slice_contours(grid, OUTPUT_J, HIDDEN_K, start=START)
 # steps); mini-batches of 10 get only 2 epochs, a tenth of the reading.
 
 # %%
-from bp_helpers import predictions
-
 predictions.which_ends_lower(cost_slice, START, lr=10, full_epochs=20, batch_size=10,
                              mini_epochs=2)
 
@@ -333,6 +336,10 @@ training_curves(runs)
 
 # %% [markdown]
 # The whole network trained well with $\eta = 3$. What if the steps are ten times larger?
+# One thing to know first: `training.sgd` is not a bare loop. It watches every epoch,
+# and when an epoch goes badly wrong (the cost explodes, or the neurons saturate so
+# that learning cannot go on) it stops, keeps the weights from before that epoch, and
+# says why. A plain loop, like the ones in most textbooks, would carry on regardless.
 
 # %%
 predictions.large_learning_rate(X, y, lr=30, batch_size=10, epochs=5)
@@ -387,10 +394,12 @@ print(f"The kept weights: {run.epochs_kept} epochs, C = {run.final_cost:.4f}, "
 #
 # Pick a learning rate and a batch size. For $5$ epochs, that is $5 \times 1347$ examples
 # read by each method, the panel runs mini-batch SGD with your $B$ and full-batch
-# gradient descent, both with your $\eta$:
+# gradient descent, both with your $\eta$, in two separate experiments:
 #
-# * **left**: both paths over the slice $C(w, b)$, from the square;
-# * **right**: the whole network's cost after each epoch, trained by `training.sgd`;
+# * **left, experiment 1**: the head-started network with every parameter frozen but
+#   $w$ and $b$; both paths over the slice $C(w, b)$, from the square;
+# * **right, experiment 2**: a fresh network, every weight and bias trained from its
+#   random start by `training.sgd`; its cost after each epoch;
 # * **readouts**: the steps taken, how many epochs' weights were kept, the final costs,
 #   the test accuracy and the saturated neurons;
 # * under the plots, a **diagnosis**: what went wrong, if anything. It names a run stuck

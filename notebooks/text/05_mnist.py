@@ -142,8 +142,9 @@ print(f"test accuracy after {history.epochs[-1]} epochs: {history.test_accuracie
 confusion_plot(confusion_matrix(network, mnist.X_test, mnist.y_test))
 
 # %% [markdown]
-# And here are the mistakes it is most confident about. Some are genuinely ambiguous;
-# some are plainly wrong, and show what a small network fails to capture.
+# And here are the mistakes it is most confident about. Each title reads *true digit →
+# the network's answer*: "6 → 5" is a 6 that the network called a 5. Some are genuinely
+# ambiguous; some are plainly wrong, and show what a small network fails to capture.
 
 # %%
 indices, predicted, true = misclassified(network, mnist.X_test, mnist.y_test, limit=20)
@@ -225,8 +226,8 @@ InsidePanel(network, mnist.X_test, mnist.y_test)
 #
 #    The image is always the digit's own ink, in blue (make these weights larger) for
 #    some neurons and red (make them smaller) for others; it is drawn to scale, so only
-#    the colour and the readout's size change. A neuron with $\delta_j^{(1)} = 0$, a
-#    saturated one, would show a blank image.
+#    the colour and the readout's size change. A saturated neuron, whose
+#    $\delta_j^{(1)} \approx 0$, shows an almost blank image.
 #    </details>
 
 # %% [markdown]
@@ -248,8 +249,10 @@ InsidePanel(network, mnist.X_test, mnist.y_test)
 #
 # One example is not what a step follows, though. The video then adds up the desired
 # nudges of many examples. The second bar, and the black marks among the output wishes,
-# do the same for a mini-batch of 10 test digits, this one and the nine after it: the
-# average wishes, which is what a step of lesson 4's mini-batch SGD follows.
+# do the same for a mini-batch of 10 digits, this one and the nine after it: the average
+# wishes, which is what a step of lesson 4's mini-batch SGD follows. (These are test
+# digits, so no step is ever taken on them: the panel only shows what a mini-batch
+# would ask for. Training draws its mini-batches from the training set.)
 #
 # Pick a digit with **show me a**, step through its examples with **next**, or jump to
 # the next one the network gets wrong with **next mistake**.
@@ -451,8 +454,9 @@ print("and the nudged slopes, to 1e-6:", np.allclose(by_formula, by_nudging, ato
 #   from inked pixels change most. A hidden neuron's wish is the sum of what every output
 #   neuron asks of it, $w_{jk}\,\sigma'(z_j)\,\text{wish}_j$, and a step follows the
 #   average wish of a mini-batch.
-# * ReLU hidden neurons with softmax and cross-entropy keep the gradient alive in every
-#   layer. They lift the videos' own 784-16-16-10 network to about 96%, and a wider
+# * ReLU hidden neurons with softmax and cross-entropy keep the gradient alive through
+#   every layer (except through a dead ReLU, whose slope is 0, as lesson 1 showed).
+#   They lift the videos' own 784-16-16-10 network to about 96%, and a wider
 #   network with one hidden layer past 98%.
 
 # %% [markdown]
