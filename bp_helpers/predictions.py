@@ -14,6 +14,7 @@ from bp_helpers.descent import descend, gradient_step, train_run
 from bp_helpers.evaluation import gradient_sizes
 from bp_helpers.network import Network
 from bp_helpers.panels.paths import PathsState, paths_result
+from bp_helpers.panels.wishes import WishesState, wishes_result
 from bp_helpers.predict import Answer, Prediction, sign_of
 from bp_helpers.zoo import BATCH, fingerprint
 
@@ -23,6 +24,56 @@ def _factor_word(value):
 
 
 # Lesson 1 ----------------------------------------------------------------------------------
+
+def untrained_answer(network, x, label, guess=None):
+    """Lesson 1: what an untrained 784-16-16-10 network answers for one digit x (784,)."""
+    options = (f"Output {label} near 1, the others near 0",
+               f"All ten middling, output {label} the largest",
+               "All ten middling, another output the largest",
+               "All ten near 0")
+
+    def solve():
+        a = network.output(x)
+        others = np.delete(a, label)
+        if a[label] > 0.9 and others.max() < 0.1:
+            outcome = options[0]
+        elif a.max() < 0.1:
+            outcome = options[3]
+        else:
+            outcome = options[1] if int(np.argmax(a)) == label else options[2]
+        largest = int(np.argmax(a))
+        why = (f"The ten outputs lie between {a.min():.2f} and {a.max():.2f}; the largest is "
+               f"output {largest} ({a[largest]:.2f}), and output {label} says {a[label]:.2f}. "
+               "With random weights and biases each output is a sigmoid of a random mix of "
+               "pixels: the network has no idea yet.")
+        return Answer(outcome, outcome, why)
+
+    return Prediction(f"This network has never been trained. What do its ten outputs say "
+                      f"for this {label}?", "choice", solve, options=options, guess=guess)
+
+
+def batch_wishes_up(network, X, labels, first, batch_size, guess=None):
+    """Lesson 1: how many of the ten output wishes, averaged over a mini-batch, point up?
+
+    The mini-batch is the one the wishes panel averages: batch_size examples of X
+    from index `first` on.
+    """
+
+    def solve():
+        result = wishes_result(WishesState(index=first, batch_size=batch_size), network, X,
+                               labels)
+        wishes = result.batch_output_wishes
+        up = int(np.sum(wishes > 0))
+        why = (f"{up} of the 10 point up: the averages run from {wishes.min():+.2f} to "
+               f"{wishes.max():+.2f}. Each digit asks for its own output up and the nine "
+               "others down, and an untrained network says about 0.5 to everything, so on "
+               "average every output is asked to say less.")
+        return Answer(up, f"{up} of 10", why)
+
+    return Prediction(f"Average the output wishes over a mini-batch of {batch_size} digits "
+                      "(this 2 and the next ones). How many of the ten averages point up "
+                      "(0 to 10)?", "number", solve, tolerance=0, guess=guess)
+
 
 FACTORS = ("a(L-1)", "σ′(z(L))", "2(a(L) − y)")
 

@@ -34,11 +34,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bp_helpers import chain
+from bp_helpers import chain, predictions
 from bp_helpers.activations import relu_prime, sigmoid, sigmoid_prime
+from bp_helpers.data import load_mnist
+from bp_helpers.network import Network, one_hot
 from bp_helpers.panels import NudgeState, nudge_result
 from bp_helpers.panels.levers import LeversState, levers_result
 from bp_helpers.panels.view import fmt
+from bp_helpers.panels.wishes import WishesState, next_example, wishes_result
 
 pytestmark = pytest.mark.every_cpu  # the lesson's claims hold under every CPU's kernels
 
@@ -165,3 +168,47 @@ def test_the_zero_input_quiz_comes_before_the_text_answers_it():
     answer = text.index("If $a^{(L-1)} = 0$, changing $w^{(L)}$ changes")
     assert formula < quiz < answer
     assert text.count('lesson1.quiz("zero_input")') == 1
+
+
+def reveal(prediction, guess):
+    """Commit `guess` to a Prediction; return its Reveal (the computed answer)."""
+    prediction.commit(guess)
+    return prediction.reveal
+
+
+@pytest.fixture(scope="module")
+def untrained_and_a_2():
+    mnist = load_mnist("embedded")
+    network = Network([784, 16, 16, 10], seed=0)
+    two = next_example(mnist.y_test, 2, after=-1)
+    return network, mnist, two
+
+
+def test_the_untrained_network_gets_the_2_wrong(untrained_and_a_2):
+    network, mnist, two = untrained_and_a_2
+    assert len(mnist.X_train) + len(mnist.X_test) == 5_000  # "5,000 real MNIST digits"
+    assert sum(W.size + b.size for W, b in zip(network.W, network.b, strict=True)) == 13_002
+    assert mnist.y_test[two] == 2 and not np.any(mnist.y_test[:two] == 2)  # the first 2
+    a = network.output(mnist.X_test[two])
+    assert 0.1 < a.min() and a.max() < 0.9 and np.argmax(a) != 2  # garbage: all middling
+    r = reveal(predictions.untrained_answer(network, mnist.X_test[two], label=2),
+               "All ten middling, another output the largest")
+    assert r.correct
+    wish = -2 * (a - one_hot(2, 10))
+    assert wish[2] > 0 and np.all(np.delete(wish, 2) < 0)  # the 2 up, every other down
+    # "the ones furthest off wish hardest": the wish's size grows with |a - y|
+    order = np.argsort(np.abs(a - one_hot(2, 10)))
+    assert np.all(np.diff(np.abs(wish)[order]) >= 0)
+
+
+def test_every_average_output_wish_of_the_untrained_network_points_down(untrained_and_a_2):
+    network, mnist, two = untrained_and_a_2
+    r = wishes_result(WishesState(index=two, batch_size=10), network, mnist.X_test,
+                      mnist.y_test)
+    assert np.all(r.batch_output_wishes < 0)  # "every average points down"
+    assert list(r.batch) == list(range(two, two + 10))  # this 2 and the nine after it
+    p = reveal(predictions.batch_wishes_up(network, mnist.X_test, mnist.y_test, first=two,
+                                           batch_size=10), 0)
+    assert p.correct and p.answer.value == 0
+    a = network.output(mnist.X_test)
+    assert 0.25 < a.mean() < 0.75  # "about 0.5 to everything"

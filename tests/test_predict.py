@@ -496,3 +496,21 @@ def test_lesson4_one_large_step_overshoots():
     assert small.correct
     middle = reveal(predictions.one_large_step(network, X, y, lr=3), predictions.STEP_OUTCOMES[1])
     assert middle.correct
+
+
+@pytest.mark.parametrize("biases, outcome", [
+    ({2: 10.0, "rest": -10.0}, 0),  # the 2's output near 1, the others near 0
+    ({2: 0.5, "rest": 0.0}, 1),  # all middling, the 2's the largest
+    ({3: 0.5, "rest": 0.0}, 2),  # all middling, another the largest
+    ({"rest": -10.0}, 3),  # all near 0
+])
+def test_lesson1_untrained_answer_names_each_kind_of_output(biases, outcome):
+    network = Network([784, 16, 16, 10], seed=0)
+    network.W[-1][:] = 0.0  # the outputs are the sigmoids of their biases alone
+    network.b[-1][:] = biases["rest"]
+    for j, b in biases.items():
+        if j != "rest":
+            network.b[-1][j] = b
+    p = predictions.untrained_answer(network, np.zeros(784), label=2)
+    r = reveal(p, p.options[outcome])
+    assert r.correct, r.answer.why

@@ -15,10 +15,12 @@
 # # Lesson 1 · The last link
 #
 # Backpropagation has a reputation for being hard. It is not: it is the chain rule,
-# applied with care, over and over. In this lesson we take the smallest network that
-# has anything to learn, one neuron feeding one neuron, and we look at a single
-# derivative from every side: as a formula, as a picture, as a number, and as
-# something you can *nudge* with a slider and watch the cost respond.
+# applied with care, over and over. This lesson starts where the videos start, with a
+# real network that gets a handwritten 2 wrong and what it would take to do better.
+# Then we take the smallest network that has anything to learn, one neuron feeding one
+# neuron, and look at a single derivative from every side: as a formula, as a picture,
+# as a number, and as something you can *nudge* with a slider and watch the cost
+# respond.
 #
 # By the end you will be able to say, for each of the three factors in
 #
@@ -44,18 +46,60 @@ if "google.colab" in sys.modules:
 # %matplotlib inline
 import numpy as np
 
-from bp_helpers import chain
+from bp_helpers import chain, predictions
 from bp_helpers.activations import relu_prime, sigmoid, sigmoid_prime
-from bp_helpers.panels import NudgePanel, NudgeState, nudge_result
+from bp_helpers.data import load_mnist
+from bp_helpers.network import Network, one_hot
+from bp_helpers.panels import NudgePanel, NudgeState, WishesPanel, nudge_result
 from bp_helpers.panels.levers import LeversPanel, LeversState, levers_result
+from bp_helpers.panels.wishes import next_example
 from bp_helpers.plots import computation_tree
 from bp_helpers.questions import lesson1
 
 # %% [markdown]
+# ## An untrained network meets a 2
+#
+# Here is the videos' network: 784 input neurons, one per pixel of a 28×28 image, two
+# hidden layers of 16 neurons, and 10 outputs, one per digit. Its 13,002 weights and
+# biases are random: it has never been trained. And here is a handwritten 2, the first
+# among the test digits of MNIST (5,000 real MNIST digits ship with the course, so this
+# works offline). Before the network answers, predict what it says:
+
+# %%
+mnist = load_mnist("embedded")
+network = Network([784, 16, 16, 10], seed=0)
+two = next_example(mnist.y_test, 2, after=-1)  # the position of the first 2
+x = mnist.X_test[two]
+predictions.untrained_answer(network, x, label=2)
+
+# %% [markdown]
+# To see how far off each output is, compare it with its target $y_j$: 1 for the 2, 0
+# for every other digit. The cost of this one example,
+# $C_0$, adds up the squared differences, $C_0 = \sum_j (a_j - y_j)^2$.
+#
+# What should change? Each output has a **wish**: how it would like to move to lower
+# the cost, and how much. This course writes it $-\partial C_0/\partial a_j = -2(a_j - y_j)$,
+# the negative of a derivative that this lesson takes apart below. For now read it as
+# "how far off, doubled, pointing towards the target":
+
+# %%
+a, y = network.output(x), one_hot(2, 10)
+wish = -2 * (a - y)
+print(f"C0 = {np.sum((a - y) ** 2):.3f}")
+for j in range(10):
+    print(f"output {j}: a = {a[j]:.3f}   target {y[j]:.0f}   wish −2(a − y) = {wish[j]:+.3f}")
+
+# %% [markdown]
+# Garbage, as the videos say: every output says something middling, and the 2's is not
+# even the largest. The 2's output wishes to go up, every other output wishes to go
+# down, and the ones furthest off wish hardest. Those are only wishes: an output cannot change itself. It
+# can only be changed through what feeds it. That is the question of the next section.
+
+# %% [markdown]
 # ## Three levers
 #
-# Start where the videos start. A network sees an image, and one output neuron, say
-# the one for "2", is not active enough. What could make it more active? Output neuron
+# A network sees an image, and one output neuron, say the one for "2", is not active
+# enough. What could make it more active? Output neuron
 # $j$ adds up what every neuron $k$ of the layer before sends it, then squashes the sum:
 # $a_j^{(L)} = \sigma\big(\sum_k w_{jk}^{(L)} a_k^{(L-1)} + b_j^{(L)}\big)$. So there are
 # three levers:
@@ -115,6 +159,39 @@ LeversPanel()
 
 # %%
 lesson1.quiz("bright_pixel")
+
+# %% [markdown]
+# ## Every output asks every hidden neuron
+#
+# Back to the untrained network and its 2. Lever 3 is where backpropagation begins: each
+# output neuron $j$ would like the last hidden layer's activations to change, and every
+# hidden neuron $k$ hears from all ten outputs at once. Output $j$ asks neuron $k$ to
+# change by $w_{jk}\,\sigma'(z_j)\,\text{wish}_j$, its own wish passed back through the
+# weight between them; neuron $k$'s wish is the sum of the ten requests. The panel draws
+# that sum as a stacked bar, one coloured segment per output neuron, with a diamond at
+# the total. (Lesson 3 derives the formula; here, watch the requests add up.)
+#
+# One example is not what training follows, though. The videos then average the wishes
+# of many examples: the panel's second bar, and the black marks among the output
+# wishes, do that for a mini-batch of 10 digits, this 2 and the nine digits after it.
+# Predict first:
+
+# %%
+predictions.batch_wishes_up(network, mnist.X_test, mnist.y_test, first=two, batch_size=10)
+
+# %%
+WishesPanel(network, mnist.X_test, mnist.y_test, digit=2)
+
+# %% [markdown]
+# Every average points down: before it learns anything about digits, this network has to
+# learn to say less to everything, and lesson 4 shows that this is indeed the first
+# thing training does. Averaged over *all* the training examples, and passed back to
+# every weight and bias, these wishes are the direction a step of gradient descent
+# takes: minus the gradient of the cost, $-\nabla C$ (lesson 4). Lesson 5 comes back to
+# this panel with a trained network.
+#
+# The rest of this lesson takes the smallest piece of all this apart: one weight, one
+# neuron feeding one neuron, and the chain rule that turns wishes into changes.
 
 # %% [markdown]
 # ## The notation
@@ -204,8 +281,6 @@ lesson1.quiz("zero_input")
 # `chain.backward` computes all of these in one pass:
 
 # %%
-from bp_helpers import predictions
-
 predictions.smallest_factor(w=1.5, b=-0.5, a_prev=a_prev, y=0.0)
 
 # %%

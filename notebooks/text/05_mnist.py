@@ -233,6 +233,9 @@ InsidePanel(network, mnist.X_test, mnist.y_test)
 # %% [markdown]
 # ## The "2" example, as the video tells it
 #
+# Lesson 1 opened the course with this panel on the untrained network, where every
+# output was far off and every average wish pointed down. Here it is again, trained.
+#
 # The video follows one training example, a handwritten 2, backward through the network.
 # Its output layer wishes the "2" neuron up and the nine others down. Every neuron $k$ of
 # the last hidden layer then hears from all ten outputs: output neuron $j$ asks it to
