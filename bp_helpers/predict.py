@@ -196,7 +196,7 @@ class Prediction(Displayable):
         reveal = self.reveal
         if reveal.correct:
             verdict = "Right."
-        elif self.kind == "number":
+        elif self.kind == "number" and self.tolerance:
             verdict = f"Not quite (more than ±{self.tolerance:g} off)."
         else:
             verdict = "Not quite."

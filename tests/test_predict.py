@@ -514,3 +514,12 @@ def test_lesson1_untrained_answer_names_each_kind_of_output(biases, outcome):
     p = predictions.untrained_answer(network, np.zeros(784), label=2)
     r = reveal(p, p.options[outcome])
     assert r.correct, r.answer.why
+
+
+def test_an_exact_number_prediction_says_not_quite_without_a_zero_margin():
+    exact = Prediction("How many?", "number", lambda: Answer(0, "0 of 10", "none"), tolerance=0)
+    exact.commit(3)
+    assert exact.reveal_lines()[2] == "Not quite."
+    rough = Prediction("How many?", "number", lambda: Answer(0, "0", "none"), tolerance=0.5)
+    rough.commit(3)
+    assert rough.reveal_lines()[2] == "Not quite (more than ±0.5 off)."
