@@ -212,3 +212,20 @@ def test_every_average_output_wish_of_the_untrained_network_points_down(untraine
     assert p.correct and p.answer.value == 0
     a = network.output(mnist.X_test)
     assert 0.25 < a.mean() < 0.75  # "about 0.5 to everything"
+
+
+def test_equal_starting_weights_keep_the_hidden_neurons_copies_of_each_other():
+    mnist = load_mnist("embedded")
+    X, y = mnist.X_train[:200], mnist.y_train[:200]
+    network = Network([784, 16, 16, 10], seed=0)
+    network.W = [np.full_like(W, 0.1) for W in network.W]  # "all at 0.1"
+    for _ in range(5):  # five full-batch steps
+        dC_dW, dC_db = network.backprop(X, y)
+        for l, (dW, db) in enumerate(zip(dC_dW, dC_db, strict=True)):
+            network.W[l] -= 3.0 * dW
+            network.b[l] -= 3.0 * db
+    for W in network.W[:-1]:  # every hidden layer: each neuron's weights are one row
+        np.testing.assert_allclose(W, np.broadcast_to(W[0], W.shape), rtol=1e-12)
+    random = Network([784, 16, 16, 10], seed=0)
+    assert not np.allclose(random.W[0], random.W[0][0])  # the random start breaks it
+    np.testing.assert_array_equal(random.W[0], Network([784, 16, 16, 10], seed=0).W[0])

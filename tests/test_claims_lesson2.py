@@ -142,9 +142,17 @@ def test_relu_signal_still_multiplied_by_the_weights():
         assert g.delta[0] / g.delta[-1] == pytest.approx(np.prod(c * w12[1:]))
     assert 80 < scaled[0.7].delta[-1] / scaled[0.7].delta[0] < 130  # about a hundred
     assert round(scaled[1.3].delta[0] / scaled[1.3].delta[-1]) == 8
+    assert round(scaled[1.0].delta[0] / scaled[1.0].delta[-1], 2) == 0.46  # "about half"
+    assert round(float(np.prod(w12[1:])), 2) == 0.46
+    # the ×1.3 line ends highest at layer 1, the ×0.7 one lowest
+    ends = {c: g.delta[0] / g.delta[-1] for c, g in scaled.items()}
+    assert ends[1.3] > ends[1.0] > ends[0.7]
+    # the outputs are wrong by different amounts, so delta(12) differs between the chains
+    assert len({round(float(g.delta[-1]), 3) for g in scaled.values()}) == 3
     assert "undiminished" not in LESSON.read_text()  # the old, false claim
     ratios = [g.dC_dw[0] / g.dC_dw[-1] for g in scaled.values()]
     np.testing.assert_allclose(ratios, ratios[0], rtol=1e-12)
+    assert round(ratios[0], 3) == 0.960  # "the same 0.960 in all three"
 
 
 def test_counts_and_their_ratio():

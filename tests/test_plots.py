@@ -38,3 +38,15 @@ def test_gradient_per_layer_can_show_the_backward_signal():
 def test_backprop_vs_nudging_plot_draws_both_ways():
     fig = backprop_vs_nudging_plot([1, 2], [1e-5, 2e-5], [4e-5, 1.6e-4])
     assert [len(ax.lines) for ax in fig.axes] == [2, 2]
+
+
+def test_gradient_per_layer_relative_starts_every_line_at_1():
+    w, b, x, y = chain.random_chain(12, seed=0)
+    scaled = {c: chain.backward(c * w, 0 * b, x, y, "relu") for c in (0.7, 1.3)}
+    fig = gradient_per_layer(scaled, quantity="dC_db", relative=True)
+    ax = fig.axes[0]
+    for line, g in zip(ax.get_lines(), scaled.values(), strict=True):
+        ys = line.get_ydata()
+        assert ys[-1] == 1.0
+        np.testing.assert_allclose(ys, np.abs(g.delta) / abs(g.delta[-1]))
+    assert ax.get_ylabel().endswith("/ its value at layer 12")

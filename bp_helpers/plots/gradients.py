@@ -8,12 +8,15 @@ from bp_helpers.backprop_vs_nudging import layer_evaluations, loglog_slope
 LAYER_QUANTITIES = {"dC_dw": "|∂C₀/∂w(l)|", "dC_db": "|∂C₀/∂b(l)| = |δ(l)|"}
 
 
-def gradient_per_layer(gradients_by_name, title=None, quantity="dC_dw"):
+def gradient_per_layer(gradients_by_name, title=None, quantity="dC_dw", relative=False):
     """Log plot of |dC0/dw(l)| (or |dC0/db(l)|) against the layer l, one line per chain.
 
     gradients_by_name: {label: ChainGradients}; quantity: "dC_dw" or "dC_db"
-    (the backward signal delta(l) itself). Zero gradients (a dead ReLU) are
-    left out of the log plot rather than drawn at minus infinity.
+    (the backward signal delta(l) itself). relative=True divides each line by
+    its last layer's value, so every line starts at 1 at the output and shows
+    only how the quantity grows or shrinks on the way back (chains whose
+    outputs are wrong by different amounts then compare). Zero gradients (a
+    dead ReLU) are left out of the log plot rather than drawn at minus infinity.
     """
     if quantity not in LAYER_QUANTITIES:
         raise ValueError(f"quantity must be one of {list(LAYER_QUANTITIES)}, got {quantity!r}")
@@ -22,8 +25,12 @@ def gradient_per_layer(gradients_by_name, title=None, quantity="dC_dw"):
     ax = fig.add_subplot()
     for name, gradients in gradients_by_name.items():
         size = np.abs(getattr(gradients, quantity))
+        if relative:
+            size = size / size[-1]
         layers = np.arange(1, len(size) + 1)
         ax.semilogy(layers, np.where(size > 0, size, np.nan), "o-", label=name)
+    if relative:
+        label = f"{label} / its value at layer {len(size)}"
     ax.set(xlabel="layer l", ylabel=label, title=title or f"size of {label}, layer by layer")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend()

@@ -190,6 +190,12 @@ WishesPanel(network, mnist.X_test, mnist.y_test, digit=2)
 # takes: minus the gradient of the cost, $-\nabla C$ (lesson 4). Lesson 5 comes back to
 # this panel with a trained network.
 #
+# Why do the weights start random at all, and not, say, all at 0.1? Then every hidden
+# neuron of a layer would compute the same activation, receive the same requests, and
+# get the same wish, so every step would change them all alike: they would stay copies
+# of each other forever, and 16 neurons would do the work of one. Random starting
+# weights break that symmetry; the seed makes the random start the same on every run.
+#
 # The rest of this lesson takes the smallest piece of all this apart: one weight, one
 # neuron feeding one neuron, and the chain rule that turns wishes into changes.
 

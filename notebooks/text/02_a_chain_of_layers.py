@@ -285,7 +285,10 @@ for name, grads in gradients.items():
 # and this demo's weights are drawn around $1$ (`random_chain` centres them there), so
 # their product stays near 1. Here are the same weights scaled by $0.7$ and by $1.3$,
 # with the biases set to $0$ so that every ReLU stays alive, and the backward signal
-# $\delta^{(l)} = \partial C_0/\partial b^{(l)}$ layer by layer:
+# $\delta^{(l)} = \partial C_0/\partial b^{(l)}$ layer by layer. Each line is divided by
+# its value at layer 12: the three chains' outputs are wrong by different amounts, so
+# their $\delta^{(12)}$ differ, and what matters here is how $\delta$ changes on its way
+# back. Before you run it, predict which line ends highest at layer 1.
 
 # %%
 scaled = {f"relu, weights × {c}": chain.backward(c * w12, 0 * b12, x12, y12, "relu")
@@ -293,16 +296,23 @@ scaled = {f"relu, weights × {c}": chain.backward(c * w12, 0 * b12, x12, y12, "r
 for name, grads in scaled.items():
     print(f"{name}:  δ(1)/δ(12) = {grads.delta[0] / grads.delta[-1]:.3f}   "
           f"∂C0/∂w(1) / ∂C0/∂w(12) = {grads.dC_dw[0] / grads.dC_dw[-1]:.3f}")
-gradient_per_layer(scaled, quantity="dC_db")
+gradient_per_layer(scaled, quantity="dC_db", relative=True)
 
 # %% [markdown]
 # Weights 0.7 times as large and the signal reaching layer 1 is about a hundred times
-# weaker than at layer 12; 1.3 times as large and it is eight times stronger: with ReLU
-# the gradient vanishes or explodes with the product of the weights. (The weight
-# derivatives' ratio, $a^{(0)}\delta^{(1)} / a^{(11)}\delta^{(12)}$, is the same in all three:
-# with zero biases the activations grow or shrink on the way forward by the same
-# factors as $\delta$ on the way back.) Keeping that product near 1 is what careful
-# weight initialisation is for.
+# weaker than at layer 12; 1.3 times as large and it is eight times stronger; as drawn
+# (×1.0) it ends at about half, the product of the eleven weights $w^{(2)}$ to
+# $w^{(12)}$, 0.46. With ReLU the backward signal $\delta$ vanishes or explodes with the
+# product of the weights.
+#
+# The weight derivatives tell a different story in this particular chain: their ratio,
+# $a^{(0)}\delta^{(1)} / a^{(11)}\delta^{(12)}$, is the same 0.960 in all three. With zero
+# biases and every ReLU alive, the activations grow or shrink on the way *forward* by
+# exactly the factors that $\delta$ shrinks or grows by on the way back, and
+# $\partial C_0/\partial w^{(l)} = a^{(l-1)}\delta^{(l)}$ multiplies the two, so the factors
+# cancel. The signal that carries the error back still vanishes or explodes, and so do
+# the bias derivatives, which are $\delta$ itself. Keeping the product of the weights
+# near 1 is what careful weight initialisation is for.
 
 # %% [markdown]
 # ## Why backprop?
