@@ -153,20 +153,30 @@ def test_the_2_example(mnist, trained):
     assert np.sum(np.abs(batch) > 0.05 * np.abs(batch).max()) >= 2  # several output neurons
 
 
-def test_gradients_over_training(mnist):
+def test_gradients_over_training_one_change_at_a_time(mnist):
+    """The same 784-16-16-10 network three ways; gap = output layer's RMS |dC/dw| / layer 1's."""
     X_probe, y_probe = mnist.X_train[:1000], mnist.y_train[:1000]
-    ratio = {}
-    for name in ("sigmoid", "relu"):
-        r = RECIPES[name]
-        net = Network(r.sizes, activation=r.activation, cost=r.cost, seed=r.seed)
+    variants = {"sigmoid, quadratic": ("sigmoid", "quadratic", 0.3),
+                "sigmoid, cross-entropy": ("sigmoid", "cross_entropy", 0.3),
+                "ReLU, cross-entropy": ("relu", "cross_entropy", 0.1)}
+    gap = {}
+    for name, (activation, cost, lr) in variants.items():
+        net = Network([784, 16, 16, 10], activation, cost, seed=0)
         recorder = GradientRecorder(net, X_probe, y_probe)
-        sgd(net, mnist.X_train[:10_000], mnist.y_train[:10_000], epochs=5,
-            batch_size=r.batch_size, lr=r.lr, seed=r.seed, callback=recorder)
-        sizes = np.array(recorder.sizes)  # (epochs + 1, layers)
-        ratio[name] = sizes[0, -1] / sizes[0, 0]
-        assert np.all(sizes[-1] < sizes[0]), name  # every gradient shrinks
-    assert 20 < ratio["sigmoid"] < 100  # dozens of times weaker
-    assert 1.5 < ratio["relu"] < 10  # only a few times
+        history = sgd(net, mnist.X_train[:10_000], mnist.y_train[:10_000], epochs=5,
+                      batch_size=10, lr=lr, seed=0, callback=recorder)
+        assert history.stopped is None, name
+        gap[name] = recorder.sizes[:, -1] / recorder.sizes[:, 0]
+    quadratic, entropy, relu = gap.values()
+    # epoch 0: dozens of times; cross-entropy roughly halves it; ReLU about 1
+    assert 40 < quadratic[0] < 80
+    assert 0.4 < entropy[0] / quadratic[0] < 0.7
+    assert 0.5 < relu[0] < 2
+    later = np.array([quadratic[1:], entropy[1:], relu[1:]])  # epochs 1 to 5
+    assert np.all((1.5 < later) & (later < 15))  # "between about 2 and 15"
+    assert np.all(later.max(axis=0) / later.min(axis=0) < 6)  # "within a few times"
+    assert np.all(relu[1:] > 3 * relu[0])  # ReLU's gap grows to the others' size
+    assert RECIPES["sigmoid"].network().sizes == [784, 16, 16, 10]  # "this lesson's network"
 
 
 def test_every_thing_to_try_has_an_answer():

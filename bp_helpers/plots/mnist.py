@@ -88,8 +88,9 @@ def gradient_sizes_plot(sizes_by_name):
     fig = Figure(figsize=(9.5, 3.0), layout="constrained")
     axes = fig.subplots(1, len(sizes_by_name), squeeze=False, sharey=True)[0]
     for ax, (name, sizes) in zip(axes, sizes_by_name.items(), strict=True):
-        for l in range(sizes.shape[1]):
-            ax.semilogy(np.arange(len(sizes)), sizes[:, l], "o-", ms=3, label=f"layer {l + 1}")
+        for l in range(sizes.shape[1]):  # a marker per layer, not colour alone
+            ax.semilogy(np.arange(len(sizes)), sizes[:, l], "-", marker="os^Dv"[l % 5], ms=4,
+                        label=f"layer {l + 1}")
         ax.set(xlabel="epoch", title=name)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
