@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bp_helpers.questions import lesson1, lesson3
+from bp_helpers.questions import lesson1, lesson3, lesson4
 
 
 def levers_quiz():
@@ -12,7 +12,7 @@ def levers_quiz():
 
 
 def master_challenge():
-    return lesson3.quiz("master_challenge")
+    return lesson4.quiz("master_challenge")
 
 TEXTS = Path(__file__).parents[1] / "notebooks" / "text"
 
@@ -40,12 +40,12 @@ def test_master_challenge_says_large_is_not_important():
 
 @pytest.mark.parametrize("lesson, call", [
     ("01_the_last_link.py", 'lesson1.quiz("bright_pixel")'),
-    ("03_many_neurons_per_layer.py", 'lesson3.quiz("master_challenge")'),
+    ("04_gradient_descent.py", 'lesson4.quiz("master_challenge")'),
 ])
 def test_lessons_only_display_the_quiz(lesson, call):
     text = (TEXTS / lesson).read_text()
     assert f"\n{call}\n" in text
-    quiz = {"01": levers_quiz, "03": master_challenge}[lesson[:2]]()
+    quiz = {"01": levers_quiz, "04": master_challenge}[lesson[:2]]()
     for explanation in quiz.explanations:
         assert explanation[:40] not in text
 
@@ -67,3 +67,16 @@ def test_every_things_to_try_list_has_its_answers(lesson):
         assert numbers and numbers == answered, (lesson, numbers, answered)
         # the answers come right after the panel that the list introduces
         assert "Panel(" in rest.split("<details>")[0]
+
+
+def test_the_master_challenge_comes_once_the_gradient_vector_is_taught():
+    """Lesson 4, right after the whole vector of partial derivatives is printed, and before
+    the text says what a large entry means; no longer in lesson 3."""
+    text = (TEXTS / "04_gradient_descent.py").read_text()
+    vector = text.index("grad = gradient_vector(network, X, y)")
+    quiz = text.index('lesson4.quiz("master_challenge")')
+    answer = text.index("A large entry does not mean the connection is important")
+    assert vector < quiz < answer
+    assert "master_challenge" not in (TEXTS / "03_many_neurons_per_layer.py").read_text()
+    with pytest.raises(KeyError):
+        lesson3.quiz("master_challenge")

@@ -35,30 +35,6 @@ QUIZZES = {
             "Pixels feed layer 1, through W(1).",
         ],
     ),
-    "master_challenge": dict(
-        question="In a [784, 16, 16, 10] network, ∂C/∂w₁₅,₇⁽²⁾ has a very large magnitude "
-                 "for the current batch. What does that tell you?",
-        options=["The connection from neuron 7 of layer 1 to neuron 15 of layer 2 is one of "
-                 "the most important connections of the network",
-                 "The weight w₁₅,₇⁽²⁾ itself is very large",
-                 "Changing this weight changes this batch's cost more than changing most "
-                 "other weights would, so gradient descent gives it a large update",
-                 "The weight has reached its best value and should stay where it is"],
-        answer=2,
-        explanations=[
-            "A large derivative says how much the cost of this batch would change, not how "
-            "much the network relies on the connection in general: an \"important\" weight "
-            "that is already right has a derivative near 0.",
-            "The derivative is the batch's average of a₇⁽¹⁾ σ′(z₁₅⁽²⁾) ∂C/∂a₁₅⁽²⁾: its size is "
-            "set by the input's activation, the slope and how much the cost wants a₁₅⁽²⁾ to "
-            "move, not by how large the weight is.",
-            "The gradient measures sensitivity: the cost of this batch responds strongly to "
-            "this weight right now, so the step −η ∂C/∂w is large. On another batch, or after "
-            "a few steps, it can be small.",
-            "At a best value the derivative would be 0: a large derivative means the cost "
-            "still changes a lot when this weight moves.",
-        ],
-    ),
 }
 
 EXERCISES = {

@@ -277,15 +277,6 @@ print(f"passed: {broken.ok};  worst error {broken.worst:.1f} at {in_notation(bro
 gradient_check_heatmap(broken)
 
 # %% [markdown]
-# ## The master challenge
-#
-# The videos' slide deck ends with a question about what a gradient entry means, now that
-# you can find every one of them.
-
-# %%
-lesson3.quiz("master_challenge")
-
-# %% [markdown]
 # ## Summary
 #
 # * With many neurons per layer, $z_j^{(L)} = \sum_k w_{jk}^{(L)} a_k^{(L-1)} + b_j^{(L)}$;

@@ -227,6 +227,14 @@ for name, dC in grad.largest(5):
 print(f"the median entry's size: {np.median(np.abs(grad.values)):.4f}")
 
 # %% [markdown]
+# Before reading on: the videos' slide deck ends with a master challenge about what one
+# entry of this vector means. Here it is, now that you have the whole vector in front of
+# you.
+
+# %%
+lesson4.quiz("master_challenge")
+
+# %% [markdown]
 # The entries are far from equal. Changing one parameter by a small $h$ changes the cost
 # by about $h\,|\partial C/\partial(\text{param})|$, so the largest entries are the changes
 # that buy the most cost reduction per unit of change. Here the five largest all belong
