@@ -15,7 +15,15 @@ import numpy as np
 from bp_helpers import equations
 from bp_helpers.activations import sigmoid_prime
 from bp_helpers.display import say
-from bp_helpers.exercises import Catalogue, CheckedAnswer, Feedback, Quiz, Solution, check_function
+from bp_helpers.exercises import (
+    Catalogue,
+    CheckedAnswer,
+    Feedback,
+    Quiz,
+    Solution,
+    check_function,
+    read_only,
+)
 from bp_helpers.gradcheck import check_gradients
 from bp_helpers.network import Network, one_hot
 from bp_helpers.zoo import BUGS
@@ -326,3 +334,4 @@ def zoo_quiz(bug):
     ]
     return Quiz("Which mistake is it?", [_MISTAKES[name] for name in names],
                 answer=ANSWERS[bug.name], explanations=explanations)
+read_only(__name__)
