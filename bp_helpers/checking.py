@@ -124,7 +124,7 @@ class Feedback:
         return ("✅ " if self.passed else "❌ ") + self.message
 
 
-class _TimedOut(BaseException):
+class TimedOut(BaseException):
     """Raised in a learner's code whose time is up.
 
     A BaseException, so that `except Exception` in the learner's code does not
@@ -139,7 +139,7 @@ class _TimedOut(BaseException):
 def _call_with_alarm(fn, kwargs, seconds):
     """fn(**kwargs), interrupted by SIGALRM after `seconds` (main thread, Unix).
 
-    A bare `except:` in the learner's code can catch one _TimedOut, so the
+    A bare `except:` in the learner's code can catch one TimedOut, so the
     alarm repeats every REPEAT seconds, and each time it also traces the
     learner's frames: the next line they run (the `pass` of that `except:`,
     outside its `try`) raises again. The alarm and the tracing act only while
@@ -156,9 +156,9 @@ def _call_with_alarm(fn, kwargs, seconds):
     def stop_here(frame, event, arg):
         # Not on "exception": a trace function that raises is switched off, and the
         # line after the learner's `except:` is where raising helps. Nor in this
-        # module's own frames (_TimedOut.__init__ runs inside the learner's call).
+        # module's own frames (TimedOut.__init__ runs inside the learner's call).
         if event in ("call", "line") and frame.f_globals is not globals() and inside(frame):
-            raise _TimedOut(stopped=True)
+            raise TimedOut(stopped=True)
         return stop_here
 
     def time_up(signum, frame):
@@ -168,7 +168,7 @@ def _call_with_alarm(fn, kwargs, seconds):
             frame.f_trace, frame.f_trace_lines = stop_here, True
             frame = frame.f_back
         sys.settrace(stop_here)
-        raise _TimedOut(stopped=True)
+        raise TimedOut(stopped=True)
 
     previous, tracing = signal.signal(signal.SIGALRM, time_up), sys.gettrace()
     try:
@@ -194,14 +194,14 @@ def _call_in_thread(fn, kwargs, seconds):
     worker.start()
     worker.join(seconds)
     if worker.is_alive():
-        raise _TimedOut(stopped=False)
+        raise TimedOut(stopped=False)
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
 
 
 def call_with_timeout(fn, kwargs, seconds=TIMEOUT):
-    """fn(**kwargs), or raise _TimedOut after `seconds`.
+    """fn(**kwargs), or raise TimedOut after `seconds`.
 
     SIGALRM where it can stop the code: on the main thread of a Unix process
     (a Jupyter kernel runs cells there), when no other real-time timer is
@@ -215,7 +215,7 @@ def call_with_timeout(fn, kwargs, seconds=TIMEOUT):
 
 
 def timed_out(call, stop, timeout=TIMEOUT):
-    """The sentence for a learner's `call` (text such as "f(z = 1.0)") stopped by _TimedOut."""
+    """The sentence for a learner's `call` (text such as "f(z = 1.0)") stopped by TimedOut."""
     still = ("it was stopped" if stop.stopped else
              "it could not be stopped and is still running: restart the kernel")
     return (f"{call} did not return within {timeout:g} s, so {still}. Look for a loop that "
@@ -395,7 +395,7 @@ def check_function(fn, reference, cases, name=None, hint="", rtol=1e-9, timeout=
                             attempted=False)
         try:
             got = call_with_timeout(fn, copy.deepcopy(args), timeout)
-        except _TimedOut as stop:
+        except TimedOut as stop:
             return Feedback(False, timed_out(call, stop, timeout))
         except KeyboardInterrupt:
             raise

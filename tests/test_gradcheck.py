@@ -196,3 +196,19 @@ def test_a_broken_backprop_never_passes_whatever_the_h(backprop):
 @pytest.mark.parametrize("h", [1e-5, 1e-7, 1e-9])
 def test_a_correct_backprop_passes_at_every_reasonable_h(h):
     assert check_gradients(network(), X, LABELS, h=h).ok
+
+
+def test_a_backprop_that_edits_X_and_Y_in_place_is_judged_on_its_gradients():
+    """check_gradients hands backprop copies: the nudges still see the true X and Y."""
+    network = Network([3, 4, 2], seed=3)
+    rng = np.random.default_rng(3)
+    X, Y = rng.uniform(0, 1, (5, 3)), rng.uniform(0, 1, (5, 2))
+
+    def spoils_its_inputs(network, X, Y):
+        gradients = type(network).backprop(network, X, Y)
+        X *= 0
+        Y -= 1
+        return gradients
+
+    report = check_gradients(network, X, Y, backprop=spoils_its_inputs)
+    assert report.ok, report

@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bp_helpers.activations import sigmoid_prime
 from bp_helpers.data import load_mnist
 from bp_helpers.network import Network
 from bp_helpers.questions import lesson6
@@ -69,7 +70,7 @@ def test_check_backprop_passes_the_solution_and_shows_where_a_bug_is():
     assert not answer.passed and report is None and "not written yet" in answer.feedback.message
     assert not answer.feedback.attempted and answer.button is None
     answer, report = lesson6.check_backprop(lambda network, X, Y: None)
-    assert not answer.passed and "raised TypeError" in answer.feedback.message
+    assert not answer.passed and "should return (dC_dW, dC_db)" in answer.feedback.message
     assert answer.feedback.attempted
     answer, report = lesson6.check_backprop(lesson6.backprop)
     assert answer.passed and report.ok and "all 74 parameters" in answer.feedback.message
@@ -92,7 +93,8 @@ def test_yours_or_solution_says_which_one_the_lesson_uses(capsys):
     def mine(network, X, Y):
         return lesson6.backprop(network, X, Y)
 
-    assert lesson6.yours_or_solution("backprop", mine, lesson6.backprop, lesson6.passes) is mine
+    used = lesson6.yours_or_solution("backprop", mine, lesson6.backprop, lesson6.passes)
+    assert used.__wrapped__ is mine  # as_arrays(mine): its lists become arrays for sgd
     assert "Your backprop passes its check" in capsys.readouterr().out
 
 
@@ -162,3 +164,121 @@ def test_the_lessons_solution_trains_past_90_percent_on_the_embedded_subset():
     ours = sgd(engine, mnist.X_train, mnist.y_train, epochs=20, batch_size=10, lr=1.0, seed=0,
                X_test=mnist.X_test, y_test=mnist.y_test)
     assert abs(history.test_accuracies[-1] - ours.test_accuracies[-1]) <= 0.005
+
+
+# --- checks a learner can trust: each hostile backprop gets one clear sentence
+
+
+def biases_as_lists(network, X, Y):
+    """The worked solution with every bias gradient a list comprehension."""
+    dC_dW, dC_db = lesson6.backprop(network, X, Y)
+    return dC_dW, [[float(g_j) for g_j in g] for g in dC_db]
+
+
+def test_a_backprop_that_passes_with_lists_also_trains():
+    answer, _ = lesson6.check_backprop(biases_as_lists)
+    assert answer.passed, answer.feedback.message
+    used = lesson6.yours_or_solution("backprop", biases_as_lists, lesson6.backprop,
+                                     lesson6.passes)
+    network = Network([6, 5, 3], seed=4)
+    history = sgd(network, X, LABELS, epochs=2, batch_size=10, lr=0.5, backprop=used)
+    assert history.stopped is None and len(history.records) == 3
+
+
+def with_result(result):
+    def backprop(network, X, Y):
+        return result(*lesson6.backprop(network, X, Y))
+
+    return backprop
+
+
+@pytest.mark.parametrize(("fn", "message"), [
+    (with_result(lambda dW, db: (dW, [g + 0j for g in db])),
+     "backprop(network, X, Y) returned complex numbers in dC_db[0] (layer 1's biases): a "
+     "gradient is real"),
+    (with_result(lambda dW, db: (dW, [g.astype(object) for g in db])),
+     "backprop(network, X, Y) returned dC_db[0] (layer 1's biases) as ndarray"),
+    (with_result(lambda dW, db: ([*dW[:1], None, dW[2]], db)),
+     "backprop(network, X, Y) left dC_dW[1] (layer 2's weights) as None: it never computed "
+     "that layer's gradient"),
+    (with_result(lambda dW, db: {"dW": dW, "db": db}),
+     "backprop(network, X, Y) should return (dC_dW, dC_db), a pair of lists with one array per "
+     "layer, but returned dict"),
+    (with_result(lambda dW, db: ([w.T for w in dW], db)),
+     "backprop(network, X, Y) returned dC_dW[0] (layer 1's weights) with shape (6, 5), but it "
+     "must have the shape of W[0], (5, 6)"),
+    (with_result(lambda dW, db: (dW[:2], db)),
+     "backprop(network, X, Y) returned dC_dW with 2 arrays, but the network has 3 layers"),
+])
+def test_a_malformed_result_is_described_not_reported_as_raised(fn, message):
+    answer, report = lesson6.check_backprop(fn)
+    assert not answer.passed and report is None and answer.feedback.attempted
+    assert answer.feedback.message.startswith(message)
+    assert "raised" not in answer.feedback.message
+
+
+def test_a_correct_backprop_that_edits_Y_in_place_passes():
+    def in_place(network, X, Y):
+        zs, activations = network.forward(X)
+        L = len(network.W)
+        Y -= activations[L]  # now Y holds y - a(L)
+        delta = -2 * Y * sigmoid_prime(zs[L - 1])
+        dC_dW, dC_db = [None] * L, [None] * L
+        for l in range(L, 0, -1):
+            if l < L:
+                delta = (delta @ network.W[l]) * sigmoid_prime(zs[l - 1])
+            dC_dW[l - 1] = delta.T @ activations[l - 1] / len(X)
+            dC_db[l - 1] = delta.mean(axis=0)
+        return dC_dW, dC_db
+
+    answer, _ = lesson6.check_backprop(in_place)
+    assert answer.passed, answer.feedback.message
+    assert lesson6.check_fix(1, in_place).passed
+
+
+def test_an_unfinished_step_called_by_backprop_is_named():
+    def output_error(a_L, y, z_L):
+        raise NotImplementedError
+
+    def mine(network, X, Y):
+        zs, activations = network.forward(X)
+        output_error(activations[-1], Y, zs[-1])
+
+    answer, _ = lesson6.check_backprop(mine)
+    assert answer.feedback.message == (
+        "backprop calls output_error, which is not written yet (it still raises "
+        "NotImplementedError): finish output_error first, then run this cell again.")
+    assert answer.feedback.attempted and answer.button is not None
+
+
+def loops_forever(network, X, Y):
+    while True:
+        try:
+            while True:
+                pass
+        except:  # noqa: E722 (a learner's catch-all, the point of the test)
+            pass
+
+
+def test_backprop_and_fix_checks_stop_a_backprop_that_never_returns():
+    answer, report = lesson6.check_backprop(loops_forever)
+    assert report is None and answer.feedback.message == (
+        "backprop(network, X, Y) did not return within 5 s, so it was stopped. Look for a "
+        "loop that never ends.")
+    assert lesson6.check_fix(2, loops_forever).message == (
+        "fix(network, X, Y) did not return within 5 s, so it was stopped. Look for a loop "
+        "that never ends.")
+
+
+def test_the_usual_shape_mistakes_get_a_hint_about_rows_not_the_answer():
+    transposed = lesson6.check_step(
+        "error_back", lambda W_next, delta_next, z: (W_next.T @ delta_next) * sigmoid_prime(z))
+    assert "raised ValueError" in transposed.feedback.message
+    assert "Hint: examples are rows here" in transposed.feedback.message
+    outer = lesson6.check_step("weight_gradient", lambda delta, a_prev: delta @ a_prev.T)
+    assert "Hint: examples are rows here" in outer.feedback.message
+    for name, (_, _, hint, shape_hint) in lesson6.STEPS.items():
+        solution = lesson6.SOLUTIONS[name].code.splitlines()[-1].split("return ")[-1]
+        assert solution not in hint + shape_hint, name
+        for code in ("delta_next @ W_next", "delta.T @ a_prev", "mean(axis=0)"):
+            assert code not in hint + shape_hint, name

@@ -8,12 +8,21 @@ after a first attempt (exercises.CheckedAnswer). The worked solutions below
 are also the functions the lesson runs on until the learner's own pass.
 """
 
+import functools
 import inspect
 
 import numpy as np
 
-from bp_helpers import equations
+from bp_helpers import equations, zoo
 from bp_helpers.activations import sigmoid_prime
+from bp_helpers.checking import (
+    TimedOut,
+    call_with_timeout,
+    raised,
+    safe_repr,
+    tampered,
+    timed_out,
+)
 from bp_helpers.display import say
 from bp_helpers.exercises import (
     Catalogue,
@@ -26,7 +35,7 @@ from bp_helpers.exercises import (
 )
 from bp_helpers.gradcheck import check_gradients
 from bp_helpers.network import Network, one_hot
-from bp_helpers.zoo import BUGS
+from bp_helpers.zoo import BUGS, specimen_network, with_steps
 
 
 # Worked solutions: one line per equation, then backprop assembled from them.
@@ -107,35 +116,57 @@ _delta_next, _W_next = _rng.normal(0, 1, (3, 2)), _rng.normal(0, 1, (2, 4))
 _z, _a = _rng.normal(0, 2, (3, 4)), _rng.uniform(0, 1, (3, 4))
 _a_prev = _rng.uniform(0, 1, (3, 5))
 _y = one_hot([1, 3, 0], 4)
+# Each step: its reference, its cases, a hint for a wrong value (the idea, not the code: the
+# code is the worked solution's), and a hint for a shape error that numpy raised in it.
 STEPS = {
     "output_error": (
-        lambda a_L, y, z_L: equations.output_error(2 * (a_L - y), z_L, sigmoid_prime),
+        zoo.output_error,
         [dict(a_L=_a, y=_y, z_L=_z)],
-        "delta(L) = 2(a(L) - y) times sigmoid_prime(z(L)), entry by entry (*, not @).",
+        "the result has one entry per example and output neuron, like a_L: the two factors "
+        "multiply entry by entry.",
+        "a_L, y and z_L all have shape (m, n_L), and so has the result: no matrix product "
+        "is needed.",
     ),
     "error_back": (
-        lambda W_next, delta_next, z: equations.error_back(W_next, delta_next, z, sigmoid_prime),
+        zoo.error_back,
         [dict(W_next=_W_next, delta_next=_delta_next, z=_z)],
-        "with examples as rows, W(l+1)^T delta(l+1) for every row is delta_next @ W_next; "
-        "then multiply by sigmoid_prime(z) entry by entry.",
+        "entry k of each row should be the path sum over j of w_jk delta_j, then times the "
+        "slope of layer l at z.",
+        "examples are rows here: delta_next is (m, n_{l+1}), one row per example, not a "
+        "column. The formula's W(l+1)ᵀ δ(l+1) is written for one column; write down the "
+        "shapes of the two operands of your @ and choose the order in which the inner sizes "
+        "meet, giving (m, n_l).",
     ),
     "weight_gradient": (
         equations.weight_gradient,
         [dict(delta=_z, a_prev=_a_prev)],
-        "entry (j, k) is the mean over the examples of delta_j a_k: delta.T @ a_prev / m.",
+        "entry (j, k) is the average over the examples of delta_j a_k: a matrix product adds "
+        "over the examples, and an average is more than a sum.",
+        "examples are rows here: delta is (m, n_l) and a_prev (m, n_{l-1}). The result is "
+        "(n_l, n_{l-1}) and adds over the m examples, so the two m's must meet in the middle "
+        "of the @.",
     ),
     "bias_gradient": (
         equations.bias_gradient,
         [dict(delta=_z)],
-        "the mean of delta over the examples, the rows: delta.mean(axis=0).",
+        "the bias gradient is delta averaged over the examples: which axis holds them?",
+        "delta has shape (m, n_l); the result has one entry per neuron, (n_l,).",
     ),
 }
 
 
 def check_step(name, fn):
-    """The feedback on the learner's version of equation `name`, with its worked solution."""
-    reference, cases, hint = STEPS[name]
-    return CheckedAnswer(check_function(fn, reference, cases, name, hint), SOLUTIONS[name])
+    """The feedback on the learner's version of equation `name`, with its worked solution.
+
+    A shape error numpy raised inside fn (the usual sign of a column-layout
+    habit) gets the step's hint about the rows-are-examples layout.
+    """
+    reference, cases, hint, shape_hint = STEPS[name]
+    feedback = check_function(fn, reference, cases, name, hint)
+    if " raised ValueError: " in feedback.message and any(
+            word in feedback.message for word in ("matmul", "broadcast", "shape")):
+        feedback = Feedback(False, f"{feedback.message}. Hint: {shape_hint}")
+    return CheckedAnswer(feedback, SOLUTIONS[name])
 
 
 def check_network():
@@ -150,23 +181,105 @@ def check_network():
     return network, X, one_hot(rng.integers(0, 3, 8), 3)
 
 
+def run_backprop(fn, network, X, Y, name="backprop"):
+    """(dC_dW, dC_db, None) from a learner's backprop, or (None, None, Feedback) saying why not.
+
+    fn runs on copies of network, X and Y (so an in-place `Y -= a` changes
+    nothing the check uses), with the exercises' timeout. Its result must be a
+    pair of lists (or tuples) with one gradient per layer, shaped like W[l] and
+    b[l]; lists and tuples of numbers are converted to float arrays, so what
+    passes here is what `sgd` can step with. A problem with the result is
+    described as such, never as an error fn raised.
+    """
+    if not callable(fn):
+        return None, None, Feedback(False, f"Nothing to check yet: {name} should be a function "
+                                           f"(network, X, Y) -> (dC_dW, dC_db), got "
+                                           f"{type(fn).__name__}.", attempted=False)
+    if tampered():
+        return None, None, Feedback(False, tampered(), attempted=False)
+    call = f"{name}(network, X, Y)"
+    try:
+        result = call_with_timeout(fn, dict(network=network.copy(), X=X.copy(), Y=Y.copy()))
+    except TimedOut as stop:
+        return None, None, Feedback(False, timed_out(call, stop))
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # the learner's code may raise anything
+        return None, None, raised(name, call, error, fn)
+    dC_dW, dC_db, problem = gradients(result, network)
+    if problem is not None:
+        return None, None, Feedback(False, f"{call} {problem}")
+    return dC_dW, dC_db, None
+
+
+def gradients(result, network):
+    """(dC_dW, dC_db, None) as lists of float arrays, or (None, None, why `result` is not that).
+
+    result is what a backprop returned for `network`: (dC_dW, dC_db), each
+    with one array (or nested list) per layer, shaped like network.W and network.b.
+    """
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        return None, None, (f"should return (dC_dW, dC_db), a pair of lists with one array per "
+                            f"layer, but returned {_what(result)}")
+    checked = []
+    for name, grads, params, kind in (("dC_dW", result[0], network.W, "weights"),
+                                      ("dC_db", result[1], network.b, "biases")):
+        if not isinstance(grads, (tuple, list)):
+            return None, None, (f"returned {name} as {_what(grads)}; it should be a list with "
+                                f"one array per layer, {len(params)} in all")
+        if len(grads) != len(params):
+            return None, None, (f"returned {name} with {len(grads)} arrays, but the network has "
+                                f"{len(params)} layers: one array per layer")
+        arrays = []
+        for i, (g, p) in enumerate(zip(grads, params, strict=True)):
+            where = f"{name}[{i}] (layer {i + 1}'s {kind})"
+            if g is None:
+                return None, None, (f"left {where} as None: it never computed that layer's "
+                                    "gradient")
+            try:
+                array = np.asarray(g)
+            except Exception:  # a ragged list, or anything else
+                array = np.asarray(None)
+            if array.dtype.kind == "c":
+                return None, None, (f"returned complex numbers in {where}: a gradient is real; "
+                                    "look for a square root or a power of a negative number")
+            if array.dtype.kind not in "iuf":
+                return None, None, (f"returned {where} as {_what(g)}, not an array of numbers")
+            if array.shape != p.shape:
+                return None, None, (f"returned {where} with shape {array.shape}, but it must "
+                                    f"have the shape of {name[-1]}[{i}], {p.shape}")
+            arrays.append(array.astype(float))
+        checked.append(arrays)
+    return *checked, None
+
+
+def _what(value):
+    """A value's type and a short repr, for a sentence."""
+    return f"{type(value).__name__} {safe_repr(value, 40)}"
+
+
+def as_arrays(fn):
+    """fn, returning its gradients as float arrays: lists and tuples become what sgd steps with."""
+    @functools.wraps(fn)
+    def backprop(network, X, Y):
+        dC_dW, dC_db, problem = gradients(fn(network, X, Y), network)
+        if problem is not None:
+            raise TypeError(f"{fn.__name__}(network, X, Y) {problem}")
+        return dC_dW, dC_db
+
+    return backprop
+
+
 def check_backprop(fn, name="backprop"):
     """(CheckedAnswer, GradientReport or None): fn gradient-checked on check_network().
 
     The answer's button shows the worked backprop after a first attempt.
     """
     network, X, Y = check_network()
-    try:
-        report = check_gradients(network, X, Y, backprop=fn)
-    except NotImplementedError:
-        return CheckedAnswer(Feedback(
-            False, f"{name} is not written yet: replace `raise NotImplementedError` with "
-                   "your code and run the cell again.", attempted=False),
-            SOLUTIONS["backprop"]), None
-    except Exception as error:  # the learner's code may raise anything
-        return CheckedAnswer(Feedback(
-            False, f"{name}(network, X, Y) raised {type(error).__name__}: {error}"),
-            SOLUTIONS["backprop"]), None
+    dC_dW, dC_db, feedback = run_backprop(fn, network, X, Y, name)
+    if feedback is not None:
+        return CheckedAnswer(feedback, SOLUTIONS["backprop"]), None
+    report = check_gradients(network, X, Y, backprop=lambda network, X, Y: (dC_dW, dC_db))
     if report.ok:
         count = sum(w.size + b.size for w, b in zip(network.W, network.b, strict=True))
         message = f"{name} agrees with the nudged gradients on all {count} parameters."
@@ -180,11 +293,12 @@ def yours_or_solution(name, yours, solution, passes):
     """yours if passes(yours) is true, else solution; says which one the cells below use.
 
     So the rest of the lesson runs either way: on the learner's function once it
-    passes its check, on the worked solution until then.
+    passes its check (returning float arrays, see as_arrays), on the worked
+    solution until then.
     """
     if passes(yours):
         print(f"Your {name} passes its check: the cells below use it.")
-        return yours
+        return as_arrays(yours)
     say(f"Your {name} does not pass its check yet, so the cells below use the worked "
         f"solution. When yours passes, run this cell and the ones below again.")
     return solution
@@ -195,22 +309,28 @@ def passes(fn):
     return check_backprop(fn)[0].passed
 
 
-def check_fix(bug, fn):
-    """Feedback on a learner's fix of a zoo bug: its gradient check on the bug's network."""
-    if fn is None or not callable(fn):
-        return Feedback(False, "Nothing to check yet: give a function (network, X, Y) -> "
-                               "(dC_dW, dC_db).")
-    try:
-        report = bug.check(fn)
-    except NotImplementedError:
-        return Feedback(False, "fix is not written yet: paste the specimen's body into it, "
-                               "correct the mistake, and run the cell again.")
-    except Exception as error:  # the learner's code may raise anything
-        return Feedback(False, f"your fix raised {type(error).__name__}: {error}")
+def check_fix(specimen, fn):
+    """Feedback on a learner's fix of zoo specimen number `specimen` (1 to len(BUGS)).
+
+    The fix is gradient-checked on the specimen's network, with the steps it
+    calls (output_error, error_back, ...) bound to bp_helpers' (zoo.with_steps),
+    so it is judged on its own lines, finished steps above or not.
+    """
+    bug = BUGS[specimen - 1]
+    network, X, Y = specimen_network(bug.cost)
+    dC_dW, dC_db, feedback = run_backprop(with_steps(fn), network, X, Y, name="fix")
+    if feedback is not None:
+        if not feedback.attempted and "not written yet" in feedback.message:
+            return Feedback(False, "fix is not written yet: paste the specimen's body into it, "
+                                   "correct the mistake, and run the cell again.", attempted=False)
+        return feedback
+    report = bug.check(lambda network, X, Y: (dC_dW, dC_db))
     if report.ok:
-        return Feedback(True, "Fixed: the gradient check passes on every parameter.")
-    return Feedback(False, f"Not fixed yet: worst relative error {report.worst:.2g} "
-                           f"in layer {report.worst_at[1] + 1}.")
+        return Feedback(True, f"Fixed: specimen {specimen}'s gradient check passes on every "
+                              "parameter.")
+    return Feedback(False, f"Still broken: specimen {specimen}'s gradient check finds a worst "
+                           f"relative error of {report.worst:.2g}, in layer "
+                           f"{report.worst_at[1] + 1}.")
 
 
 # The zoo's quizzes. LOOKS_LIKE: how each bug shows in the check (stated in the

@@ -287,10 +287,10 @@ zoo_quiz(bug)
 
 # %%
 def fix(network, X, Y):
-    raise NotImplementedError  # replace this line with specimen 1\'s body, corrected
+    raise NotImplementedError  # replace this line with specimen 1's body, corrected
 
 
-check_fix(bug, fix)
+check_fix(1, fix)
 
 # %% [markdown]
 # ### Specimen 2
@@ -311,10 +311,10 @@ zoo_quiz(bug)
 
 # %%
 def fix(network, X, Y):
-    raise NotImplementedError  # replace this line with specimen 2\'s body, corrected
+    raise NotImplementedError  # replace this line with specimen 2's body, corrected
 
 
-check_fix(bug, fix)
+check_fix(2, fix)
 
 # %% [markdown]
 # ### Specimen 3
@@ -336,10 +336,10 @@ zoo_quiz(bug)
 
 # %%
 def fix(network, X, Y):
-    raise NotImplementedError  # replace this line with specimen 3\'s body, corrected
+    raise NotImplementedError  # replace this line with specimen 3's body, corrected
 
 
-check_fix(bug, fix)
+check_fix(3, fix)
 
 # %% [markdown]
 # ### Specimen 4
@@ -360,10 +360,10 @@ zoo_quiz(bug)
 
 # %%
 def fix(network, X, Y):
-    raise NotImplementedError  # replace this line with specimen 4\'s body, corrected
+    raise NotImplementedError  # replace this line with specimen 4's body, corrected
 
 
-check_fix(bug, fix)
+check_fix(4, fix)
 
 # %% [markdown]
 # ### Specimen 5
@@ -390,10 +390,10 @@ zoo_quiz(bug)
 
 # %%
 def fix(network, X, Y):
-    raise NotImplementedError  # replace this line with specimen 5\'s body, corrected
+    raise NotImplementedError  # replace this line with specimen 5's body, corrected
 
 
-check_fix(bug, fix)
+check_fix(5, fix)
 
 # %% [markdown]
 # ### Specimen 6
@@ -414,10 +414,10 @@ zoo_quiz(bug)
 
 # %%
 def fix(network, X, Y):
-    raise NotImplementedError  # replace this line with specimen 6\'s body, corrected
+    raise NotImplementedError  # replace this line with specimen 6's body, corrected
 
 
-check_fix(bug, fix)
+check_fix(6, fix)
 
 # %% [markdown]
 # ### Specimen 7
@@ -438,10 +438,10 @@ zoo_quiz(bug)
 
 # %%
 def fix(network, X, Y):
-    raise NotImplementedError  # replace this line with specimen 7\'s body, corrected
+    raise NotImplementedError  # replace this line with specimen 7's body, corrected
 
 
-check_fix(bug, fix)
+check_fix(7, fix)
 
 # %% [markdown]
 # ### Specimen 8
@@ -462,10 +462,10 @@ zoo_quiz(bug)
 
 # %%
 def fix(network, X, Y):
-    raise NotImplementedError  # replace this line with specimen 8\'s body, corrected
+    raise NotImplementedError  # replace this line with specimen 8's body, corrected
 
 
-check_fix(bug, fix)
+check_fix(8, fix)
 
 # %% [markdown]
 # ### Specimen 9
@@ -487,10 +487,10 @@ zoo_quiz(bug)
 
 # %%
 def fix(network, X, Y):
-    raise NotImplementedError  # replace this line with specimen 9\'s body, corrected
+    raise NotImplementedError  # replace this line with specimen 9's body, corrected
 
 
-check_fix(bug, fix)
+check_fix(9, fix)
 
 # %% [markdown]
 # ## Fingerprints
