@@ -236,20 +236,37 @@ def extra_sigma_prime(network, X, Y):  # softmax + cross-entropy
     return dC_dW, dC_db
 
 
+def slope_of_the_next_layer(network, X, Y):
+    zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
+    L = len(network.W)
+    dC_dW, dC_db = [None] * L, [None] * L
+    delta = output_error(activations[L], Y, zs[L - 1])
+    dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
+    dC_db[L - 1] = bias_gradient(delta)
+    for l in range(L - 1, 0, -1):
+        delta = error_back(network.W[l], delta, zs[l])
+        dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
+        dC_db[l - 1] = bias_gradient(delta)
+    return dC_dW, dC_db
+
+
 @dataclass(frozen=True)
 class Bug:
     """A specimen: its backprop, what is wrong in one phrase, the cost it runs with.
 
-    layers: the layer numbers (1..L) whose gradients the mistake makes wrong,
-    worked out from the code, and W_wrong, b_wrong whether it touches the
-    weight or the bias gradients there; the tests compare them with what
-    the gradient check finds. fixed is the correct backprop this specimen
-    breaks, for its cost: reference, or reference_softmax for cross-entropy.
+    culprits: a piece of text of each line of source() that holds the mistake
+    (a learner who names any of those lines has found it). layers: the
+    layer numbers (1..L) whose gradients the mistake makes wrong, worked out
+    from the code, and W_wrong, b_wrong whether it touches the weight or the
+    bias gradients there; the tests compare them with what the gradient
+    check finds. fixed is the correct backprop this specimen breaks, for its
+    cost: reference, or reference_softmax for cross-entropy.
     """
 
     name: str
     backprop: object
     mistake: str
+    culprits: tuple
     layers: tuple
     W_wrong: bool = True
     b_wrong: bool = True
@@ -259,6 +276,11 @@ class Bug:
     def source(self):
         """The specimen's code, as text, as `def backprop(...)`: its own name would tell."""
         return inspect.getsource(self.backprop).replace(f"def {self.name}(", "def backprop(", 1)
+
+    def culprit_lines(self):
+        """The indices of the lines of source() that hold the mistake."""
+        return tuple(i for i, line in enumerate(self.source().splitlines())
+                     if any(culprit in line for culprit in self.culprits))
 
     def check(self, backprop=None):
         """The gradient check of `backprop` (default: this bug's) on the specimen network.
@@ -271,23 +293,29 @@ class Bug:
 
 BUGS = [
     Bug("no_sigma_prime", no_sigma_prime, "σ′(z(L)) left out of the output error",
-        layers=(1, 2, 3)),
+        ("delta = 2 * (activations[L] - Y)",), layers=(1, 2, 3)),
     Bug("sigma_prime_of_a", sigma_prime_of_a, "σ′ evaluated at a(l) instead of z(l)",
-        layers=(1, 2)),
-    Bug("w_not_transposed", w_not_transposed, "W(l+1) where W(l+1)ᵀ belongs", layers=(1, 2)),
+        ("sigmoid_prime(activations[l])",), layers=(1, 2)),
+    Bug("w_not_transposed", w_not_transposed, "W(l+1) where W(l+1)ᵀ belongs",
+        ("network.W[l].T",), layers=(1, 2)),
     Bug("wrong_sign", wrong_sign, "a and y swapped: 2(y − a) instead of 2(a − y)",
-        layers=(1, 2, 3)),
+        ("output_error(Y, activations[L]",), layers=(1, 2, 3)),
     Bug("summed_not_averaged", summed_not_averaged, "the batch summed, not averaged",
-        layers=(1, 2, 3)),
+        ("delta.T @", ".sum(axis=0)"), layers=(1, 2, 3)),
     Bug("paired_with_a_l", paired_with_a_l, "δ(L) paired with a(L) instead of a(L−1)",
-        layers=(3,), b_wrong=False),
+        ("weight_gradient(delta, activations[L])",), layers=(3,), b_wrong=False),
     Bug("overwritten_in_place", overwritten_in_place,
-        "δ(L) divided by m in place, then passed back", layers=(1, 2)),
+        "δ(L) divided by m in place, then passed back", ("delta /= m",), layers=(1, 2)),
     Bug("bias_not_summed", bias_not_summed, "the bias gradient not summed over the batch",
-        layers=(3,), W_wrong=False),
+        ("dC_db[L - 1] = delta_i / m", "for delta_i in delta"), layers=(3,), W_wrong=False),
     Bug("extra_sigma_prime", extra_sigma_prime,
-        "an extra σ′ on the softmax/cross-entropy output error", layers=(1, 2, 3),
-        cost="cross_entropy", fixed=reference_softmax),
+        "an extra σ′ on the softmax/cross-entropy output error",
+        ("* sigmoid_prime(zs[L - 1])",), layers=(1, 2, 3), cost="cross_entropy",
+        fixed=reference_softmax),
+    # The mystery specimen, last: the lesson shows no word about it before its diagnosis.
+    Bug("slope_of_the_next_layer", slope_of_the_next_layer,
+        "σ′ taken at z(l+1), the layer above, instead of z(l)",
+        ("error_back(network.W[l], delta, zs[l])",), layers=(1, 2)),
 ]
 
 

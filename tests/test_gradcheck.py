@@ -212,3 +212,18 @@ def test_a_backprop_that_edits_X_and_Y_in_place_is_judged_on_its_gradients():
 
     report = check_gradients(network, X, Y, backprop=spoils_its_inputs)
     assert report.ok, report
+
+
+def test_the_heat_map_of_a_passing_check_is_all_palest_and_marks_the_threshold():
+    from bp_helpers.plots import gradient_check_heatmap
+
+    net = network()
+    figure = gradient_check_heatmap(check_gradients(net, X, LABELS))
+    images = [image for ax in figure.axes for image in ax.get_images()]
+    assert images and all(float(image.norm(image.get_array()).max()) <= 0 for image in images)
+    labels = [label.get_text() for label in figure.axes[-1].get_yticklabels()]
+    assert labels[0] == "≤ 1e-06: passes" and labels[-1] == "1"
+    broken = gradient_check_heatmap(check_gradients(net, X, LABELS,
+                                                    backprop=backprop_without_hidden_slope))
+    assert max(float(image.norm(image.get_array()).max())
+               for ax in broken.axes for image in ax.get_images()) > 0.5

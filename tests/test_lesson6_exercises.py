@@ -1,12 +1,14 @@
 """Lesson 6: the learner's steps and their checks, the worked solutions, and training with them."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from bp_helpers.activations import sigmoid_prime
-from bp_helpers.data import load_mnist
 from bp_helpers.network import Network
 from bp_helpers.questions import lesson6
 from bp_helpers.training import sgd
@@ -148,22 +150,47 @@ def test_the_divergence_guard_keeps_the_last_good_weights_with_a_backprop_too():
         np.testing.assert_array_equal(w, w_before)
 
 
-def test_the_lessons_solution_trains_past_90_percent_on_the_embedded_subset():
-    """The lesson's recipe on the embedded subset: 20 epochs, batches of 10, lr 1, seed 0."""
-    lesson = LESSON.read_text()
-    assert 'epochs = 20 if mnist.source == "embedded" else 1' in lesson
-    assert "epochs=epochs, batch_size=10,\n" in lesson and "lr=1.0, seed=0," in lesson
-    assert "Network([784, 16, 16, 10], seed=0)" in lesson
-    mnist = load_mnist("embedded")
+TRAINING = """
+import numpy as np
+from bp_helpers.data import load_mnist
+from bp_helpers.network import Network
+from bp_helpers.questions import lesson6
+from bp_helpers.training import sgd
+
+mnist = load_mnist("embedded")
+accuracies = []
+for step in (lesson6.backprop, None):
     network = Network([784, 16, 16, 10], seed=0)
-    history = sgd(network, mnist.X_train, mnist.y_train, epochs=20, batch_size=10, lr=1.0,
-                  seed=0, X_test=mnist.X_test, y_test=mnist.y_test, backprop=lesson6.backprop)
+    history = sgd(network, mnist.X_train, mnist.y_train, epochs=30, batch_size=10, lr=0.5,
+                  seed=0, X_test=mnist.X_test, y_test=mnist.y_test, backprop=step)
     assert history.stopped is None
-    assert history.test_accuracies[-1] >= 0.90
-    engine = Network([784, 16, 16, 10], seed=0)
-    ours = sgd(engine, mnist.X_train, mnist.y_train, epochs=20, batch_size=10, lr=1.0, seed=0,
-               X_test=mnist.X_test, y_test=mnist.y_test)
-    assert abs(history.test_accuracies[-1] - ours.test_accuracies[-1]) <= 0.005
+    accuracies.append(history.test_accuracies)
+yours, ours = accuracies
+print(min(yours[-5:]), min(ours[-5:]), abs(yours[-1] - ours[-1]))
+"""
+
+
+def test_the_lessons_recipe_is_stated_as_it_runs():
+    lesson = LESSON.read_text()
+    assert 'epochs = 30 if mnist.source == "embedded" else 1' in lesson
+    assert "epochs=epochs, batch_size=10,\n" in lesson and "lr=0.5, seed=0," in lesson
+    assert "Network([784, 16, 16, 10], seed=0)" in lesson
+    assert "$\\eta = 0.5$ and batches of 10: 30 passes" in lesson
+
+
+@pytest.mark.parametrize("coretype", [None, "Haswell", "SkylakeX", "Sandybridge"])
+def test_the_lessons_solution_trains_past_90_percent_on_every_cpu(coretype):
+    """The lesson's recipe on the embedded subset, with OpenBLAS's kernels for each CPU:
+    "at least 90%" with margin in each of the last five epochs, and "within half a point"."""
+    env = dict(os.environ)
+    env.pop("OPENBLAS_CORETYPE", None)
+    if coretype:
+        env["OPENBLAS_CORETYPE"] = coretype
+    run = subprocess.run([sys.executable, "-c", TRAINING], env=env, capture_output=True,
+                         text=True, check=True)
+    yours, ours, gap = map(float, run.stdout.split())
+    assert yours >= 0.91 and ours >= 0.91
+    assert gap <= 0.004
 
 
 # --- checks a learner can trust: each hostile backprop gets one clear sentence

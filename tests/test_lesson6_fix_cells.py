@@ -40,6 +40,7 @@ CORRECTIONS = {
                          "dC_db[L - 1] = bias_gradient(delta)")],
     "extra_sigma_prime": [("(activations[L] - Y) * sigmoid_prime(zs[L - 1])",
                            "activations[L] - Y")],
+    "slope_of_the_next_layer": [("delta, zs[l])", "delta, zs[l - 1])")],
 }
 
 

@@ -1,4 +1,4 @@
-"""Lesson 6's worked solutions, the checks of its exercises, and the bug zoo's quizzes.
+"""Lesson 6's worked solutions, the checks of its exercises, and the bug zoo's cases.
 
 The learner writes the four equations and backprop for a sigmoid network
 with the quadratic cost, examples as rows. Each step is checked against
@@ -6,11 +6,19 @@ with the quadratic cost, examples as rows. Each step is checked against
 1-5, a check's feedback comes with a button that shows the worked solution
 after a first attempt (exercises.CheckedAnswer). The worked solutions below
 are also the functions the lesson runs on until the learner's own pass.
+
+Every check of learner code runs it on copies, with bp_helpers.checking's
+timeout, and describes what it returned rather than blaming it for the
+checker's own errors. The zoo's specimens are `Specimen` panels: the
+gradient check first, the learner's diagnosis, then the code and the line.
 """
 
 import functools
+import html
 import inspect
+import io
 
+import ipywidgets as widgets
 import numpy as np
 
 from bp_helpers import equations, zoo
@@ -23,19 +31,19 @@ from bp_helpers.checking import (
     tampered,
     timed_out,
 )
-from bp_helpers.display import say
+from bp_helpers.display import Displayable, say
 from bp_helpers.exercises import (
     Catalogue,
     CheckedAnswer,
     Feedback,
-    Quiz,
     Solution,
     check_function,
     read_only,
 )
 from bp_helpers.gradcheck import check_gradients
 from bp_helpers.network import Network, one_hot
-from bp_helpers.zoo import BUGS, specimen_network, with_steps
+from bp_helpers.plots import gradient_check_heatmap
+from bp_helpers.zoo import BUGS, fingerprint, fingerprint_table, specimen_network, with_steps
 
 
 # Worked solutions: one line per equation, then backprop assembled from them.
@@ -333,10 +341,11 @@ def check_fix(specimen, fn):
                            f"{report.worst_at[1] + 1}.")
 
 
-# The zoo's quizzes. LOOKS_LIKE: how each bug shows in the check (stated in the
-# lesson and its table, tested in tests/test_zoo.py); WHY: why the mistake makes it.
+# The zoo as diagnosis. LOOKS_LIKE: how each bug shows in the check (tested in
+# tests/test_zoo.py); WHERE: the right diagnoses among DIAGNOSES; WHY: why the mistake makes
+# its fingerprint, shown once the learner has named the line.
 LOOKS_LIKE = {
-    "no_sigma_prime": "every layer lights up, with errors near 1",
+    "no_sigma_prime": "every layer lights up, with errors near 1 that vary from entry to entry",
     "sigma_prime_of_a": "the output layer agrees and the hidden layers light up",
     "w_not_transposed": "the output layer agrees and the hidden layers light up, by more "
                         "than 1 in places",
@@ -346,18 +355,34 @@ LOOKS_LIKE = {
     "overwritten_in_place": "the output layer agrees and every hidden entry is off by "
                             "exactly 1 − 1/m = 0.8",
     "bias_not_summed": "only the output layer's biases light up; every weight agrees",
-    "extra_sigma_prime": "every layer lights up, with errors near 1",
+    "extra_sigma_prime": "every layer lights up, with errors near 1 that vary from entry to "
+                         "entry",
+    "slope_of_the_next_layer": "the output layer agrees and the hidden layers light up",
 }
-IN_CODE = {
-    "no_sigma_prime": "δ(L) is 2(a − y) with no sigmoid_prime",
-    "sigma_prime_of_a": "sigmoid_prime is called on activations instead of zs",
-    "w_not_transposed": "the δ passed back goes through network.W[l].T instead of network.W[l]",
-    "wrong_sign": "Y − a appears where a − Y belongs",
-    "summed_not_averaged": "nothing divides by m",
-    "paired_with_a_l": "the output layer's weight gradient takes activations[L]",
-    "overwritten_in_place": "`delta /= m` comes before δ is passed back",
-    "bias_not_summed": "a loop over the examples sets dC_db with `=`",
-    "extra_sigma_prime": "the softmax error a − Y is multiplied by sigmoid_prime",
+DIAGNOSES = (
+    "In the output error δ(L), which every layer below inherits",
+    "In how δ is passed back: the output layer is right, the layers below inherit it",
+    "In one layer's weight gradient alone",
+    "In one layer's bias gradient alone",
+    "In a factor that every gradient shares",
+)
+# Why a fingerprint points to each diagnosis: the reading rule, not the bug.
+READING = (
+    "a wrong δ(L) makes layer L wrong, and every δ passed back from it, so every layer "
+    "lights up.",
+    "layer L's gradients come from δ(L) alone, so if they agree, δ(L) is right; the "
+    "hidden layers' δ come from passing it back.",
+    "a wrong δ would spoil that layer's biases too (∂C/∂b = δ); only its weights are wrong, "
+    "so the pairing with a(l−1) is.",
+    "a wrong δ would spoil that layer's weights too; only its biases are wrong, so their "
+    "own sum over the batch is.",
+    "a constant factor gives one and the same relative error everywhere: |cg − g| / |cg|.",
+)
+WHERE = {
+    "no_sigma_prime": {0}, "sigma_prime_of_a": {1}, "w_not_transposed": {1},
+    "wrong_sign": {0, 4}, "summed_not_averaged": {4}, "paired_with_a_l": {2},
+    "overwritten_in_place": {1}, "bias_not_summed": {3}, "extra_sigma_prime": {0},
+    "slope_of_the_next_layer": {1},
 }
 WHY = {
     "no_sigma_prime": "δ(L) = 2(a − y) lacks the factor σ′(z(L)), so the output error is "
@@ -366,10 +391,14 @@ WHY = {
                         "is right, so layer L agrees; every δ passed back is wrong.",
     "w_not_transposed": "δ(l+1) went back through W(l+1) instead of W(l+1)ᵀ: the path sum "
                         "used w_kj instead of w_jk. Square matrices hid the mistake.",
-    "wrong_sign": "2(y − a) is minus the output error, and every gradient below flips with "
-                  "it: relative error |g − (−g)| / |g| = 2. Gradient descent would climb.",
+    "wrong_sign": "a and y are swapped, so δ(L) is minus the output error, and every "
+                  "gradient below flips with it: relative error |g − (−g)| / |g| = 2. "
+                  "Gradient descent would climb.",
     "summed_not_averaged": "Without the 1/m every gradient is m = 5 times too large, so "
-                           "each relative error is (5g − g)/5g = 0.8 exactly.",
+                           "each relative error is (5g − g)/5g = 0.8 exactly. In training "
+                           "this only rescales the step: it is the right backprop with η "
+                           "made m times larger (η = 1 with batches of 10 steps like "
+                           "η = 10), which may overshoot.",
     "paired_with_a_l": "The output layer's weight gradient used a(L), not a(L−1), the "
                        "activation that feeds it. Biases do not use a at all.",
     "overwritten_in_place": "`delta /= m` changed δ(L) itself. The output layer's sum is "
@@ -378,24 +407,140 @@ WHY = {
                        "the last example's δ/m is kept.",
     "extra_sigma_prime": "With softmax and cross-entropy δ(L) = a − y already: σ′ cancelled "
                          "out. Multiplying by σ′(z(L)) again corrupts every layer.",
+    "slope_of_the_next_layer": "error_back took zs[l], which is z(l+1), the layer above: "
+                               "the slope must be layer l's own, zs[l − 1]. Layers of equal "
+                               "size hid the mistake.",
 }
-# Three other mistakes offered beside the right one, chosen to be plausible.
-DISTRACTORS = {
-    "no_sigma_prime": ("sigma_prime_of_a", "wrong_sign", "summed_not_averaged"),
-    "sigma_prime_of_a": ("no_sigma_prime", "overwritten_in_place", "paired_with_a_l"),
-    "w_not_transposed": ("sigma_prime_of_a", "bias_not_summed", "wrong_sign"),
-    "wrong_sign": ("summed_not_averaged", "no_sigma_prime", "overwritten_in_place"),
-    "summed_not_averaged": ("wrong_sign", "overwritten_in_place", "bias_not_summed"),
-    "paired_with_a_l": ("bias_not_summed", "w_not_transposed", "no_sigma_prime"),
-    "overwritten_in_place": ("summed_not_averaged", "sigma_prime_of_a", "w_not_transposed"),
-    "bias_not_summed": ("paired_with_a_l", "summed_not_averaged", "wrong_sign"),
-    "extra_sigma_prime": ("no_sigma_prime", "wrong_sign", "paired_with_a_l"),
-}
-# Where the right answer sits among the four options, varied so that it is no pattern.
-ANSWERS = {"no_sigma_prime": 1, "sigma_prime_of_a": 0, "w_not_transposed": 2,
-           "wrong_sign": 3, "summed_not_averaged": 1, "paired_with_a_l": 2,
-           "overwritten_in_place": 0, "bias_not_summed": 3, "extra_sigma_prime": 2}
-_MISTAKES = {bug.name: bug.mistake for bug in BUGS}
+
+
+def grade_diagnosis(bug, index):
+    """Feedback on where the learner says `bug`'s mistake must be (index into DIAGNOSES)."""
+    if index is None:
+        return Feedback(False, "Pick where the mistake must be first.", attempted=False)
+    right = min(WHERE[bug.name])
+    if index in WHERE[bug.name]:
+        return Feedback(True, f"Right. The check shows that {LOOKS_LIKE[bug.name]}: "
+                              f"{READING[index]}")
+    return Feedback(False, f"Not quite. The check shows that {LOOKS_LIKE[bug.name]}, so the "
+                           f"mistake is {DIAGNOSES[right][0].lower()}{DIAGNOSES[right][1:]}: "
+                           f"{READING[right]}")
+
+
+def code_lines(bug):
+    """(index, text) of the lines of the specimen's code a learner can name: not def, not blank."""
+    return [(i, line.strip()) for i, line in enumerate(bug.source().splitlines())
+            if i > 0 and line.strip()]
+
+
+def grade_line(bug, index):
+    """Feedback on the line (index into bug.source().splitlines()) the learner names."""
+    if index is None:
+        return Feedback(False, "Pick a line first.", attempted=False)
+    if index in bug.culprit_lines():
+        return Feedback(True, f"Right. {WHY[bug.name]}")
+    return Feedback(False, f"Not quite. Line {index + 1} is what a correct backprop has there; "
+                           "the mistake is on another line.")
+
+
+RESTARTED = ("Nothing happens when you click? The kernel was restarted since this ran: run "
+             "the cells above again.")
+
+
+class Specimen(Displayable):
+    """A zoo specimen as a case: its gradient check, the learner's diagnosis, then its code.
+
+    First only the check shows (the fingerprint line and the heat map). The
+    learner picks where the mistake must be and commits; only then does the
+    code appear, and the learner names the line that holds the mistake.
+    """
+
+    def __init__(self, number):
+        if not isinstance(number, int) or not 1 <= number <= len(BUGS):
+            raise ValueError(f"the zoo's specimens are numbered 1 to {len(BUGS)}, got {number!r}")
+        self.number, self.bug = number, BUGS[number - 1]
+        self.report = self.bug.check()
+        figure = gradient_check_heatmap(self.report)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=80)
+        network = ("sigmoid network, quadratic cost" if self.bug.cost == "quadratic" else
+                   "sigmoid hidden layers, softmax output, cross-entropy cost: δ(L) = a(L) − y")
+        self.diagnosis = widgets.RadioButtons(options=DIAGNOSES, value=None,
+                                              layout=widgets.Layout(width="auto"))
+        self.commit_button = widgets.Button(description="Commit my diagnosis",
+                                            layout=widgets.Layout(width="max-content"))
+        self.verdict, self.code = widgets.HTML(), widgets.HTML()
+        self.lines = [index for index, _ in code_lines(self.bug)]
+        # The lines reach the page only after the diagnosis: hidden options are still there.
+        self.line = widgets.RadioButtons(options=[], value=None,
+                                         layout=widgets.Layout(width="auto", display="none"))
+        self.line_button = widgets.Button(description="Check this line",
+                                          layout=widgets.Layout(display="none"))
+        self.line_verdict = widgets.HTML()
+        self.commit_button.on_click(lambda _: self.commit())
+        self.line_button.on_click(lambda _: self.check_line())
+        self.widget = widgets.VBox([
+            widgets.HTML(f"<b>Specimen {number}</b> ({network}, layers of 4 neurons, a batch "
+                         f"of m = {len(specimen_network()[1])}): its gradient check"),
+            widgets.HTML(f"<pre style='white-space:pre-wrap'>"
+                         f"{html.escape(str(fingerprint(self.report)))}</pre>"),
+            widgets.Image(value=buffer.getvalue(), format="png",
+                          layout=widgets.Layout(max_width="100%")),
+            widgets.HTML("<b>Where must the mistake be?</b> Commit before you see the code."),
+            self.diagnosis, self.commit_button, self.verdict, self.code,
+            self.line, self.line_button, self.line_verdict,
+            widgets.HTML(f"<i style='color:#555'>{html.escape(RESTARTED)}</i>"),
+        ])
+
+    def commit(self):
+        """Grade the diagnosis; once there is one, show the code and ask for the line."""
+        index = (None if self.diagnosis.value is None
+                 else DIAGNOSES.index(self.diagnosis.value))
+        feedback = grade_diagnosis(self.bug, index)
+        self.verdict.value = html.escape(repr(feedback))
+        if not feedback.attempted:
+            return
+        self.diagnosis.disabled = self.commit_button.disabled = True
+        numbered = "\n".join(f"{i + 1:2d}  {line}"
+                             for i, line in enumerate(self.bug.source().splitlines()))
+        self.code.value = (f"<b>Its code.</b> Which line holds the mistake?<pre>"
+                           f"{html.escape(numbered)}</pre>")
+        self.line.options = [f"line {i + 1}: {text}" for i, text in code_lines(self.bug)]
+        self.line.value = None
+        self.line.layout.display = self.line_button.layout.display = None
+
+    def check_line(self):
+        """Grade the line the learner named."""
+        index = (None if self.line.value is None
+                 else self.lines[self.line.options.index(self.line.value)])
+        self.line_verdict.value = html.escape(repr(grade_line(self.bug, index)))
+
+    def plain_text(self):
+        return (f"Specimen {self.number}: its gradient check, your diagnosis, then its code "
+                "(interactive: open in JupyterLab to use it)")
+
+
+class Fingerprints(Displayable):
+    """Every specimen's fingerprint in one table (zoo.fingerprint_table), shown live only.
+
+    A lesson stores this as a line of text: the table names each specimen's
+    mistake beside its fingerprint, which would give the zoo away to a learner
+    who scrolls down before diagnosing.
+    """
+
+    hint = "Run the cells above, and this one, once you have diagnosed the specimens."
+
+    def __init__(self):
+        self.table = fingerprint_table()
+        self.widget = widgets.HTML(f"<pre>{html.escape(self.table)}</pre>")
+
+    def plain_text(self):
+        return ("Every specimen's fingerprint in one table (interactive: open in JupyterLab "
+                "to use it)")
+
+
+def specimen(number):
+    """The zoo's specimen `number` (1 to len(BUGS)) as a case to diagnose: a Specimen panel."""
+    return Specimen(number)
 
 
 # The quizzes of the Exercises section.
@@ -443,15 +588,5 @@ questions = Catalogue("lesson 6", QUIZZES, {})
 quiz = questions.quiz
 
 
-def zoo_quiz(bug):
-    """The Quiz that asks which mistake is in `bug`, with an explanation for every option."""
-    names = list(DISTRACTORS[bug.name])
-    names.insert(ANSWERS[bug.name], bug.name)
-    explanations = [
-        WHY[name] if name == bug.name else
-        f"That mistake shows as: {LOOKS_LIKE[name]}; and in the code, {IN_CODE[name]}."
-        for name in names
-    ]
-    return Quiz("Which mistake is it?", [_MISTAKES[name] for name in names],
-                answer=ANSWERS[bug.name], explanations=explanations)
+
 read_only(__name__)
