@@ -87,17 +87,28 @@ def test_check_backprop_catches_every_quadratic_zoo_bug_on_the_lessons_network(b
     assert not feedback.passed
 
 
-def test_yours_or_solution_says_which_one_the_lesson_uses(capsys):
-    used = lesson6.yours_or_solution("backprop", stub, lesson6.backprop, lesson6.passes)
-    assert used is lesson6.backprop
+def test_the_lesson_says_which_backprop_and_loop_it_uses(capsys):
+    assert lesson6.use_backprop(stub) is lesson6.backprop
     assert "use the worked solution" in capsys.readouterr().out
+    assert lesson6.use_loop(stub) is lesson6.sgd_epoch
+    assert "Your sgd_epoch does not pass its check yet" in capsys.readouterr().out
 
     def mine(network, X, Y):
         return lesson6.backprop(network, X, Y)
 
-    used = lesson6.yours_or_solution("backprop", mine, lesson6.backprop, lesson6.passes)
-    assert used.__wrapped__ is mine  # as_arrays(mine): its lists become arrays for sgd
+    def my_loop(network, X, Y, batch_size, lr, rng, backprop):
+        lesson6.sgd_epoch(network, X, Y, batch_size, lr, rng, backprop)
+
+    used = lesson6.use_backprop(mine)
+    assert used.__wrapped__ is mine  # as_arrays(mine): its lists become arrays for training
     assert "Your backprop passes its check" in capsys.readouterr().out
+    assert lesson6.use_loop(my_loop) is my_loop
+    assert lesson6.what_ran(used, my_loop) == "your backprop and loop"
+    assert lesson6.what_ran(lesson6.backprop, my_loop) == (
+        "your loop, the worked solution's backprop")
+    assert lesson6.what_ran(used, lesson6.sgd_epoch) == (
+        "your backprop, the worked solution's loop")
+    assert lesson6.what_ran(lesson6.backprop, lesson6.sgd_epoch) == "the worked solution"
 
 
 # training.sgd with a backprop function
@@ -153,19 +164,24 @@ def test_the_divergence_guard_keeps_the_last_good_weights_with_a_backprop_too():
 TRAINING = """
 import numpy as np
 from bp_helpers.data import load_mnist
-from bp_helpers.network import Network
+from bp_helpers.network import Network, one_hot
 from bp_helpers.questions import lesson6
 from bp_helpers.training import sgd
 
 mnist = load_mnist("embedded")
-accuracies = []
-for step in (lesson6.backprop, None):
-    network = Network([784, 16, 16, 10], seed=0)
-    history = sgd(network, mnist.X_train, mnist.y_train, epochs=30, batch_size=10, lr=0.5,
-                  seed=0, X_test=mnist.X_test, y_test=mnist.y_test, backprop=step)
-    assert history.stopped is None
-    accuracies.append(history.test_accuracies)
-yours, ours = accuracies
+network = Network([784, 16, 16, 10], seed=0)
+Y_train = one_hot(mnist.y_train, 10)
+rng = np.random.default_rng(0)
+yours = []
+for epoch in range(1, 31):
+    lesson6.sgd_epoch(network, mnist.X_train, Y_train, batch_size=10, lr=0.5, rng=rng,
+                      backprop=lesson6.backprop)
+    yours.append(lesson6.record(network, mnist, epoch, 0.0).test_accuracy)
+engine = Network([784, 16, 16, 10], seed=0)
+history = sgd(engine, mnist.X_train, mnist.y_train, epochs=30, batch_size=10, lr=0.5, seed=0,
+              X_test=mnist.X_test, y_test=mnist.y_test)
+assert history.stopped is None
+ours = history.test_accuracies
 print(min(yours[-5:]), min(ours[-5:]), abs(yours[-1] - ours[-1]))
 """
 
@@ -173,8 +189,10 @@ print(min(yours[-5:]), min(ours[-5:]), abs(yours[-1] - ours[-1]))
 def test_the_lessons_recipe_is_stated_as_it_runs():
     lesson = LESSON.read_text()
     assert 'epochs = 30 if mnist.source == "embedded" else 1' in lesson
-    assert "epochs=epochs, batch_size=10,\n" in lesson and "lr=0.5, seed=0," in lesson
     assert "Network([784, 16, 16, 10], seed=0)" in lesson
+    assert "rng = np.random.default_rng(0)" in lesson
+    assert "batch_size=10, lr=0.5, rng=rng,\n" in lesson
+    assert "epochs=epochs, batch_size=10, lr=0.5, seed=0," in lesson
     assert "$\\eta = 0.5$ and batches of 10: 30 passes" in lesson
 
 
@@ -205,8 +223,7 @@ def biases_as_lists(network, X, Y):
 def test_a_backprop_that_passes_with_lists_also_trains():
     answer, _ = lesson6.check_backprop(biases_as_lists)
     assert answer.passed, answer.feedback.message
-    used = lesson6.yours_or_solution("backprop", biases_as_lists, lesson6.backprop,
-                                     lesson6.passes)
+    used = lesson6.use_backprop(biases_as_lists)
     network = Network([6, 5, 3], seed=4)
     history = sgd(network, X, LABELS, epochs=2, batch_size=10, lr=0.5, backprop=used)
     assert history.stopped is None and len(history.records) == 3
@@ -309,3 +326,68 @@ def test_the_usual_shape_mistakes_get_a_hint_about_rows_not_the_answer():
         assert solution not in hint + shape_hint, name
         for code in ("delta_next @ W_next", "delta.T @ a_prev", "mean(axis=0)"):
             assert code not in hint + shape_hint, name
+
+
+# --- the learner's training loop
+
+
+def loop(step=1.0, shuffle=True, last=True, in_place=True):
+    """A learner's sgd_epoch, right or with one of the usual mistakes."""
+    def sgd_epoch(network, X, Y, batch_size, lr, rng, backprop):
+        order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
+        end = len(X) if last else len(X) - batch_size + 1
+        for start in range(0, end, batch_size):
+            batch = order[start:start + batch_size]
+            dC_dW, dC_db = backprop(network, X[batch], Y[batch])
+            for l, (g_W, g_b) in enumerate(zip(dC_dW, dC_db, strict=True)):
+                if in_place:
+                    network.W[l] -= step * lr * g_W
+                    network.b[l] -= step * lr * g_b
+                else:
+                    W, b = network.W[l], network.b[l]
+                    W, b = W - lr * g_W, b - lr * g_b  # the mistake: only a rebind
+
+    return sgd_epoch
+
+
+@pytest.mark.parametrize(("fn", "passed", "message"), [
+    (lesson6.sgd_epoch, True, "sgd_epoch takes the same 10 steps as training.sgd with the "
+                              "same seed. Well done!"),
+    (loop(), True, "sgd_epoch takes the same 10 steps"),
+    (stub, False, "sgd_epoch is not written yet"),
+    (loop(in_place=False), False, "After 2 epochs the network's weights are as they were: "
+                                  "sgd_epoch must change network.W[l] and network.b[l] "
+                                  "themselves, in place."),
+    (loop(shuffle=False), False, "sgd_epoch visits the examples in their stored order every "
+                                 "epoch"),
+    (loop(last=False), False, "In 2 epochs, sgd_epoch called backprop on batches of 7, 7, 7, "
+                              "7, 7, 7, 7, 7 examples, but 30 examples in batches of 7 make "
+                              "batches of 7, 7, 7, 7, 2, 7, 7, 7, 7, 2"),
+    (loop(step=-1.0), False, "After 2 epochs the weights differ from training.sgd's"),
+])
+def test_the_loop_is_checked_against_sgd_with_the_same_seed(fn, passed, message):
+    answer = lesson6.check_loop(fn)
+    assert answer.passed == passed and message in answer.feedback.message
+
+
+def test_the_loops_check_stops_a_loop_that_never_ends():
+    def forever(network, X, Y, batch_size, lr, rng, backprop):
+        loops_forever(network, X, Y)
+
+    answer = lesson6.check_loop(forever)
+    assert answer.feedback.message.startswith("sgd_epoch(network, X, Y, batch_size=7, lr=0.5, "
+                                              "rng, backprop) did not return within 5 s")
+
+
+def test_the_learners_loop_and_backprop_train_like_sgd():
+    """What the lesson's training cell does, on a small network: the same steps as sgd."""
+    mine, ours = Network([6, 5, 3], seed=4), Network([6, 5, 3], seed=4)
+    rng = np.random.default_rng(2)
+    Y = np.eye(3)[LABELS]
+    for _ in range(3):
+        lesson6.sgd_epoch(mine, X, Y, batch_size=7, lr=0.5, rng=rng,
+                          backprop=lesson6.use_backprop(biases_as_lists))
+    sgd(ours, X, LABELS, epochs=3, batch_size=7, lr=0.5, seed=2, dtype=np.float64,
+        backprop=lesson6.backprop)
+    for a, b in zip(mine.W + mine.b, ours.W + ours.b, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)

@@ -17,6 +17,7 @@ import functools
 import html
 import inspect
 import io
+import types
 
 import ipywidgets as widgets
 import numpy as np
@@ -43,6 +44,7 @@ from bp_helpers.exercises import (
 from bp_helpers.gradcheck import check_gradients
 from bp_helpers.network import Network, one_hot
 from bp_helpers.plots import gradient_check_heatmap
+from bp_helpers.training import EpochRecord, sgd
 from bp_helpers.zoo import BUGS, fingerprint, fingerprint_table, specimen_network, with_steps
 
 
@@ -75,6 +77,16 @@ def backprop(network, X, Y):
         dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
         dC_db[l - 1] = bias_gradient(delta)
     return dC_dW, dC_db
+
+
+def sgd_epoch(network, X, Y, batch_size, lr, rng, backprop):
+    order = rng.permutation(len(X))  # a new order of the examples every epoch
+    for start in range(0, len(X), batch_size):
+        batch = order[start:start + batch_size]  # the last batch may be smaller
+        dC_dW, dC_db = backprop(network, X[batch], Y[batch])
+        for W, b, dC_dW_l, dC_db_l in zip(network.W, network.b, dC_dW, dC_db, strict=True):
+            W -= lr * dC_dW_l  # in place: network.W[l] itself moves downhill
+            b -= lr * dC_db_l
 
 
 # Why each worked solution is what it is, shown above its code.
@@ -113,9 +125,18 @@ REASONING = {
         r"$W^{(l+1)}$, network.W[l] in 0-based Python, and (3) and (4) give layer $l$'s "
         r"gradients.",
     ),
+    "sgd_epoch": (
+        r"An epoch visits every example once, in a new random order: rng.permutation(len(X)) "
+        r"shuffles the row numbers, drawn from the rng so that the same seed gives the same "
+        r"run.",
+        r"Consecutive slices of that order are the mini-batches; the last one holds what is "
+        r"left over.",
+        r"Each batch's gradient moves every weight and bias by $-\eta$ times it, in place "
+        r"(-=): W = W - ... would only rebind the loop's name and leave the network as it was.",
+    ),
 }
 SOLUTIONS = {fn.__name__: Solution(REASONING[fn.__name__], inspect.getsource(fn)) for fn in
-             (output_error, error_back, weight_gradient, bias_gradient, backprop)}
+             (output_error, error_back, weight_gradient, bias_gradient, backprop, sgd_epoch)}
 
 # The checks: bp_helpers.equations on small batches whose shapes all differ
 # (m = 3 examples, n_{l+1} = 2, n_l = 4), so a mixed-up axis cannot pass.
@@ -297,16 +318,11 @@ def check_backprop(fn, name="backprop"):
     return CheckedAnswer(Feedback(report.ok, message), SOLUTIONS["backprop"]), report
 
 
-def yours_or_solution(name, yours, solution, passes):
-    """yours if passes(yours) is true, else solution; says which one the cells below use.
-
-    So the rest of the lesson runs either way: on the learner's function once it
-    passes its check (returning float arrays, see as_arrays), on the worked
-    solution until then.
-    """
-    if passes(yours):
+def _yours_or_solution(name, yours, solution, passed):
+    """yours if it passed its check, else solution; says which one the cells below use."""
+    if passed:
         print(f"Your {name} passes its check: the cells below use it.")
-        return as_arrays(yours)
+        return yours
     say(f"Your {name} does not pass its check yet, so the cells below use the worked "
         f"solution. When yours passes, run this cell and the ones below again.")
     return solution
@@ -315,6 +331,144 @@ def yours_or_solution(name, yours, solution, passes):
 def passes(fn):
     """Whether fn passes check_backprop."""
     return check_backprop(fn)[0].passed
+
+
+def use_backprop(yours):
+    """The learner's backprop if it passes check_backprop (as_arrays), else the worked solution.
+
+    So the rest of the lesson runs either way, and what passed the check is
+    what training gets: its lists and tuples become float arrays.
+    """
+    return _yours_or_solution("backprop", as_arrays(yours), backprop, passes(yours))
+
+
+def use_loop(yours):
+    """The learner's sgd_epoch if it passes check_loop, else the worked solution."""
+    return _yours_or_solution("sgd_epoch", yours, sgd_epoch, check_loop(yours).passed)
+
+
+def record(network, mnist, epoch, seconds):
+    """training.EpochRecord of `network` after `epoch` epochs of the learner's loop on `mnist`.
+
+    The cost over the whole training set and the accuracy on the test set, as
+    training.sgd records them, so that TrainingMonitor and learning_curves
+    show the learner's run beside sgd's.
+    """
+    return EpochRecord(epoch, network.cost(mnist.X_train, mnist.y_train),
+                       network.accuracy(mnist.X_test, mnist.y_test), seconds)
+
+
+def what_ran(backprop_used, loop_used):
+    """The label of a training run: whose backprop and whose loop it used."""
+    mine = [part for part, used, solution in (("backprop", backprop_used, backprop),
+                                              ("loop", loop_used, sgd_epoch))
+            if used is not solution]
+    if not mine:
+        return "the worked solution"
+    theirs = [part for part in ("backprop", "loop") if part not in mine]
+    return "your " + " and ".join(mine) + "".join(f", the worked solution's {part}"
+                                                  for part in theirs)
+
+
+# The loop's check: two epochs of a small network, against training.sgd with the same seed.
+LOOP = dict(sizes=[6, 5, 3], seed=4, m=30, batch_size=7, lr=0.5, epochs=2, rng_seed=3)
+
+
+def _loop_case():
+    """(network, X, labels, Y) for check_loop: 30 examples, batches of 7 (the last has 2)."""
+    rng = np.random.default_rng(62)
+    network = Network(LOOP["sizes"], seed=LOOP["seed"])
+    X = rng.uniform(0, 1, (LOOP["m"], LOOP["sizes"][0]))
+    labels = rng.integers(0, LOOP["sizes"][-1], LOOP["m"])
+    return network, X, labels, one_hot(labels, LOOP["sizes"][-1])
+
+
+def _loop_reference(network, X, labels, order="shuffled"):
+    """The weights after LOOP's epochs: training.sgd's (order "shuffled") or in stored order."""
+    network = network.copy()
+    if order == "shuffled":
+        sgd(network, X, labels, epochs=LOOP["epochs"], batch_size=LOOP["batch_size"],
+            lr=LOOP["lr"], seed=LOOP["rng_seed"], dtype=np.float64, backprop=backprop)
+        return network
+    Y = one_hot(labels, LOOP["sizes"][-1])
+    unshuffled = types.SimpleNamespace(permutation=np.arange)
+    for _ in range(LOOP["epochs"]):
+        sgd_epoch(network, X, Y, LOOP["batch_size"], LOOP["lr"], unshuffled, backprop)
+    return network
+
+
+def check_loop(fn, name="sgd_epoch"):
+    """The feedback on the learner's sgd_epoch: LOOP's epochs, compared with training.sgd.
+
+    fn runs twice (two epochs) on a copy of a small network, with one rng of
+    LOOP's seed and the worked backprop, each epoch with the exercises' timeout;
+    its weights must then be sgd's with the same seed. A wrong count of
+    backprop calls, weights that never moved, or examples visited in their
+    stored order are named.
+    """
+    network, X, labels, Y = _loop_case()
+    if not callable(fn):
+        feedback = Feedback(False, f"Nothing to check yet: {name} should be a function.",
+                            attempted=False)
+        return CheckedAnswer(feedback, SOLUTIONS["sgd_epoch"])
+    if tampered():
+        return CheckedAnswer(Feedback(False, tampered(), attempted=False), SOLUTIONS["sgd_epoch"])
+    learner, rng, sizes = network.copy(), np.random.default_rng(LOOP["rng_seed"]), []
+
+    def counted(network, X, Y):
+        sizes.append(len(X))
+        return backprop(network, X, Y)
+
+    call = f"{name}(network, X, Y, batch_size={LOOP['batch_size']}, lr={LOOP['lr']}, rng, " \
+           f"backprop)"
+    for _ in range(LOOP["epochs"]):
+        try:
+            call_with_timeout(fn, dict(network=learner, X=X.copy(), Y=Y.copy(),
+                                       batch_size=LOOP["batch_size"], lr=LOOP["lr"], rng=rng,
+                                       backprop=counted))
+        except TimedOut as stop:
+            return CheckedAnswer(Feedback(False, timed_out(call, stop)), SOLUTIONS["sgd_epoch"])
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # the learner's code may raise anything
+            return CheckedAnswer(raised(name, call, error, fn), SOLUTIONS["sgd_epoch"])
+    return CheckedAnswer(_judge_loop(name, learner, network, X, labels, sizes),
+                         SOLUTIONS["sgd_epoch"])
+
+
+def _judge_loop(name, learner, start, X, labels, sizes):
+    """Feedback on the weights `learner` holds after the learner's epochs, from `start`."""
+    m, batch_size, epochs = LOOP["m"], LOOP["batch_size"], LOOP["epochs"]
+    batches = [min(batch_size, m - i) for i in range(0, m, batch_size)] * epochs
+    done = f"{epochs} epochs"
+    if sizes != batches:
+        return Feedback(False, f"In {done}, {name} called backprop on batches of "
+                               f"{_sizes(sizes)} examples, but {m} examples in batches of "
+                               f"{batch_size} make batches of {_sizes(batches)}: every example "
+                               "once per epoch, the last batch smaller.")
+    params = list(zip(learner.W + learner.b, start.W + start.b, strict=True))
+    if all(np.array_equal(now, before) for now, before in params):
+        return Feedback(False, f"After {done} the network's weights are as they were: {name} "
+                               "must change network.W[l] and network.b[l] themselves, in "
+                               "place. Assigning to a loop variable only rebinds the name.")
+    for order in ("shuffled", "stored"):
+        reference = _loop_reference(start, X, labels, order)
+        if all(np.allclose(a, b, rtol=1e-10, atol=1e-12) for a, b in
+               zip(learner.W + learner.b, reference.W + reference.b, strict=True)):
+            if order == "shuffled":
+                return Feedback(True, f"{name} takes the same {len(batches)} steps as "
+                                      f"training.sgd with the same seed. Well done!")
+            return Feedback(False, f"{name} visits the examples in their stored order every "
+                                   "epoch: draw a new order from rng at the start of each "
+                                   "epoch, so that the batches differ from epoch to epoch.")
+    return Feedback(False, f"After {done} the weights differ from training.sgd's with the same "
+                           "seed. Check that each epoch draws its order from rng once, that "
+                           "the batches are consecutive slices of that order, and that each "
+                           "step moves every weight by −lr times its gradient.")
+
+
+def _sizes(sizes):
+    return ", ".join(map(str, sizes)) if sizes else "none"
 
 
 def check_fix(specimen, fn):

@@ -40,6 +40,8 @@ if "google.colab" in sys.modules:
 
 # %%
 # %matplotlib inline
+import time
+
 import numpy as np
 from IPython.display import display
 
@@ -47,19 +49,23 @@ from bp_helpers.activations import sigmoid_prime
 from bp_helpers.data import load_mnist
 from bp_helpers.display import say
 from bp_helpers.gradcheck import check_gradients
-from bp_helpers.network import Network
+from bp_helpers.network import Network, one_hot
+from bp_helpers.panels import TrainingMonitor
 from bp_helpers.plots import gradient_check_heatmap
 from bp_helpers.plots.mnist import learning_curves
 from bp_helpers.questions import lesson6
 from bp_helpers.questions.lesson6 import (
     check_backprop,
     check_fix,
+    check_loop,
     check_network,
     check_step,
-    passes,
-    yours_or_solution,
+    record,
+    use_backprop,
+    use_loop,
+    what_ran,
 )
-from bp_helpers.training import sgd
+from bp_helpers.training import History, sgd
 from bp_helpers.zoo import fingerprint
 
 # %% [markdown]
@@ -192,44 +198,92 @@ else:
 # solution until it does, so everything below runs either way:
 
 # %%
-my_backprop = yours_or_solution("backprop", backprop, lesson6.backprop, passes)
+my_backprop = use_backprop(backprop)
 network, X, Y = check_network()
 print(fingerprint(check_gradients(network, X, Y, backprop=my_backprop)))
 
 # %% [markdown]
-# `sgd` is lesson 4's mini-batch gradient descent. Given `backprop=`, every step calls
-# that function on the batch and moves the weights by $-\eta$ times what it returns;
-# without it, `sgd` uses bp_helpers' own engine, which computes the same equations in
-# preallocated buffers and in single precision, for speed. Below both train the
-# 784-16-16-10 sigmoid network from the same starting weights, on the same batches in
-# the same order (seed 0), with $\eta = 0.5$ and batches of 10: 30 passes over the 4,000
-# training digits of the embedded subset, or a single pass over the full set's 60,000
-# if you have downloaded it. It takes well under a minute.
+# ## Step 6 · The training loop
+#
+# Lesson 4's mini-batch gradient descent, written by you. One *epoch* visits every training
+# example once:
+#
+# 1. shuffle: draw a new order of the rows, `rng.permutation(len(X))`, from the random
+#    generator `rng` you are given (so the same seed gives the same run);
+# 2. slice: cut that order into consecutive batches of `batch_size` row numbers (the last
+#    batch holds what is left);
+# 3. backprop: `backprop(network, X[batch], Y[batch])` gives `(dC_dW, dC_db)`;
+# 4. step: move every `network.W[l]` and `network.b[l]` by $-\eta$ times its gradient, in
+#    place.
+#
+# `Y` holds one-hot rows, shape $(m, n_L)$. The check runs two epochs of a small network
+# with the worked backprop and compares the weights with those of bp_helpers' `sgd` with
+# the same seed: they must take exactly the same steps.
+
+# %%
+def sgd_epoch(network, X, Y, batch_size, lr, rng, backprop):
+    raise NotImplementedError
+
+
+check_loop(sgd_epoch)
+
+# %% [markdown]
+# As with backprop, the cells below use your loop once it passes its check:
+
+# %%
+my_sgd_epoch = use_loop(sgd_epoch)
+ran = what_ran(my_backprop, my_sgd_epoch)
+print(f"The training below runs {ran}.")
+
+# %% [markdown]
+# Now your loop, with your backprop, trains the 784-16-16-10 sigmoid network, with
+# $\eta = 0.5$ and batches of 10: 30 passes over the 4,000 training digits of the embedded
+# subset, or a single pass over the full set's 60,000 if you have downloaded it. The monitor
+# shows the cost on the training set and the accuracy on the test set after every epoch.
+# It takes well under a minute.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # (which MNIST is present differs between machines)
 mnist = load_mnist()
 say(mnist.description)
-# On the embedded subset, 30 epochs at lr=0.5 end at 92.2% for the worked solution and for
-# the engine alike, and at 91.7% or more in each of the last five epochs, under OpenBLAS's
-# default, Haswell, SkylakeX and Sandybridge kernels (measured 2026-12-03).
+# On the embedded subset, 30 epochs at lr=0.5 end at 92.2% for the worked solution's loop
+# and backprop and for the engine alike, and at 91.7% or more in each of the last five
+# epochs, under OpenBLAS's default, Haswell, SkylakeX and Sandybridge kernels (measured
+# 2026-12-03; tests/test_lesson6_exercises.py runs it under each).
 epochs = 30 if mnist.source == "embedded" else 1
 
 # %%
-ran = "the worked solution" if my_backprop is lesson6.backprop else "your backprop"
-histories = {}
-for name, step in [(ran, my_backprop), ("bp_helpers' engine", None)]:
-    network = Network([784, 16, 16, 10], seed=0)
-    histories[name] = sgd(network, mnist.X_train, mnist.y_train, epochs=epochs, batch_size=10,
-                          lr=0.5, seed=0, X_test=mnist.X_test, y_test=mnist.y_test,
-                          backprop=step)
+network = Network([784, 16, 16, 10], seed=0)
+Y_train = one_hot(mnist.y_train, 10)
+rng = np.random.default_rng(0)
+monitor = TrainingMonitor(epochs, name=ran)
+display(monitor)
+mine = History(records=[record(network, mnist, epoch=0, seconds=0.0)])
+monitor(mine.records[-1])
+for epoch in range(1, epochs + 1):
+    started = time.perf_counter()
+    my_sgd_epoch(network, mnist.X_train, Y_train, batch_size=10, lr=0.5, rng=rng,
+                 backprop=my_backprop)
+    mine.records.append(record(network, mnist, epoch, time.perf_counter() - started))
+    monitor(mine.records[-1])
+
+# %% [markdown]
+# bp_helpers' `sgd` does the same with its own engine: the same starting weights, the same
+# batches in the same order (seed 0), but in preallocated buffers and in single precision,
+# for speed.
+
+# %%
+engine = Network([784, 16, 16, 10], seed=0)
+histories = {ran: mine, "bp_helpers' engine": sgd(
+    engine, mnist.X_train, mnist.y_train, epochs=epochs, batch_size=10, lr=0.5, seed=0,
+    X_test=mnist.X_test, y_test=mnist.y_test)}
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # (the accuracies depend on the data present)
 for name, history in histories.items():
-    print(f"{name:20s} test accuracy {history.test_accuracies[-1]:.2%}")
+    print(f"{name:28s} test accuracy {history.test_accuracies[-1]:.2%}")
 
 # %% [markdown]
 # Side by side, epoch by epoch, with each run's training time in the legend:
@@ -244,13 +298,14 @@ print(f"at least 90%: {min(yours, ours) >= 0.9};  within half a point of each ot
       f"{abs(yours - ours) <= 0.005}")
 
 # %% [markdown]
-# The backprop that ran (yours once it passes its check, the worked solution until then,
-# as its label says) classifies over 90% of the test digits correctly, within a few tenths
-# of a percent of bp_helpers' engine. The two do not agree to the last digit: the engine
+# The run labelled with what it used (yours once it passes its check, the worked solution
+# until then) classifies over 90% of the test digits correctly, within a few tenths of a
+# percent of bp_helpers' engine. The two do not agree to the last digit: the engine
 # computes in single precision and in a different order, and over thousands of steps the
 # tiny differences in rounding take the two runs along slightly different paths to
 # equally good networks. The engine is faster because it works in buffers it allocates
-# once, in single precision, but the mathematics is exactly the four equations.
+# once, in single precision, but the mathematics is exactly the four equations and the
+# loop.
 
 # %% [markdown]
 # ## The bug zoo
@@ -442,8 +497,8 @@ lesson6.Fingerprints()
 # * With examples as rows, $W^{(l+1)\top}\delta^{(l+1)}$ for a whole batch is
 #   `delta_next @ W_next`, and the batch average of $\delta\, a^\top$ is `delta.T @ a_prev
 # / m`.
-# * The backprop you wrote trains the 784-16-16-10 network past 90% on MNIST, as well as
-#   bp_helpers' own.
+# * Mini-batch SGD is a short loop: shuffle, slice, backprop, step. Your loop with your
+#   backprop trains the 784-16-16-10 network past 90% on MNIST, as well as bp_helpers' own.
 # * A gradient check catches every bug in the zoo, and its pattern tells you where to look:
 #   which layers light up, which parameters, and by how much.
 
