@@ -648,3 +648,12 @@ def test_a_write_into_a_read_only_modules_dict_is_found_and_said(module):
     finally:
         target.__dict__[name] = saved
     assert check(lambda z: sigmoid(z) * (1 - sigmoid(z))).passed
+
+
+def test_every_button_says_what_to_do_after_a_kernel_restart():
+    quiz = Quiz("2 + 2?", ["3", "4"], answer=1, explanations=["Off by one.", "Two and two."])
+    tried = Exercise(reference=sigmoid_prime, hint="", solution=Solution(
+        steps=("a", "b"), code="def f(z):\n    return z\n")).check(lambda z: 0.0, CASES)
+    for widget in (quiz.widget, tried.widget):
+        assert any(exercises.RESTARTED in str(getattr(child, "value", ""))
+                   for child in widget.children)

@@ -312,6 +312,7 @@ def test_backprop_and_fix_checks_stop_a_backprop_that_never_returns():
     assert lesson6.check_fix(2, loops_forever).message == (
         "fix(network, X, Y) did not return within 5 s, so it was stopped. Look for a loop "
         "that never ends.")
+    assert lesson6.use_backprop(loops_forever) is lesson6.backprop
 
 
 def test_the_usual_shape_mistakes_get_a_hint_about_rows_not_the_answer():

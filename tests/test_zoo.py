@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from bp_helpers import zoo
+from bp_helpers.exercises import RESTARTED
 from bp_helpers.gradcheck import check_gradients
 from bp_helpers.questions import lesson6
 from bp_helpers.zoo import BATCH, BUGS, fingerprint, fingerprint_table, specimen_network
@@ -221,8 +222,7 @@ def test_a_specimen_shows_nothing_of_its_code_until_the_diagnosis_is_committed(n
 
 def test_the_panel_says_what_to_do_if_the_kernel_was_restarted():
     panel = lesson6.specimen(1)
-    assert any(lesson6.RESTARTED in str(getattr(child, "value", ""))
-               for child in panel.widget.children)
+    assert any(RESTARTED in str(getattr(child, "value", "")) for child in panel.widget.children)
     with pytest.raises(ValueError, match="numbered 1 to 10, got 11"):
         lesson6.specimen(11)
 

@@ -40,6 +40,7 @@ from bp_helpers.exercises import (
     Solution,
     check_function,
     read_only,
+    restarted_note,
 )
 from bp_helpers.gradcheck import check_gradients
 from bp_helpers.network import Network, one_hot
@@ -596,10 +597,6 @@ def grade_line(bug, index):
                            "the mistake is on another line.")
 
 
-RESTARTED = ("Nothing happens when you click? The kernel was restarted since this ran: run "
-             "the cells above again.")
-
-
 class Specimen(Displayable):
     """A zoo specimen as a case: its gradient check, the learner's diagnosis, then its code.
 
@@ -642,7 +639,7 @@ class Specimen(Displayable):
             widgets.HTML("<b>Where must the mistake be?</b> Commit before you see the code."),
             self.diagnosis, self.commit_button, self.verdict, self.code,
             self.line, self.line_button, self.line_verdict,
-            widgets.HTML(f"<i style='color:#555'>{html.escape(RESTARTED)}</i>"),
+            restarted_note(),
         ])
 
     def commit(self):
