@@ -294,7 +294,7 @@ def as_arrays(fn):
     def backprop(network, X, Y):
         dC_dW, dC_db, problem = gradients(fn(network, X, Y), network)
         if problem is not None:
-            raise TypeError(f"{fn.__name__}(network, X, Y) {problem}")
+            raise TypeError(f"{getattr(fn, '__name__', 'backprop')}(network, X, Y) {problem}")
         return dC_dW, dC_db
 
     return backprop
