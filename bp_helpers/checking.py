@@ -6,20 +6,24 @@ reference from bp_helpers. Whatever the function does, the result is a
 `Feedback` that says what was expected and what came, never a traceback:
 
 - it raises, returns None, a string, a complex number or the wrong shape: the
-  message names what was expected instead;
+  message names what was expected instead; it calls `sys.exit()`: the message
+  says a function returns its answer instead;
+- it calls another exercise that is still `raise NotImplementedError`: that one
+  is named, not the function being checked;
 - it returns a wrong array: the message gives the array's shape and the first
-  entry that differs, not the whole array;
+  entry that differs, not the whole array, with enough digits to see the
+  difference; a float32 answer is judged at float32's precision, and a float64
+  one that is right only to float32's precision is told so;
 - it edits its inputs in place (`a -= y`, `W_next *= 0`): it was given deep
   copies, the reference other copies, so neither the verdict nor the lesson's
   own variables change;
-- it never returns: it is stopped after `timeout` seconds. On the main thread
-  of a Unix process (a Jupyter kernel runs cells there) a SIGALRM timer raises
-  inside the learner's code; elsewhere the call runs in a daemon thread that is
-  abandoned when time is up (a thread cannot be killed), and the message says so.
+- it never returns: it is stopped after `timeout` seconds (`call_with_timeout`).
 
 This module is read-only once imported (`checking._compare = ...` raises), so
 checking cannot be switched off from a lesson; `read_only` does the same for
-the modules built on it (bp_helpers.exercises, the lessons' questions).
+the modules built on it (bp_helpers.exercises, the lessons' questions). A
+write that goes around it, into a module's `__dict__`, is found by
+`tampered()`, and every check then says so instead of judging.
 """
 
 import copy
@@ -33,8 +37,56 @@ import numpy as np
 
 # Seconds a learner's function may run on one case before it is stopped.
 TIMEOUT = 5.0
+# After the first stop, the stop is repeated this often (seconds) until the code gives way.
+REPEAT = 0.05
 # Arrays up to this many entries are shown whole in a message; larger ones by shape.
 SHOWN_WHOLE = 6
+# Decimals shown in a message: the first of these that tells two different numbers apart.
+DECIMALS = (6, 9, 12, 15)
+# An answer in a float type narrower than float64 is judged to this many of its own epsilons.
+EPSILONS = 100
+# A float64 answer within this relative distance is right to float32's precision.
+SINGLE = EPSILONS * float(np.finfo(np.float32).eps)
+
+
+def safe_repr(value, width=40):
+    """repr(value) cut to `width` characters, or a description if its __repr__ fails."""
+    try:
+        return f"{value!r:.{width}}"
+    except Exception as error:  # a learner's class may have any __repr__
+        return f"(its repr raised {type(error).__name__})"
+
+
+def _snapshots():
+    """(take, changed): record a module's dictionary; name the first entry changed since."""
+    taken = {}
+
+    def take(module):
+        taken[module.__name__] = (module, dict(module.__dict__))
+
+    def changed():
+        for name, (module, snapshot) in taken.items():
+            now = module.__dict__
+            for key in sorted(set(snapshot) | set(now)):
+                if key.startswith("__") or now.get(key, changed) is snapshot.get(key, changed):
+                    continue
+                return f"{name}.{key}"
+        return None
+
+    return take, changed
+
+
+_take_snapshot, _changed = _snapshots()
+
+
+def tampered():
+    """A sentence if a read-only module's dictionary was written to, else None."""
+    where = _changed()
+    if where is None:
+        return None
+    return (f"{where} was changed from outside (through the module's __dict__), so answers "
+            "cannot be checked as the course wrote the checks: restart the kernel and run "
+            "the cells from the top.")
 
 
 class _ReadOnlyModule(types.ModuleType):
@@ -51,7 +103,9 @@ class _ReadOnlyModule(types.ModuleType):
 
 def read_only(module_name):
     """Make the loaded module `module_name` read-only; call it at the end of the module."""
-    sys.modules[module_name].__class__ = _ReadOnlyModule
+    module = sys.modules[module_name]
+    module.__class__ = _ReadOnlyModule
+    _take_snapshot(module)
 
 
 @dataclass(frozen=True)
@@ -70,7 +124,7 @@ class Feedback:
         return ("✅ " if self.passed else "❌ ") + self.message
 
 
-class _TimedOut(BaseException):
+class TimedOut(BaseException):
     """Raised in a learner's code whose time is up.
 
     A BaseException, so that `except Exception` in the learner's code does not
@@ -83,18 +137,46 @@ class _TimedOut(BaseException):
 
 
 def _call_with_alarm(fn, kwargs, seconds):
-    """fn(**kwargs), interrupted by SIGALRM after `seconds` (main thread, Unix)."""
-    def time_up(signum, frame):
-        raise _TimedOut(stopped=True)
+    """fn(**kwargs), interrupted by SIGALRM after `seconds` (main thread, Unix).
 
-    previous = signal.signal(signal.SIGALRM, time_up)
+    A bare `except:` in the learner's code can catch one TimedOut, so the
+    alarm repeats every REPEAT seconds, and each time it also traces the
+    learner's frames: the next line they run (the `pass` of that `except:`,
+    outside its `try`) raises again. The alarm and the tracing act only while
+    the learner's code is on the stack, never in the checker's own clean-up.
+    """
+    def learners_call():
+        return fn(**kwargs)
+
+    def inside(frame):
+        while frame is not None and frame.f_code is not learners_call.__code__:
+            frame = frame.f_back
+        return frame is not None
+
+    def stop_here(frame, event, arg):
+        # Not on "exception": a trace function that raises is switched off, and the
+        # line after the learner's `except:` is where raising helps. Nor in this
+        # module's own frames (TimedOut.__init__ runs inside the learner's call).
+        if event in ("call", "line") and frame.f_globals is not globals() and inside(frame):
+            raise TimedOut(stopped=True)
+        return stop_here
+
+    def time_up(signum, frame):
+        if not inside(frame):
+            return
+        while frame.f_code is not learners_call.__code__:
+            frame.f_trace, frame.f_trace_lines = stop_here, True
+            frame = frame.f_back
+        sys.settrace(stop_here)
+        raise TimedOut(stopped=True)
+
+    previous, tracing = signal.signal(signal.SIGALRM, time_up), sys.gettrace()
     try:
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            return fn(**kwargs)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)
+        return learners_call()
     finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        sys.settrace(tracing)
         signal.signal(signal.SIGALRM, previous)
 
 
@@ -112,18 +194,19 @@ def _call_in_thread(fn, kwargs, seconds):
     worker.start()
     worker.join(seconds)
     if worker.is_alive():
-        raise _TimedOut(stopped=False)
+        raise TimedOut(stopped=False)
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
 
 
-def call_with_timeout(fn, kwargs, seconds):
-    """fn(**kwargs), or raise _TimedOut after `seconds`.
+def call_with_timeout(fn, kwargs, seconds=TIMEOUT):
+    """fn(**kwargs), or raise TimedOut after `seconds`.
 
-    SIGALRM where it can stop the code: on the main thread of a Unix process,
-    when no other real-time timer is armed (which it would cancel). Otherwise a
-    daemon thread, abandoned if it overruns.
+    SIGALRM where it can stop the code: on the main thread of a Unix process
+    (a Jupyter kernel runs cells there), when no other real-time timer is
+    armed (which it would cancel). Otherwise a daemon thread, abandoned if it
+    overruns (a thread cannot be killed), and the message says so.
     """
     if (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
             and signal.getitimer(signal.ITIMER_REAL)[0] == 0):
@@ -131,21 +214,88 @@ def call_with_timeout(fn, kwargs, seconds):
     return _call_in_thread(fn, kwargs, seconds)
 
 
-def _show(value):
-    """A short text for any argument or result: numbers rounded, big arrays by shape."""
-    if value is None or isinstance(value, (str, bytes, bool, np.bool_)):
-        return f"{value!r:.40}"
-    if np.iscomplexobj(value):
-        return f"{value!r:.40}"
+def timed_out(call, stop, timeout=TIMEOUT):
+    """The sentence for a learner's `call` (text such as "f(z = 1.0)") stopped by TimedOut."""
+    still = ("it was stopped" if stop.stopped else
+             "it could not be stopped and is still running: restart the kernel")
+    return (f"{call} did not return within {timeout:g} s, so {still}. Look for a loop that "
+            "never ends.")
+
+
+def raised(name, call, error, fn=None):
+    """Feedback for a learner's `call` that raised `error`, blaming the function that raised it.
+
+    NotImplementedError from `fn` itself (or when fn is not given) means it is
+    not written yet: not an attempt. From another of the learner's functions
+    that `fn` calls, that one is named: fn was attempted, the other was not.
+    sys.exit() is named as such.
+    """
+    if isinstance(error, NotImplementedError):
+        culprit = _unfinished_callee(error, fn)
+        if culprit is None:
+            return Feedback(False, f"{name} is not written yet: replace `raise "
+                                   "NotImplementedError` with your code and run the cell again.",
+                            attempted=False)
+        return Feedback(False, f"{name} calls {culprit}, which is not written yet (it still "
+                               f"raises NotImplementedError): finish {culprit} first, then run "
+                               "this cell again.")
+    if isinstance(error, SystemExit):
+        return Feedback(False, f"{call} called sys.exit() (or exit()), which ends the program: "
+                               "a function should `return` its answer instead.")
+    return Feedback(False, f"{call} raised {type(error).__name__}: {error_text(error)}")
+
+
+def error_text(error):
+    """str(error), or a description if its __str__ fails."""
     try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return f"{type(value).__name__} {value!r:.40}"
+        return str(error)
+    except Exception as inner:  # a learner's exception class may have any __str__
+        return f"(its message could not be shown: {type(inner).__name__})"
+
+
+def _unfinished_callee(error, fn):
+    """The name of the learner's function, other than fn, that raised `error`, or None."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return None
+    frame = None
+    traceback = error.__traceback__
+    while traceback is not None:
+        frame, traceback = traceback.tb_frame, traceback.tb_next
+    if frame is None or frame.f_code is code:
+        return None
+    if frame.f_globals.get("__name__") != fn.__globals__.get("__name__"):
+        return None  # raised by a library, not by the learner's own code
+    return frame.f_code.co_name
+
+
+def _format(value, decimals):
+    array = np.asarray(value, dtype=float)
     if array.ndim == 0:
-        return repr(round(float(array), 6))
-    if array.size <= SHOWN_WHOLE:
-        return str(np.round(array, 6).tolist())
-    return f"an array of shape {array.shape}"
+        return repr(round(float(array), decimals))
+    return str(np.round(array, decimals).tolist())
+
+
+def _show(value, other=None):
+    """A short text for any argument or result: numbers rounded, big arrays by shape.
+
+    With `other` (a number or array it is compared with), enough decimals to
+    tell the two apart.
+    """
+    if value is None or isinstance(value, (str, bytes, bool, np.bool_)):
+        return safe_repr(value)
+    try:
+        if np.iscomplexobj(value):
+            return safe_repr(value)
+        array = np.asarray(value, dtype=float)
+    except Exception:  # anything a learner's code returns
+        return f"{type(value).__name__} {safe_repr(value)}"
+    if array.size > SHOWN_WHOLE:
+        return f"an array of shape {array.shape}"
+    for decimals in DECIMALS:
+        if other is None or _format(array, decimals) != _format(other, decimals):
+            return _format(array, decimals)
+    return repr(array.tolist()) if array.ndim else repr(float(array))
 
 
 def _describe(args):
@@ -153,49 +303,66 @@ def _describe(args):
 
 
 def _as_numbers(got):
-    """(float array, None) for a numeric result, or (None, why it is not one)."""
+    """(float array, dtype, None) for a numeric result, or (None, None, why it is not one)."""
     if got is None:
-        return None, "returned None: did you forget the `return`?"
+        return None, None, "returned None: did you forget the `return`?"
     not_numbers = (f"should return a number or an array of numbers, but returned "
-                   f"{type(got).__name__}: {got!r:.60}")
+                   f"{type(got).__name__}: {safe_repr(got, 60)}")
     if isinstance(got, (str, bytes)):
-        return None, not_numbers
+        return None, None, not_numbers
     try:
-        kind = np.asarray(got).dtype.kind
-    except (TypeError, ValueError):  # e.g. a ragged list
-        return None, not_numbers
+        array = np.asarray(got)
+        kind = array.dtype.kind
+    except Exception:  # e.g. a ragged list, or an object whose __array__ raises
+        return None, None, not_numbers
     if kind == "c":
-        return None, (f"returned a complex number ({_show(got)}), but the answer is real: "
-                      "look for a square root or a power of a negative number")
+        return None, None, (f"returned a complex number ({_show(got)}), but the answer is real: "
+                            "look for a square root or a power of a negative number")
     if kind == "b":
-        return None, f"returned True/False ({_show(got)}), but the answer is a number"
+        return None, None, f"returned True/False ({_show(got)}), but the answer is a number"
     if kind not in "iuf":
-        return None, not_numbers
-    return np.asarray(got, dtype=float), None
+        return None, None, not_numbers
+    return array.astype(float), array.dtype, None
+
+
+def _tolerance(dtype, rtol):
+    """The relative tolerance for an answer of `dtype`: rtol, or its own precision if coarser."""
+    if dtype.kind == "f" and dtype.itemsize < 8:
+        return max(rtol, EPSILONS * float(np.finfo(dtype).eps))
+    return rtol
 
 
 def _compare(got, expected, rtol):
     """Why `got` is not `expected` (type, shape, then value), or None if it is right.
 
-    Returns (sentence, wrong_value): wrong_value is True when only the numbers differ.
+    Returns (sentence, wrong_value): wrong_value is True when only the numbers
+    differ (and a hint may help). NaN where the reference has NaN is right.
     """
-    got_array, problem = _as_numbers(got)
+    got_array, dtype, problem = _as_numbers(got)
     if problem is not None:
         return problem, False
     expected = np.asarray(expected, dtype=float)
     if got_array.shape != expected.shape:
         want = "a single number" if expected.ndim == 0 else f"an array of shape {expected.shape}"
         return f"should return {want}, but returned shape {got_array.shape}", False
-    close = np.isclose(got_array, expected, rtol=rtol, atol=1e-12)
+    tolerance = _tolerance(dtype, rtol)
+    close = np.isclose(got_array, expected, rtol=tolerance, atol=1e-12, equal_nan=True)
     if close.all():
         return None
+    if tolerance < SINGLE and np.isclose(got_array, expected, rtol=SINGLE, atol=1e-12,
+                                         equal_nan=True).all():
+        return (f"gives {_show(got_array, expected)} where {_show(expected, got_array)} is "
+                f"expected: right to about 7 digits, the precision of float32, but the "
+                f"answer is checked in float64 (numpy's default), so compute in float64"), False
     if expected.size <= SHOWN_WHOLE:
-        return f"should be {_show(expected)}, but your function gives {_show(got_array)}", True
+        return (f"should be {_show(expected, got_array)}, but your function gives "
+                f"{_show(got_array, expected)}"), True
     first = tuple(int(i) for i in np.argwhere(~close)[0])
     return (f"returns an array of the right shape {expected.shape}, but "
             f"{np.count_nonzero(~close)} of its {expected.size} entries differ; the first is "
-            f"[{', '.join(map(str, first))}]: it should be {_show(expected[first])}, but your "
-            f"function gives {_show(got_array[first])}"), True
+            f"[{', '.join(map(str, first))}]: it should be "
+            f"{_show(expected[first], got_array[first])}, but your function gives "
+            f"{_show(got_array[first], expected[first])}"), True
 
 
 def check_function(fn, reference, cases, name=None, hint="", rtol=1e-9, timeout=TIMEOUT):
@@ -205,33 +372,39 @@ def check_function(fn, reference, cases, name=None, hint="", rtol=1e-9, timeout=
     `fn` and `reference` each get their own deep copy of every case, so neither
     can change the other's inputs or the caller's. The first failing case is
     reported; `hint` is added to a wrong value. `fn` is stopped after `timeout`
-    seconds per case.
+    seconds per case. An error in the reference is the checker's, and said so.
     """
     name = name or getattr(fn, "__name__", "your function")
     if not callable(fn):
         return Feedback(False, f"expected a function for {name}, got {type(fn).__name__}",
                         attempted=False)
+    if tampered():
+        return Feedback(False, tampered(), attempted=False)
+    cases = list(cases)
+    if not cases:
+        return Feedback(False, f"There is nothing to check {name} on: the check was given no "
+                               "cases.", attempted=False)
     for args in cases:
-        expected = reference(**copy.deepcopy(args))
+        call = f"{name}({_describe(args)})"
+        try:
+            expected = reference(**copy.deepcopy(args))
+        except Exception as error:  # the checker's fault, not the learner's
+            return Feedback(False, f"The check itself failed on {call} before judging your "
+                                   f"function ({type(error).__name__}: {error_text(error)}); "
+                                   "this is a fault in the course, not in your code.",
+                            attempted=False)
         try:
             got = call_with_timeout(fn, copy.deepcopy(args), timeout)
-        except NotImplementedError:
-            return Feedback(False, f"{name} is not written yet: replace "
-                                   "`raise NotImplementedError` with your code and run the "
-                                   "cell again.", attempted=False)
-        except _TimedOut as stop:
-            still = ("it was stopped" if stop.stopped else
-                     "it could not be stopped and is still running: restart the kernel")
-            return Feedback(False, f"{name}({_describe(args)}) did not return within "
-                                   f"{timeout:g} s, so {still}. Look for a loop that never "
-                                   "ends.")
-        except Exception as error:  # the learner's code may raise anything
-            return Feedback(False, f"{name}({_describe(args)}) raised "
-                                   f"{type(error).__name__}: {error}")
+        except TimedOut as stop:
+            return Feedback(False, timed_out(call, stop, timeout))
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # the learner's code may raise anything
+            return raised(name, call, error, fn)
         problem = _compare(got, expected, rtol)
         if problem is not None:
             sentence, wrong_value = problem
-            message = f"{name}({_describe(args)}) {sentence}"
+            message = f"{call} {sentence}"
             return Feedback(False, f"{message}. Hint: {hint}" if hint and wrong_value else message)
     checks = "its one check" if len(cases) == 1 else f"all {len(cases)} checks"
     return Feedback(True, f"{name} matches bp_helpers on {checks}. Well done!")

@@ -28,6 +28,14 @@ from bp_helpers.display import Displayable
 
 # A quiz adds its own verdict ("Right." / "Not quite."), so an explanation gives the reason.
 VERDICT = re.compile(r"^\s*(right|correct|incorrect|wrong|not quite)\s*[.:,!]", re.IGNORECASE)
+# Under every button: after a kernel restart the buttons left on screen do nothing, silently.
+RESTARTED = ("Nothing happens when you click? The kernel was restarted since this ran: run "
+             "the cells above again.")
+
+
+def restarted_note():
+    """A small line under a widget's buttons saying what to do if clicks do nothing."""
+    return widgets.HTML(f"<i style='color:#555'>{html.escape(RESTARTED)}</i>")
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,7 @@ class CheckedAnswer(Displayable):
             self.button = widgets.Button(description="Show a worked solution",
                                          layout=widgets.Layout(width="max-content"))
             self.button.on_click(lambda _: self.reveal())
-            parts = [self.message, self.button, self.solution]
+            parts = [self.message, self.button, self.solution, restarted_note()]
         else:
             note = widgets.HTML("<i>A worked solution can be shown after your first "
                                 "attempt.</i>")
@@ -141,7 +149,7 @@ class Quiz(Displayable):
         self.feedback = widgets.HTML()
         self.button.on_click(lambda _: self.show_feedback())
         self.widget = widgets.VBox([widgets.HTML(f"<b>{html.escape(question)}</b>"),
-                                    self.choice, self.button, self.feedback])
+                                    self.choice, self.button, self.feedback, restarted_note()])
 
     def grade(self, index):
         """Feedback for choosing option `index` (None: nothing chosen yet)."""
@@ -195,7 +203,7 @@ class Catalogue:
         return entries[name]
 
 
-__all__ = ["Catalogue", "CheckedAnswer", "Exercise", "Feedback", "Quiz", "Solution",
-           "check_function", "read_only"]
+__all__ = ["RESTARTED", "Catalogue", "CheckedAnswer", "Exercise", "Feedback", "Quiz", "Solution",
+           "check_function", "read_only", "restarted_note"]
 
 read_only(__name__)

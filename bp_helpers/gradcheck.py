@@ -122,7 +122,8 @@ def check_gradients(network, X, Y, h=1e-5, backprop=None, threshold=1e-6):
     max(|analytic|, |nudged|) or within ten times that round-off. An h so
     small that this round-off is more than RESOLUTION of the largest
     derivative is refused (ValueError): a broken backprop could pass. The
-    network itself is never changed.
+    network itself is never changed: backprop gets copies of it and of X and
+    Y, so one that edits them in place (`Y -= a`) is judged on its gradients.
     """
     X, Y = network.as_batch(X, Y)
     h, threshold = as_float("h", h), as_float("threshold", threshold)
@@ -131,7 +132,7 @@ def check_gradients(network, X, Y, h=1e-5, backprop=None, threshold=1e-6):
     if h == 0:
         raise ValueError("the nudge h must be non-zero, got 0")
     backprop = backprop or type(network).backprop
-    dC_dW, dC_db = _as_gradients(backprop(network.copy(), X, Y), network)
+    dC_dW, dC_db = _as_gradients(backprop(network.copy(), X.copy(), Y.copy()), network)
     nudged = network.copy()  # batch_cost skips the checks: X and Y passed them above
     numeric = numerical_gradient(lambda: nudged.batch_cost(X, Y), nudged.W + nudged.b, h)
     round_off = np.finfo(float).eps * max(abs(nudged.batch_cost(X, Y)), 1.0) / abs(h)

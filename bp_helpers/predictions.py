@@ -2,7 +2,8 @@
 
 Every function takes the lesson's own parameters and returns a `Prediction`
 whose answer (and the sentence on why) is computed from them, and only when
-the learner commits a guess. Two or three per lesson, in lesson order.
+the learner commits a guess. Two or three per lesson, in lesson order, for lessons
+1-5 (lesson 6 asks its zoo's diagnoses in bp_helpers.questions.lesson6).
 """
 
 import math
@@ -16,7 +17,6 @@ from bp_helpers.network import Network
 from bp_helpers.panels.paths import PathsState, paths_result
 from bp_helpers.panels.wishes import WishesState, wishes_result
 from bp_helpers.predict import Answer, Prediction, sign_of
-from bp_helpers.zoo import BATCH, fingerprint
 
 
 def _factor_word(value):
@@ -322,48 +322,3 @@ def first_layer_gap(recipe, X, labels, guess=None):
                       "is the first layer's typical weight gradient than the output layer's?",
                       "choice", solve, options=GAP_OPTIONS, guess=guess)
 
-
-# Lesson 6 ----------------------------------------------------------------------------------
-
-LIT_OPTIONS = ("only the output layer (layer 3)", "only the hidden layers (1 and 2)",
-               "every layer")
-
-
-def lit_layers(bug, guess=None):
-    """Lesson 6: which layers a zoo specimen's gradient check lights up."""
-    def solve():
-        lit = set(fingerprint(bug.check()).lit)
-        choice = (LIT_OPTIONS[0] if lit == {3} else LIT_OPTIONS[1] if lit == {1, 2}
-                  else LIT_OPTIONS[2])
-        reason = {
-            LIT_OPTIONS[0]: "only the output layer's own gradient is wrong; δ(L) is right, "
-                            "or the layers below, which inherit it, would be wrong too.",
-            LIT_OPTIONS[1]: "the output layer agrees, so δ(L) is right; the mistake is in "
-                            "how δ is passed back, and every layer below inherits it.",
-            LIT_OPTIONS[2]: "a mistake in δ(L) reaches every layer, because each δ(l) below "
-                            "is passed back from it, and so does one made in every layer's "
-                            "gradients alike.",
-        }[choice]
-        layers = ("layer " if len(lit) == 1 else "layers ") + ", ".join(map(str, sorted(lit)))
-        why = f"The check finds {layers} wrong (the mistake: {bug.mistake}): {reason}"
-        return Answer(choice, layers, why)
-
-    return Prediction("Read the specimen's code above. Before you run its gradient check: "
-                      "which layers' gradients will disagree with the nudges?", "choice", solve,
-                      options=LIT_OPTIONS, guess=guess)
-
-
-def summed_error(bug, guess=None):
-    """Lesson 6: the relative error of a backprop that sums the batch instead of averaging."""
-    def solve():
-        found = fingerprint(bug.check())
-        worst = max(found.W + found.b)
-        why = (f"Summing the m = {BATCH} examples' gradients makes every entry {BATCH} times "
-               f"the average the nudges measure, so each relative error is "
-               f"|{BATCH}g − g| / |{BATCH}g| = {BATCH - 1}/{BATCH} = {(BATCH - 1) / BATCH:g}; "
-               f"the check's worst is {worst:.4g}.")
-        return Answer(worst, f"relative error {worst:.4g}", why)
-
-    return Prediction(f"This specimen adds up the batch of m = {BATCH} examples instead of "
-                      "averaging it. What relative error will its gradient check report?",
-                      "number", solve, tolerance=0.02, guess=guess)

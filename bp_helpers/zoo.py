@@ -7,6 +7,12 @@ run on `specimen_network()`, four layers of 4 neurons: every weight matrix is
 square, so no shape error warns about a transposed W or a wrong a(l), just as
 W(2) of the 784-16-16-10 network is 16x16. Only a gradient check can tell.
 
+The specimens speak lesson 6's vocabulary: they call the four steps the
+learner writes there, with the same names and arguments (`STEPS` holds
+bp_helpers' versions of them). So a learner can paste a specimen's body into
+a `fix`, correct it, and have it checked with `Bug.check(fix)` whether or not
+their own steps are finished: the check runs it with `STEPS`.
+
 `BUGS` lists them with their names and the layers their mistake touches;
 `fingerprint` turns a GradientReport into one row of lesson 6's table: which
 layers light up, and by how much.
@@ -14,12 +20,14 @@ layers light up, and by how much.
 
 import inspect
 import itertools
+import types
 from dataclasses import dataclass
 
 import numpy as np
 
+from bp_helpers import equations
 from bp_helpers.activations import sigmoid_prime
-from bp_helpers.equations import bias_gradient, error_back, output_error, weight_gradient
+from bp_helpers.equations import bias_gradient, weight_gradient
 from bp_helpers.gradcheck import check_gradients
 from bp_helpers.network import Network, one_hot
 
@@ -38,16 +46,48 @@ def specimen_network(cost="quadratic"):
     return network, X, Y
 
 
+def output_error(a_L, y, z_L):
+    """Lesson 6's step 1: delta(L) = 2(a(L) - y) * sigma'(z(L)), all (m, n_L), quadratic cost."""
+    return equations.output_error(2 * (a_L - y), z_L, sigmoid_prime)
+
+
+def error_back(W_next, delta_next, z):
+    """Lesson 6's step 2: delta(l) = (W(l+1)^T delta(l+1)) * sigma'(z(l)), rows are examples.
+
+    W_next (n_{l+1}, n_l), delta_next (m, n_{l+1}), z (m, n_l); returns (m, n_l).
+    """
+    return equations.error_back(W_next, delta_next, z, sigmoid_prime)
+
+
+# The names a specimen (and a learner's fix of it) calls, as bp_helpers computes them.
+STEPS = types.MappingProxyType(dict(
+    output_error=output_error, error_back=error_back, weight_gradient=weight_gradient,
+    bias_gradient=bias_gradient, sigmoid_prime=sigmoid_prime))
+
+
+def with_steps(fn):
+    """fn, with the names in STEPS bound to bp_helpers' steps instead of its module's.
+
+    A learner's fix, pasted from a specimen, calls output_error, error_back, ...:
+    in the lesson those are the learner's own steps, finished or not. With
+    them bound to STEPS, the fix is judged on its own lines alone.
+    """
+    if not isinstance(fn, types.FunctionType):
+        return fn
+    return types.FunctionType(fn.__code__, {**fn.__globals__, **STEPS}, fn.__name__,
+                              fn.__defaults__, fn.__closure__)
+
+
 def reference(network, X, Y):
     """A correct backprop for a sigmoid network and the quadratic cost: the four equations."""
     zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
     L = len(network.W)
     dC_dW, dC_db = [None] * L, [None] * L
-    delta = output_error(2 * (activations[L] - Y), zs[L - 1], sigmoid_prime)
+    delta = output_error(activations[L], Y, zs[L - 1])
     dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
     dC_db[L - 1] = bias_gradient(delta)
     for l in range(L - 1, 0, -1):
-        delta = error_back(network.W[l], delta, zs[l - 1], sigmoid_prime)
+        delta = error_back(network.W[l], delta, zs[l - 1])
         dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
         dC_db[l - 1] = bias_gradient(delta)
     return dC_dW, dC_db
@@ -62,7 +102,7 @@ def reference_softmax(network, X, Y):
     dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
     dC_db[L - 1] = bias_gradient(delta)
     for l in range(L - 1, 0, -1):
-        delta = error_back(network.W[l], delta, zs[l - 1], sigmoid_prime)
+        delta = error_back(network.W[l], delta, zs[l - 1])
         dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
         dC_db[l - 1] = bias_gradient(delta)
     return dC_dW, dC_db
@@ -76,7 +116,7 @@ def no_sigma_prime(network, X, Y):
     dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
     dC_db[L - 1] = bias_gradient(delta)
     for l in range(L - 1, 0, -1):
-        delta = error_back(network.W[l], delta, zs[l - 1], sigmoid_prime)
+        delta = error_back(network.W[l], delta, zs[l - 1])
         dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
         dC_db[l - 1] = bias_gradient(delta)
     return dC_dW, dC_db
@@ -86,7 +126,7 @@ def sigma_prime_of_a(network, X, Y):
     zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
     L = len(network.W)
     dC_dW, dC_db = [None] * L, [None] * L
-    delta = output_error(2 * (activations[L] - Y), zs[L - 1], sigmoid_prime)
+    delta = output_error(activations[L], Y, zs[L - 1])
     dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
     dC_db[L - 1] = bias_gradient(delta)
     for l in range(L - 1, 0, -1):
@@ -100,7 +140,7 @@ def w_not_transposed(network, X, Y):
     zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
     L = len(network.W)
     dC_dW, dC_db = [None] * L, [None] * L
-    delta = output_error(2 * (activations[L] - Y), zs[L - 1], sigmoid_prime)
+    delta = output_error(activations[L], Y, zs[L - 1])
     dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
     dC_db[L - 1] = bias_gradient(delta)
     for l in range(L - 1, 0, -1):
@@ -114,11 +154,11 @@ def wrong_sign(network, X, Y):
     zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
     L = len(network.W)
     dC_dW, dC_db = [None] * L, [None] * L
-    delta = output_error(2 * (Y - activations[L]), zs[L - 1], sigmoid_prime)
+    delta = output_error(Y, activations[L], zs[L - 1])
     dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
     dC_db[L - 1] = bias_gradient(delta)
     for l in range(L - 1, 0, -1):
-        delta = error_back(network.W[l], delta, zs[l - 1], sigmoid_prime)
+        delta = error_back(network.W[l], delta, zs[l - 1])
         dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
         dC_db[l - 1] = bias_gradient(delta)
     return dC_dW, dC_db
@@ -128,11 +168,11 @@ def summed_not_averaged(network, X, Y):
     zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
     L = len(network.W)
     dC_dW, dC_db = [None] * L, [None] * L
-    delta = output_error(2 * (activations[L] - Y), zs[L - 1], sigmoid_prime)
+    delta = output_error(activations[L], Y, zs[L - 1])
     dC_dW[L - 1] = delta.T @ activations[L - 1]
     dC_db[L - 1] = delta.sum(axis=0)
     for l in range(L - 1, 0, -1):
-        delta = error_back(network.W[l], delta, zs[l - 1], sigmoid_prime)
+        delta = error_back(network.W[l], delta, zs[l - 1])
         dC_dW[l - 1] = delta.T @ activations[l - 1]
         dC_db[l - 1] = delta.sum(axis=0)
     return dC_dW, dC_db
@@ -142,11 +182,11 @@ def paired_with_a_l(network, X, Y):
     zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
     L = len(network.W)
     dC_dW, dC_db = [None] * L, [None] * L
-    delta = output_error(2 * (activations[L] - Y), zs[L - 1], sigmoid_prime)
+    delta = output_error(activations[L], Y, zs[L - 1])
     dC_dW[L - 1] = weight_gradient(delta, activations[L])
     dC_db[L - 1] = bias_gradient(delta)
     for l in range(L - 1, 0, -1):
-        delta = error_back(network.W[l], delta, zs[l - 1], sigmoid_prime)
+        delta = error_back(network.W[l], delta, zs[l - 1])
         dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
         dC_db[l - 1] = bias_gradient(delta)
     return dC_dW, dC_db
@@ -156,12 +196,12 @@ def overwritten_in_place(network, X, Y):
     zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
     L, m = len(network.W), len(X)
     dC_dW, dC_db = [None] * L, [None] * L
-    delta = output_error(2 * (activations[L] - Y), zs[L - 1], sigmoid_prime)
+    delta = output_error(activations[L], Y, zs[L - 1])
     dC_dW[L - 1] = delta.T @ activations[L - 1] / m
     delta /= m  # now the bias gradient is a plain sum
     dC_db[L - 1] = delta.sum(axis=0)
     for l in range(L - 1, 0, -1):
-        delta = error_back(network.W[l], delta, zs[l - 1], sigmoid_prime)
+        delta = error_back(network.W[l], delta, zs[l - 1])
         dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
         dC_db[l - 1] = bias_gradient(delta)
     return dC_dW, dC_db
@@ -171,12 +211,12 @@ def bias_not_summed(network, X, Y):
     zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
     L, m = len(network.W), len(X)
     dC_dW, dC_db = [None] * L, [None] * L
-    delta = output_error(2 * (activations[L] - Y), zs[L - 1], sigmoid_prime)
+    delta = output_error(activations[L], Y, zs[L - 1])
     dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
     for delta_i in delta:  # one example at a time
         dC_db[L - 1] = delta_i / m
     for l in range(L - 1, 0, -1):
-        delta = error_back(network.W[l], delta, zs[l - 1], sigmoid_prime)
+        delta = error_back(network.W[l], delta, zs[l - 1])
         dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
         dC_db[l - 1] = bias_gradient(delta)
     return dC_dW, dC_db
@@ -190,7 +230,21 @@ def extra_sigma_prime(network, X, Y):  # softmax + cross-entropy
     dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
     dC_db[L - 1] = bias_gradient(delta)
     for l in range(L - 1, 0, -1):
-        delta = error_back(network.W[l], delta, zs[l - 1], sigmoid_prime)
+        delta = error_back(network.W[l], delta, zs[l - 1])
+        dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
+        dC_db[l - 1] = bias_gradient(delta)
+    return dC_dW, dC_db
+
+
+def slope_of_the_next_layer(network, X, Y):
+    zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
+    L = len(network.W)
+    dC_dW, dC_db = [None] * L, [None] * L
+    delta = output_error(activations[L], Y, zs[L - 1])
+    dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
+    dC_db[L - 1] = bias_gradient(delta)
+    for l in range(L - 1, 0, -1):
+        delta = error_back(network.W[l], delta, zs[l])
         dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
         dC_db[l - 1] = bias_gradient(delta)
     return dC_dW, dC_db
@@ -200,16 +254,19 @@ def extra_sigma_prime(network, X, Y):  # softmax + cross-entropy
 class Bug:
     """A specimen: its backprop, what is wrong in one phrase, the cost it runs with.
 
-    layers: the layer numbers (1..L) whose gradients the mistake makes wrong,
-    worked out from the code, and W_wrong, b_wrong whether it touches the
-    weight or the bias gradients there; the tests compare them with what
-    the gradient check finds. fixed is the correct backprop this specimen
-    breaks, for its cost: reference, or reference_softmax for cross-entropy.
+    culprits: a piece of text of each line of source() that holds the mistake
+    (a learner who names any of those lines has found it). layers: the
+    layer numbers (1..L) whose gradients the mistake makes wrong, worked out
+    from the code, and W_wrong, b_wrong whether it touches the weight or the
+    bias gradients there; the tests compare them with what the gradient
+    check finds. fixed is the correct backprop this specimen breaks, for its
+    cost: reference, or reference_softmax for cross-entropy.
     """
 
     name: str
     backprop: object
     mistake: str
+    culprits: tuple
     layers: tuple
     W_wrong: bool = True
     b_wrong: bool = True
@@ -217,34 +274,48 @@ class Bug:
     fixed: object = reference
 
     def source(self):
-        """The specimen's code, as text."""
-        return inspect.getsource(self.backprop)
+        """The specimen's code, as text, as `def backprop(...)`: its own name would tell."""
+        return inspect.getsource(self.backprop).replace(f"def {self.name}(", "def backprop(", 1)
+
+    def culprit_lines(self):
+        """The indices of the lines of source() that hold the mistake."""
+        return tuple(i for i, line in enumerate(self.source().splitlines())
+                     if any(culprit in line for culprit in self.culprits))
 
     def check(self, backprop=None):
-        """The gradient check of `backprop` (default: this bug's) on the specimen network."""
+        """The gradient check of `backprop` (default: this bug's) on the specimen network.
+
+        backprop runs with_steps: the steps it calls are bp_helpers'.
+        """
         network, X, Y = specimen_network(self.cost)
-        return check_gradients(network, X, Y, backprop=backprop or self.backprop)
+        return check_gradients(network, X, Y, backprop=with_steps(backprop or self.backprop))
 
 
 BUGS = [
     Bug("no_sigma_prime", no_sigma_prime, "σ′(z(L)) left out of the output error",
-        layers=(1, 2, 3)),
+        ("delta = 2 * (activations[L] - Y)",), layers=(1, 2, 3)),
     Bug("sigma_prime_of_a", sigma_prime_of_a, "σ′ evaluated at a(l) instead of z(l)",
-        layers=(1, 2)),
-    Bug("w_not_transposed", w_not_transposed, "W(l+1) where W(l+1)ᵀ belongs", layers=(1, 2)),
-    Bug("wrong_sign", wrong_sign, "a wrong sign: 2(y − a) instead of 2(a − y)",
-        layers=(1, 2, 3)),
+        ("sigmoid_prime(activations[l])",), layers=(1, 2)),
+    Bug("w_not_transposed", w_not_transposed, "W(l+1) where W(l+1)ᵀ belongs",
+        ("network.W[l].T",), layers=(1, 2)),
+    Bug("wrong_sign", wrong_sign, "a and y swapped: 2(y − a) instead of 2(a − y)",
+        ("output_error(Y, activations[L]",), layers=(1, 2, 3)),
     Bug("summed_not_averaged", summed_not_averaged, "the batch summed, not averaged",
-        layers=(1, 2, 3)),
+        ("delta.T @", ".sum(axis=0)"), layers=(1, 2, 3)),
     Bug("paired_with_a_l", paired_with_a_l, "δ(L) paired with a(L) instead of a(L−1)",
-        layers=(3,), b_wrong=False),
+        ("weight_gradient(delta, activations[L])",), layers=(3,), b_wrong=False),
     Bug("overwritten_in_place", overwritten_in_place,
-        "δ(L) divided by m in place, then passed back", layers=(1, 2)),
+        "δ(L) divided by m in place, then passed back", ("delta /= m",), layers=(1, 2)),
     Bug("bias_not_summed", bias_not_summed, "the bias gradient not summed over the batch",
-        layers=(3,), W_wrong=False),
+        ("dC_db[L - 1] = delta_i / m", "for delta_i in delta"), layers=(3,), W_wrong=False),
     Bug("extra_sigma_prime", extra_sigma_prime,
-        "an extra σ′ on the softmax/cross-entropy output error", layers=(1, 2, 3),
-        cost="cross_entropy", fixed=reference_softmax),
+        "an extra σ′ on the softmax/cross-entropy output error",
+        ("* sigmoid_prime(zs[L - 1])",), layers=(1, 2, 3), cost="cross_entropy",
+        fixed=reference_softmax),
+    # The mystery specimen, last: the lesson shows no word about it before its diagnosis.
+    Bug("slope_of_the_next_layer", slope_of_the_next_layer,
+        "σ′ taken at z(l+1), the layer above, instead of z(l)",
+        ("error_back(network.W[l], delta, zs[l])",), layers=(1, 2)),
 ]
 
 
@@ -300,5 +371,6 @@ def fingerprint_table(bugs=None):
     return "\n".join(lines)
 
 
-__all__ = ["BUGS", "Bug", "Fingerprint", "fingerprint", "fingerprint_table", "reference",
-           "reference_softmax", "specimen_network"]
+__all__ = ["BUGS", "STEPS", "Bug", "Fingerprint", "bias_gradient", "error_back", "fingerprint",
+           "fingerprint_table", "output_error", "reference", "reference_softmax",
+           "specimen_network", "weight_gradient", "with_steps"]

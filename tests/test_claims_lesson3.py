@@ -17,8 +17,10 @@ The paths panel, things to try (and their answers)
 The matrix form
 - "4 x 3 + 4 + 2 x 4 + 2 = 26" parameters; "agree to 1e-12: True" (matrix and loop forms).
 Checking every parameter
-- the correct backprop passes; the forgotten sigma' "lights up exactly where it is, in layer
-  2, while layer 1 ... stays pale"; the printout names w_jk^(2) in the lesson's notation.
+- the correct backprop passes; the forgotten sigma', grafted onto layer 2's gradients alone:
+  "layer 2 lights up, while layer 1 stays pale"; the printout names w_jk^(2) in the
+  lesson's notation. A backprop that really forgets sigma' (passing the wrong delta(L)
+  back): "layer 1 lights up too".
 """
 
 import numpy as np
@@ -27,6 +29,9 @@ import pytest
 from bp_helpers.gradcheck import check_gradients, in_notation
 from bp_helpers.network_loops import backprop_loops
 from bp_helpers.panels import PathsState, example_network, paths_result
+from bp_helpers.zoo import BUGS
+
+BY_NAME = {bug.name: bug.backprop for bug in BUGS}
 
 pytestmark = pytest.mark.every_cpu  # the lesson's claims hold under every CPU's kernels
 
@@ -100,7 +105,7 @@ def test_matrix_and_loop_forms_agree(lesson):
     assert check_gradients(network, X_batch, Y_batch).ok
 
 
-def test_forgotten_sigma_prime_lights_up_layer_2_only(lesson):
+def test_forgotten_sigma_prime_grafted_on_layer_2_lights_up_layer_2_only(lesson):
     network, _, _ = lesson
     rng = np.random.default_rng(0)
     X_batch, Y_batch = rng.uniform(0, 1, (5, 3)), rng.uniform(0, 1, (5, 2))
@@ -118,6 +123,15 @@ def test_forgotten_sigma_prime_lights_up_layer_2_only(lesson):
     assert np.min(broken.error_W[1]) > 1e-2 and np.min(broken.error_b[1]) > 1e-2
     assert in_notation(broken.worst_at).startswith("w") and "⁽²⁾ (layer 2," in in_notation(
         broken.worst_at)
+
+
+def test_forgotten_sigma_prime_passed_back_lights_up_layer_1_too(lesson):
+    network, _, _ = lesson
+    rng = np.random.default_rng(0)
+    X_batch, Y_batch = rng.uniform(0, 1, (5, 3)), rng.uniform(0, 1, (5, 2))
+    broken = check_gradients(network, X_batch, Y_batch, backprop=BY_NAME["no_sigma_prime"])
+    for layer in range(2):
+        assert np.max(broken.error_W[layer]) > 1e-2 and np.max(broken.error_b[layer]) > 1e-2
 
 
 def test_locations_in_the_lessons_notation():

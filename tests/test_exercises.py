@@ -226,6 +226,7 @@ def test_a_wrong_big_array_is_summarised_by_shape_and_first_difference():
 
 @pytest.mark.parametrize(("module", "names"), [
     (checking, ["_compare", "check_function", "Feedback", "call_with_timeout", "TIMEOUT"]),
+    (importlib.import_module("bp_helpers.questions.lesson6"), ["check_fix", "check_backprop"]),
     (exercises, ["check_function", "Feedback", "Exercise", "TIMEOUT"]),
 ])
 def test_the_checker_cannot_be_switched_off_by_setting_its_attributes(monkeypatch, module, names):
@@ -510,3 +511,149 @@ def test_every_worked_solution_uses_only_names_its_lesson_gives(path):
         assert not missing, f"{path.name}: {name}'s worked solution needs {sorted(missing)}"
     if int(path.name[:2]) <= 2:  # the learner runs a neuron forward and back: σ and σ′
         assert {"sigmoid", "sigmoid_prime"} <= given, f"{path.name} must import both"
+
+
+# --- hostile answers: each gets one clear sentence, never a traceback or a hang
+
+
+def bare_except(z):
+    while True:
+        try:
+            while True:
+                pass
+        except:  # noqa: E722 (a learner's catch-all, the point of the test)
+            pass
+
+
+def test_a_bare_except_in_a_loop_does_not_swallow_the_stop():
+    feedback = check(bare_except, timeout=0.2)
+    assert feedback.message == ("my_sigmoid_prime(z = 0.0) did not return within 0.2 s, so it "
+                                "was stopped. Look for a loop that never ends.")
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    import sys
+
+    assert sys.gettrace() is None
+    assert check(lambda z: sigmoid(z) * (1 - sigmoid(z))).passed
+
+
+def test_a_float32_answer_is_judged_at_float32_precision():
+    right = check(lambda z: np.float32(sigmoid(z) * (1 - sigmoid(z))))
+    assert right.passed, right.message
+    right = check(lambda z: np.asarray(sigmoid(z) * (1 - sigmoid(z)), dtype=np.float32))
+    assert right.passed, right.message
+    wrong = check(lambda z: np.float32(sigmoid(z)))
+    assert "should be 0.25, but your function gives 0.5" in wrong.message
+
+
+def test_a_float64_answer_right_to_float32_precision_is_told_so_with_digits_that_differ():
+    feedback = check_function(lambda z: float(np.float32(sigmoid_prime(z))), sigmoid_prime,
+                              [{"z": 2.0}], name="f")
+    assert not feedback.passed and "Hint" not in feedback.message
+    assert feedback.message == (
+        "f(z = 2.0) gives 0.104993582 where 0.104993585 is expected: right to about 7 digits, "
+        "the precision of float32, but the answer is checked in float64 (numpy's default), so "
+        "compute in float64")
+
+
+@pytest.mark.parametrize(("got", "expected", "shown"), [
+    (0.1049935, 0.1049936, "gives 0.1049935 where 0.1049936 is expected"),
+    (3e-7, 3.0001e-7, "should be 3.0001e-07, but your function gives 3e-07"),
+    (1e-8, 2e-8, "should be 2e-08, but your function gives 1e-08"),
+    ([0.3, 1e-7], [0.3, 2e-7], "should be [0.3, 2e-07], but your function gives "
+                               "[0.3, 1e-07]"),
+])
+def test_two_different_numbers_never_look_equal(got, expected, shown):
+    feedback = check_function(lambda z: np.array(got), lambda z: np.array(expected),
+                              [{"z": 0.0}], name="f", rtol=1e-12)
+    assert shown in feedback.message
+
+
+def test_nan_where_the_reference_has_nan_is_right():
+    feedback = check_function(lambda z: np.array([np.nan, 1.0]),
+                              lambda z: np.array([np.nan, 1.0]), [{"z": 0.0}], name="f")
+    assert feedback.passed, feedback.message
+    wrong = check_function(lambda z: np.nan, lambda z: 1.0, [{"z": 0.0}], name="f")
+    assert wrong.message == "f(z = 0.0) should be 1.0, but your function gives nan"
+
+
+def test_an_empty_list_of_cases_checks_nothing_and_says_so():
+    feedback = check_function(lambda z: z, lambda z: z, [], name="f")
+    assert not feedback.passed and not feedback.attempted
+    assert feedback.message == "There is nothing to check f on: the check was given no cases."
+
+
+class BadRepr:
+    def __repr__(self):
+        raise ValueError("no repr")
+
+    def __array__(self, *args, **kwargs):
+        raise ValueError("no array")
+
+
+def test_an_answer_or_argument_whose_repr_raises_is_described():
+    feedback = check_function(lambda z: BadRepr(), lambda z: 1.0, [{"z": 0.0}], name="f")
+    assert feedback.message == ("f(z = 0.0) should return a number or an array of numbers, "
+                                "but returned BadRepr: (its repr raised ValueError)")
+    feedback = check_function(lambda z: 2.0, lambda z: 1.0, [{"z": BadRepr()}], name="f")
+    assert feedback.message.startswith("f(z = BadRepr (its repr raised ValueError)) should be")
+
+
+def test_sys_exit_in_an_answer_is_a_sentence_not_the_end_of_the_kernel():
+    import sys
+
+    feedback = check_function(lambda z: sys.exit(), lambda z: 1.0, [{"z": 0.0}], name="f")
+    assert feedback.message == ("f(z = 0.0) called sys.exit() (or exit()), which ends the "
+                                "program: a function should `return` its answer instead.")
+
+
+def my_sigma_prime(z):
+    raise NotImplementedError
+
+
+def my_dC0_dw(z):
+    return 2 * my_sigma_prime(z)
+
+
+def test_an_unfinished_function_called_by_a_finished_one_is_named_instead():
+    feedback = check_function(my_dC0_dw, lambda z: 1.0, [{"z": 0.0}])
+    assert feedback.message == ("my_dC0_dw calls my_sigma_prime, which is not written yet (it "
+                                "still raises NotImplementedError): finish my_sigma_prime first, "
+                                "then run this cell again.")
+    assert feedback.attempted  # my_dC0_dw was written: its worked solution may be shown
+    assert not check_function(my_sigma_prime, lambda z: 1.0, [{"z": 0.0}]).attempted
+
+
+def test_an_error_in_the_reference_is_the_checkers_not_the_learners():
+    feedback = check_function(lambda z: 1.0, lambda z: 1 / 0, [{"z": 0.0}], name="f")
+    assert not feedback.attempted
+    assert feedback.message == ("The check itself failed on f(z = 0.0) before judging your "
+                                "function (ZeroDivisionError: division by zero); this is a "
+                                "fault in the course, not in your code.")
+
+
+@pytest.mark.parametrize("module", ["checking", "exercises", "questions.lesson1",
+                                    "questions.lesson6"])
+def test_a_write_into_a_read_only_modules_dict_is_found_and_said(module):
+    target = importlib.import_module(f"bp_helpers.{module}")
+    name = next(key for key, value in vars(target).items()
+                if callable(value) and not key.startswith("__"))
+    saved = target.__dict__[name]
+    target.__dict__[name] = lambda *args, **kwargs: None
+    try:
+        feedback = check(lambda z: 0.0)
+        assert not feedback.passed and not feedback.attempted
+        assert feedback.message.startswith(f"bp_helpers.{module}.{name} was changed from "
+                                           "outside (through the module's __dict__)")
+        assert "restart the kernel" in feedback.message
+    finally:
+        target.__dict__[name] = saved
+    assert check(lambda z: sigmoid(z) * (1 - sigmoid(z))).passed
+
+
+def test_every_button_says_what_to_do_after_a_kernel_restart():
+    quiz = Quiz("2 + 2?", ["3", "4"], answer=1, explanations=["Off by one.", "Two and two."])
+    tried = Exercise(reference=sigmoid_prime, hint="", solution=Solution(
+        steps=("a", "b"), code="def f(z):\n    return z\n")).check(lambda z: 0.0, CASES)
+    for widget in (quiz.widget, tried.widget):
+        assert any(exercises.RESTARTED in str(getattr(child, "value", ""))
+                   for child in widget.children)

@@ -196,3 +196,34 @@ def test_a_broken_backprop_never_passes_whatever_the_h(backprop):
 @pytest.mark.parametrize("h", [1e-5, 1e-7, 1e-9])
 def test_a_correct_backprop_passes_at_every_reasonable_h(h):
     assert check_gradients(network(), X, LABELS, h=h).ok
+
+
+def test_a_backprop_that_edits_X_and_Y_in_place_is_judged_on_its_gradients():
+    """check_gradients hands backprop copies: the nudges still see the true X and Y."""
+    network = Network([3, 4, 2], seed=3)
+    rng = np.random.default_rng(3)
+    X, Y = rng.uniform(0, 1, (5, 3)), rng.uniform(0, 1, (5, 2))
+
+    def spoils_its_inputs(network, X, Y):
+        gradients = type(network).backprop(network, X, Y)
+        X *= 0
+        Y -= 1
+        return gradients
+
+    report = check_gradients(network, X, Y, backprop=spoils_its_inputs)
+    assert report.ok, report
+
+
+def test_the_heat_map_of_a_passing_check_is_all_palest_and_marks_the_threshold():
+    from bp_helpers.plots import gradient_check_heatmap
+
+    net = network()
+    figure = gradient_check_heatmap(check_gradients(net, X, LABELS))
+    images = [image for ax in figure.axes for image in ax.get_images()]
+    assert images and all(float(image.norm(image.get_array()).max()) <= 0 for image in images)
+    labels = [label.get_text() for label in figure.axes[-1].get_yticklabels()]
+    assert labels[0] == "≤ 1e-06: passes" and labels[-1] == "1"
+    broken = gradient_check_heatmap(check_gradients(net, X, LABELS,
+                                                    backprop=backprop_without_hidden_slope))
+    assert max(float(image.norm(image.get_array()).max())
+               for ax in broken.axes for image in ax.get_images()) > 0.5

@@ -2,11 +2,14 @@
 
 import difflib
 import inspect
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from bp_helpers import zoo
+from bp_helpers.exercises import RESTARTED
 from bp_helpers.gradcheck import check_gradients
 from bp_helpers.questions import lesson6
 from bp_helpers.zoo import BATCH, BUGS, fingerprint, fingerprint_table, specimen_network
@@ -152,30 +155,105 @@ def test_the_fingerprint_line_says_passed_or_failed_without_round_off_digits():
         "gradient check FAILED (threshold 1e-06). layer 3: b 1.8 · layer 2: ok · layer 1: ok")
 
 
-# The quizzes and the fix check.
+# The zoo as diagnosis: the check first, then the code.
 @pytest.mark.parametrize("bug", BUGS, ids=ids)
-def test_each_quiz_names_the_bug_and_explains_every_option(bug):
-    quiz = lesson6.zoo_quiz(bug)
-    assert quiz.options[quiz.answer] == bug.mistake
-    assert len(set(quiz.options)) == 4 and len(quiz.explanations) == 4
-    assert quiz.grade(quiz.answer).passed
-    for i, explanation in enumerate(quiz.explanations):
-        assert explanation and (i == quiz.answer) != explanation.startswith("That mistake")
-        if i != quiz.answer:
-            assert not quiz.grade(i).passed
+def test_each_right_diagnosis_is_what_the_reading_rules_say_of_its_fingerprint(bug):
+    """WHERE, recomputed from the check with the lesson's two questions."""
+    found = fingerprint(bug.check())
+    L = len(found.W)
+    report = bug.check()
+    errors = nonzero_errors(None, report, found.lit)
+    constant = np.allclose(errors, errors[0], rtol=1e-6)
+    expected = set()
+    if found.lit == tuple(range(1, L + 1)) and not constant:
+        expected.add(0)  # everything lit, varying: it starts in delta(L)
+    if found.lit == tuple(range(1, L)):
+        expected.add(1)  # the output layer agrees, the hidden layers inherit
+    if len(found.lit) == 1 and max(found.b) <= found.threshold:
+        expected.add(2)
+    if len(found.lit) == 1 and max(found.W) <= found.threshold:
+        expected.add(3)
+    if found.lit == tuple(range(1, L + 1)) and constant:
+        expected.add(4)
+    if bug.name == "wrong_sign":  # a factor -1 on delta(L): both readings are right
+        expected.add(0)
+    assert lesson6.WHERE[bug.name] == expected
+    for index in range(len(lesson6.DIAGNOSES)):
+        feedback = lesson6.grade_diagnosis(bug, index)
+        assert feedback.passed == (index in expected)
+        assert feedback.message.startswith("Right. " if feedback.passed else "Not quite. ")
+        assert lesson6.LOOKS_LIKE[bug.name] in feedback.message
+    assert not lesson6.grade_diagnosis(bug, None).attempted
+
+
+@pytest.mark.parametrize("number", range(1, len(BUGS) + 1))
+def test_a_specimen_shows_nothing_of_its_code_until_the_diagnosis_is_committed(number):
+    bug = BUGS[number - 1]
+    panel = lesson6.specimen(number)
+
+    def shown():
+        """The text of every child the learner can see (the heat map is a PNG)."""
+        visible = [child for child in panel.widget.children if child.layout.display != "none"]
+        return "\n".join(str(value) for child in visible
+                         for value in (getattr(child, "value", ""),
+                                       *getattr(child, "options", ()))
+                         if isinstance(value, str))
+
+    before = shown() + panel.plain_text()
+    secrets = [bug.name, bug.mistake, *bug.culprits, lesson6.WHY[bug.name],
+               lesson6.LOOKS_LIKE[bug.name], "def backprop", "activations"]
+    for secret in secrets:
+        assert secret not in before, secret
+    assert panel.line.layout.display == "none" and panel.line_button.layout.display == "none"
+    panel.commit()  # nothing picked: nothing revealed
+    assert "Pick where the mistake must be first." in panel.verdict.value
+    assert panel.code.value == "" and panel.line.layout.display == "none"
+    panel.diagnosis.value = lesson6.DIAGNOSES[min(lesson6.WHERE[bug.name])]
+    panel.commit()
+    assert "Right." in panel.verdict.value and panel.diagnosis.disabled
+    assert "def backprop" in panel.code.value and panel.line.layout.display is None
+    for index, text in lesson6.code_lines(bug):
+        panel.line.value = f"line {index + 1}: {text}"
+        panel.check_line()
+        right = index in bug.culprit_lines()
+        assert panel.line_verdict.value.startswith("✅ Right." if right else "❌ Not quite.")
+    assert bug.culprit_lines() and all(i > 0 for i in bug.culprit_lines())
+
+
+def test_the_panel_says_what_to_do_if_the_kernel_was_restarted():
+    panel = lesson6.specimen(1)
+    assert any(RESTARTED in str(getattr(child, "value", "")) for child in panel.widget.children)
+    with pytest.raises(ValueError, match="numbered 1 to 10, got 11"):
+        lesson6.specimen(11)
+
+
+def test_summing_the_batch_is_the_right_backprop_with_a_larger_step():
+    network, X, Y = specimen_network()
+    (summed_W, summed_b) = BY_NAME["summed_not_averaged"].backprop(network, X, Y)
+    (dC_dW, dC_db) = zoo.reference(network, X, Y)
+    for g_summed, g in zip(summed_W + summed_b, dC_dW + dC_db, strict=True):
+        np.testing.assert_allclose(g_summed, BATCH * g, rtol=1e-12)
+    assert "η made m times larger" in lesson6.WHY["summed_not_averaged"]
 
 
 def test_every_bug_has_its_words():
-    for table in (lesson6.LOOKS_LIKE, lesson6.WHY, lesson6.IN_CODE, lesson6.DISTRACTORS,
-                  lesson6.ANSWERS):
+    for table in (lesson6.LOOKS_LIKE, lesson6.WHY, lesson6.WHERE):
         assert set(table) == set(ids)
 
 
-@pytest.mark.parametrize("bug", BUGS, ids=ids)
-def test_check_fix_confirms_a_fix_and_rejects_the_bug(bug):
-    assert lesson6.check_fix(bug, bug.fixed).passed
-    feedback = lesson6.check_fix(bug, bug.backprop)
-    assert not feedback.passed and "Not fixed yet" in feedback.message
+@pytest.mark.parametrize("number", range(1, len(BUGS) + 1))
+def test_check_fix_confirms_a_fix_and_rejects_the_bug(number):
+    bug = BUGS[number - 1]
+    assert lesson6.check_fix(number, bug.fixed).passed
+    feedback = lesson6.check_fix(number, bug.backprop)
+    assert not feedback.passed
+    assert feedback.message.startswith(f"Still broken: specimen {number}'s gradient check")
+
+
+def test_a_specimen_shown_does_not_name_its_mistake():
+    for bug in BUGS:
+        shown = bug.source()
+        assert shown.startswith("def backprop(network, X, Y):") and bug.name not in shown
 
 
 def test_check_fix_explains_an_empty_or_broken_fix():
@@ -185,6 +263,18 @@ def test_check_fix_explains_an_empty_or_broken_fix():
     def crashes(network, X, Y):
         return network.W[0] @ X
 
-    assert "not written yet" in lesson6.check_fix(BUGS[0], stub).message
-    assert "Nothing to check" in lesson6.check_fix(BUGS[0], None).message
-    assert "raised ValueError" in lesson6.check_fix(BUGS[0], crashes).message
+    assert "not written yet" in lesson6.check_fix(1, stub).message
+    assert "Nothing to check" in lesson6.check_fix(1, None).message
+    assert "raised ValueError" in lesson6.check_fix(1, crashes).message
+
+
+def test_the_stored_lesson_gives_no_specimen_away():
+    """Outputs and all: before its cells run, lesson 6 shows no specimen's code or mistake."""
+    stored = (Path(__file__).resolve().parent.parent / "notebooks"
+              / "06_your_backprop.ipynb").read_text()
+    for bug in BUGS:
+        lines = bug.source().splitlines()
+        culprits = [lines[i].strip() for i in bug.culprit_lines()]
+        for secret in (bug.mistake, *culprits, lesson6.WHY[bug.name],
+                       lesson6.LOOKS_LIKE[bug.name], bug.name):
+            assert json.dumps(secret, ensure_ascii=False)[1:-1] not in stored, secret

@@ -69,20 +69,26 @@ def gradient_check_heatmap(report):
     """Heat maps of a GradientReport's relative errors, one panel per layer.
 
     Each panel shows log10 of the relative error of every weight w_jk
-    (row j, column k) and, in the last column, of every bias b_j. Agreement
-    (1e-7 or less) is pale; a bug lights up where it is.
+    (row j, column k) and, in the last column, of every bias b_j. Every entry
+    that passes (at most the check's threshold) is the palest colour, whatever
+    its round-off; above it the colour darkens up to 1 (100%). The colour bar
+    marks the threshold.
     """
     L = len(report.error_W)
     fig = Figure(figsize=(3.2 * L + 1, 3.0), layout="constrained")
     axes = fig.subplots(1, L, squeeze=False)[0]
+    passing = float(np.log10(report.threshold))
     image = None
     for i, ax in enumerate(axes):
         errors = np.column_stack([report.error_W[i], report.error_b[i]])
-        image = ax.imshow(np.log10(np.maximum(errors, 1e-16)), cmap="magma_r", vmin=-12, vmax=0,
-                          aspect="auto")
+        image = ax.imshow(np.log10(np.maximum(errors, 1e-16)), cmap="magma_r", vmin=passing,
+                          vmax=0, aspect="auto")
         n_prev = report.error_W[i].shape[1]
         ax.axvline(n_prev - 0.5, color="white", lw=2)
         ax.set(title=f"layer {i + 1}", xlabel=f"k (0..{n_prev - 1}), then b",
                ylabel="j", xticks=[], yticks=range(errors.shape[0]))
-    fig.colorbar(image, ax=list(axes), label="log₁₀ relative error")
+    bar = fig.colorbar(image, ax=list(axes), label="relative error", extend="min")
+    ticks = np.arange(np.ceil(passing), 1)
+    bar.set_ticks(ticks, labels=[f"≤ {report.threshold:.0e}: passes" if t == ticks[0] else
+                                 f"1e{int(t)}" if t < 0 else "1" for t in ticks])
     return fig

@@ -254,11 +254,11 @@ report = check_gradients(network, X_batch, Y_batch)
 print(report)
 
 # %% [markdown]
-# What does a bug look like? Here is backprop with the most common mistake of all:
-# forgetting the factor $\sigma'(z^{(L)})$ in the output layer's error. The heat map
-# shows the relative error of every weight and bias, layer by layer; the bug lights up
-# exactly where it is, in layer 2, while layer 1 (computed correctly from the true
-# errors) stays pale.
+# What does a bug look like? Here the most common mistake of all, forgetting the factor
+# $\sigma'(z^{(L)})$ in the output layer's error, is grafted onto layer 2's gradients
+# alone: layer 1's gradients still come from the true errors. The heat map shows the
+# relative error of every weight and bias, layer by layer; layer 2 lights up, while
+# layer 1 stays pale.
 
 # %%
 from bp_helpers.equations import bias_gradient, weight_gradient
@@ -275,6 +275,12 @@ def forgot_sigma_prime(network, X, Y):
 broken = check_gradients(network, X_batch, Y_batch, backprop=forgot_sigma_prime)
 print(f"passed: {broken.ok};  worst error {broken.worst:.1f} at {in_notation(broken.worst_at)}")
 gradient_check_heatmap(broken)
+
+# %% [markdown]
+# That pale layer 1 is the graft's, not the bug's. A backprop that really forgets
+# $\sigma'$ also passes its wrong $\delta^{(L)}$ back to layer 1, and then layer 1 lights
+# up too: a mistake in $\delta^{(L)}$ spreads to every layer below it. Lesson 6's bug zoo
+# shows that pattern, and the patterns of eight other mistakes.
 
 # %% [markdown]
 # ## Summary

@@ -3,7 +3,9 @@
 The lesson is seen after Run All (test_lessons.py sees it fresh, as stored,
 with every other lesson); then, as a learner would, the first exercise is
 typed into its cell and run, and the button that its answer now offers shows
-the worked solution. A zoo quiz is answered too.
+the worked solution. Then specimen 1 of the zoo is done from guess to reveal
+to fix: its check alone, a committed diagnosis, its code, the line named,
+and a corrected body pasted into its fix cell.
 
     .venv/bin/python -m pytest tests/browser/test_lesson6.py -m browser
 """
@@ -12,6 +14,8 @@ import re
 
 import pytest
 from labrunner import NOTEBOOKS, wait_until
+
+from bp_helpers.zoo import BUGS
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +34,8 @@ def test_lesson6_runs_clean_and_a_learner_can_solve_step_one(open_lesson):
     assert "gradient check passed (threshold 1e-06). layer 3: ok" in text
     assert "at least 90%: True" in text
     lesson.screenshot("06_your_backprop")
-    for name, text in [("training", "at least 90%"), ("specimen", "def no_sigma_prime"),
+    for name, text in [("training", "at least 90%"),
+                       ("monitor", re.compile(r"epoch (\d+)/\1: cost")),
                        ("fingerprints", re.compile(r"mistake\s+layer 3"))]:
         cell = lesson.notebook.locator(".jp-CodeCell").filter(
             has=lesson.page.locator(".jp-OutputArea", has_text=text)).first
@@ -65,11 +70,35 @@ def test_lesson6_runs_clean_and_a_learner_can_solve_step_one(open_lesson):
     assert "numpy's *, not @" in cell.text_content()  # the reasoning comes with the code
     lesson.screenshot("06_your_backprop_solution", cell)
 
-    # The first zoo quiz: pick the right answer and check it.
-    quiz = lesson.output_with(".widget-radio-box").filter(
-        has_text=re.compile("Which mistake is it")).first
-    quiz.scroll_into_view_if_needed()
-    quiz.locator("label", has_text="σ′(z(L)) left out of the output error").click()
-    quiz.locator("button", has_text="Check my answer").click()
-    wait_until(lambda: "Right." in quiz.text_content(), TIMEOUT, "the quiz to answer")
-    lesson.screenshot("06_your_backprop_quiz", quiz)
+    # Specimen 1: only its check shows, and no line of its code.
+    panel = lesson.output_with(".widget-radio-box").filter(has_text="Specimen 1 (").first
+    panel.scroll_into_view_if_needed()
+    assert "gradient check FAILED" in panel.text_content()
+    assert "activations" not in panel.text_content()
+    lesson.screenshot("06_your_backprop_specimen_check", panel)
+
+    # The learner commits a diagnosis; then the code appears and the learner names the line.
+    panel.locator("label", has_text="In the output error δ(L)").click()
+    panel.get_by_role("button", name="Commit my diagnosis").click()
+    wait_until(lambda: "Which line holds the mistake?" in panel.text_content(), TIMEOUT,
+               "the code to show after the diagnosis")
+    assert "✅ Right." in panel.text_content()
+    panel.locator("label", has_text="line 5: delta = 2 * (activations[L] - Y)").click()
+    panel.get_by_role("button", name="Check this line").click()
+    wait_until(lambda: panel.text_content().count("✅ Right.") == 2, TIMEOUT,
+               "the line to be graded")
+    lesson.screenshot("06_your_backprop_specimen_revealed", panel)
+
+    # The learner pastes the corrected body into the fix cell below and runs it.
+    cell = lesson.notebook.locator(".jp-CodeCell").filter(
+        has=lesson.page.locator(".jp-InputArea", has_text="check_fix(1, fix)")).first
+    body = BUGS[0].source().split("\n", 1)[1].replace(
+        "delta = 2 * (activations[L] - Y)", "delta = output_error(activations[L], Y, zs[L - 1])")
+    editor = cell.locator(".cm-content")
+    editor.click()
+    lesson.page.keyboard.press("Control+A")
+    lesson.page.keyboard.insert_text(f"def fix(network, X, Y):\n{body}\n\ncheck_fix(1, fix)\n")
+    lesson.page.keyboard.press("Shift+Enter")
+    wait_until(lambda: "Fixed: specimen 1's gradient check passes" in cell.text_content(),
+               TIMEOUT, "the fix to be checked")
+    lesson.screenshot("06_your_backprop_fixed", cell)
