@@ -23,6 +23,8 @@ Checking every parameter
   back): "layer 1 lights up too".
 """
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -140,3 +142,10 @@ def test_locations_in_the_lessons_notation():
     assert in_notation(("b", 0, 3)) == "b₃⁽¹⁾ (layer 1, neuron 3)"
     with pytest.raises(ValueError, match=r"expected \('W', i, j, k\) or \('b', i, j\)"):
         in_notation(("W", 1, 2))
+
+
+def test_lesson_3_points_to_the_zoos_other_mistakes():
+    text = (Path(__file__).resolve().parents[1] / "notebooks" / "text" /
+            "03_many_neurons_per_layer.py").read_text()
+    assert "the patterns of nine other mistakes" in text
+    assert len(BUGS) == 10 and "no_sigma_prime" in [bug.name for bug in BUGS]

@@ -1,8 +1,5 @@
 """Lesson 6: the learner's steps and their checks, the worked solutions, and training with them."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +7,7 @@ import pytest
 
 from bp_helpers.activations import sigmoid_prime
 from bp_helpers.data import load_mnist
-from bp_helpers.network import Network
+from bp_helpers.network import Network, one_hot
 from bp_helpers.questions import lesson6
 from bp_helpers.training import sgd
 from bp_helpers.zoo import BUGS
@@ -164,31 +161,6 @@ def test_the_divergence_guard_keeps_the_last_good_weights_with_a_backprop_too():
         np.testing.assert_array_equal(w, w_before)
 
 
-TRAINING = """
-import numpy as np
-from bp_helpers.data import load_mnist
-from bp_helpers.network import Network, one_hot
-from bp_helpers.questions import lesson6
-from bp_helpers.training import sgd
-
-mnist = load_mnist("embedded")
-network = Network([784, 16, 16, 10], seed=0)
-Y_train = one_hot(mnist.y_train, 10)
-rng = np.random.default_rng(0)
-yours = []
-for epoch in range(1, 31):
-    lesson6.sgd_epoch(network, mnist.X_train, Y_train, batch_size=10, lr=0.5, rng=rng,
-                      backprop=lesson6.backprop)
-    yours.append(lesson6.record(network, mnist, epoch, 0.0).test_accuracy)
-engine = Network([784, 16, 16, 10], seed=0)
-history = sgd(engine, mnist.X_train, mnist.y_train, epochs=30, batch_size=10, lr=0.5, seed=0,
-              X_test=mnist.X_test, y_test=mnist.y_test)
-assert history.stopped is None
-ours = history.test_accuracies
-print(min(yours[-5:]), min(ours[-5:]), abs(yours[-1] - ours[-1]))
-"""
-
-
 def test_the_lessons_recipe_is_stated_as_it_runs():
     lesson = LESSON.read_text()
     assert 'epochs = 30 if mnist.source == "embedded" else 5' in lesson
@@ -199,19 +171,27 @@ def test_the_lessons_recipe_is_stated_as_it_runs():
     assert "$\\eta = 0.5$ and batches of 10: 30 passes" in lesson
 
 
-@pytest.mark.parametrize("coretype", [None, "Haswell", "SkylakeX", "Sandybridge"])
-def test_the_lessons_solution_trains_past_90_percent_on_every_cpu(coretype):
-    """The lesson's recipe on the embedded subset, with OpenBLAS's kernels for each CPU:
-    "at least 90%" with margin in each of the last five epochs, and "within half a point"."""
-    env = dict(os.environ)
-    env.pop("OPENBLAS_CORETYPE", None)
-    if coretype:
-        env["OPENBLAS_CORETYPE"] = coretype
-    run = subprocess.run([sys.executable, "-c", TRAINING], env=env, capture_output=True,
-                         text=True, check=True)
-    yours, ours, gap = map(float, run.stdout.split())
-    assert yours >= 0.91 and ours >= 0.91
-    assert gap <= 0.004
+def test_the_lessons_solution_trains_past_90_percent():
+    """The lesson's recipe on the embedded subset, the learner's loop with the worked
+    solution beside sgd's engine: "at least 90%" with margin in each of the last five
+    epochs, and "within half a point". Marked every_cpu (above), so course.py test runs
+    it again under the Haswell and Sandybridge kernels; measured under SkylakeX too."""
+    mnist = load_mnist("embedded")
+    network = Network([784, 16, 16, 10], seed=0)
+    Y_train = one_hot(mnist.y_train, 10)
+    rng = np.random.default_rng(0)
+    yours = []
+    for epoch in range(1, 31):
+        lesson6.sgd_epoch(network, mnist.X_train, Y_train, batch_size=10, lr=0.5, rng=rng,
+                          backprop=lesson6.backprop)
+        yours.append(lesson6.record(network, mnist, epoch, 0.0).test_accuracy)
+    engine = Network([784, 16, 16, 10], seed=0)
+    history = sgd(engine, mnist.X_train, mnist.y_train, epochs=30, batch_size=10, lr=0.5,
+                  seed=0, X_test=mnist.X_test, y_test=mnist.y_test)
+    assert history.stopped is None
+    ours = history.test_accuracies
+    assert min(yours[-5:]) >= 0.91 and min(ours[-5:]) >= 0.91
+    assert abs(yours[-1] - ours[-1]) <= 0.004
 
 
 # --- checks a learner can trust: each hostile backprop gets one clear sentence

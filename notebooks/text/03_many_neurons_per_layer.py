@@ -280,7 +280,7 @@ gradient_check_heatmap(broken)
 # That pale layer 1 is the graft's, not the bug's. A backprop that really forgets
 # $\sigma'$ also passes its wrong $\delta^{(L)}$ back to layer 1, and then layer 1 lights
 # up too: a mistake in $\delta^{(L)}$ spreads to every layer below it. Lesson 6's bug zoo
-# shows that pattern, and the patterns of eight other mistakes.
+# shows that pattern, and the patterns of nine other mistakes.
 
 # %% [markdown]
 # ## Summary
