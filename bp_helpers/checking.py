@@ -43,8 +43,9 @@ REPEAT = 0.05
 SHOWN_WHOLE = 6
 # Decimals shown in a message: the first of these that tells two different numbers apart.
 DECIMALS = (6, 9, 12, 15)
-# An answer in a float type narrower than float64 is judged to this many of its own epsilons.
-EPSILONS = 100
+# An answer in a float type narrower than float64 is judged to this many of its own epsilons
+# (a few roundings of a short float32 computation; 1e-5 off is a mistake, not precision).
+EPSILONS = 16
 # A float64 answer within this relative distance is right to float32's precision.
 SINGLE = EPSILONS * float(np.finfo(np.float32).eps)
 

@@ -657,3 +657,19 @@ def test_every_button_says_what_to_do_after_a_kernel_restart():
     for widget in (quiz.widget, tried.widget):
         assert any(exercises.RESTARTED in str(getattr(child, "value", ""))
                    for child in widget.children)
+
+
+def test_an_answer_1e_5_off_is_wrong_in_float32_as_in_float64():
+    def reference(z):
+        return sigmoid_prime(z)
+
+    def off(z):
+        return sigmoid_prime(z) * (1 + 1e-5)
+
+    def off32(z):
+        return np.float32(sigmoid_prime(z) * (1 + 1e-5))
+
+    for fn in (off, off32):
+        feedback = check_function(fn, reference, [{"z": 0.3}])
+        assert not feedback.passed and "precision of float32" not in feedback.message
+        assert "should be" in feedback.message
