@@ -26,8 +26,8 @@ def test_a_prediction_from_prompt_to_reveal(open_lesson):
     lesson = open_lesson(LESSON1)
     assert lesson.problems() == []
     widgets = prediction_widgets(lesson)
-    assert widgets.count() == 2
-    first = widgets.nth(0)
+    assert widgets.count() == 4  # the untrained 2, the mini-batch, the factors, the dead ReLU
+    first = widgets.filter(has_text="which of the three factors")
     first.scroll_into_view_if_needed()
     result = first.locator(".bp-prediction-result")
     g = chain.backward([1.5], [-0.5], 0.8, 0.0)
@@ -53,7 +53,7 @@ def test_a_prediction_from_prompt_to_reveal(open_lesson):
     lesson.screenshot("predict_lesson1_revealed", first)
 
     # A number typed in: the dead ReLU's slope, 0, within the tolerance of a wrong-ish guess.
-    second = widgets.nth(1)
+    second = widgets.filter(has_text="ReLU")
     second.scroll_into_view_if_needed()
     second.locator("input[type='text']").fill("0.3")
     second.locator("button", has_text="Commit my prediction").click()
