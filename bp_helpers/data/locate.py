@@ -14,6 +14,7 @@ permissions, say) is left where it is, with a warning.
 import gzip
 import hashlib
 import os
+import uuid
 import warnings
 import zlib
 from pathlib import Path
@@ -161,16 +162,64 @@ def verified_files(directory, files=MNIST_FILES):
     return found
 
 
-def move_aside(path):
-    """Rename a bad file to <name>.corrupt (never over an earlier one); say what happened."""
-    path = Path(path)
-    target = path.with_name(path.name + ".corrupt")
-    number = 0
-    while target.exists():
-        number += 1
-        target = path.with_name(f"{path.name}.corrupt.{number}")
+def move_aside(path, judged=None):
+    """Rename a bad file to <name>.corrupt (never over an earlier one); say what happened.
+
+    judged is os.stat(path) taken when the file was found bad. If the file
+    at path is no longer that one (another notebook has just put a good
+    download there, say), it is left where it is.
+    """
     try:
-        path.rename(target)
+        target = set_aside(path, judged)
     except OSError as err:
         return f"it could not be moved aside ({err}); please remove it by hand"
+    if target is None:
+        return "another file has taken its place since, and that one is left as it is"
     return f"it was moved aside to {target.name}; delete that once you have looked at it"
+
+
+def set_aside(path, judged=None, suffix=".corrupt"):
+    """Rename the file at path to a free <name><suffix> (or <suffix>.1, ...) and return that.
+
+    Nothing is ever replaced. The file is first claimed under a unique name
+    (one atomic rename), so what is set aside is exactly what was at path;
+    if that is not the file described by judged (an os.stat result), it is
+    put back and None is returned. Raises OSError if the folder refuses.
+    """
+    path = Path(path)
+    claimed = path.with_name(f"{path.name}.{uuid.uuid4().hex[:8]}.aside")
+    os.rename(path, claimed)
+    if judged is not None and _identity(os.stat(claimed)) != _identity(judged):
+        try:
+            _rename_without_replacing(claimed, path)
+        except FileExistsError:  # a third file arrived meanwhile: keep this one as well
+            pass
+        else:
+            return None
+    number = 0
+    while True:
+        target = path.with_name(path.name + suffix + (f".{number}" if number else ""))
+        try:
+            _rename_without_replacing(claimed, target)
+        except FileExistsError:
+            number += 1
+            continue
+        return target
+
+
+def _identity(stat):
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+def _rename_without_replacing(source, target):
+    """Rename source to target; FileExistsError if target exists (os.rename would replace it)."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links
+        if os.path.lexists(target):
+            raise FileExistsError(17, "File exists", os.fspath(target)) from None
+        os.rename(source, target)
+    else:
+        os.unlink(source)
