@@ -50,7 +50,7 @@ from bp_helpers.network import Network
 from bp_helpers.notices import warn
 from bp_helpers.saved import WEIGHTS_FORMAT, Saved, load_saved, save_weights
 from bp_helpers.training import History, sgd
-from bp_helpers.validate import as_float, whole_number
+from bp_helpers.validate import positive, whole_number
 
 # Where trained weights are kept: $BP_WEIGHTS_DIR if set, else data/weights in a clone.
 WEIGHTS_DIR = Path(os.environ.get("BP_WEIGHTS_DIR") or data_home() / "weights").expanduser()
@@ -87,11 +87,16 @@ class Recipe:
                 f"a recipe's name becomes part of a file name, so it may only hold letters, "
                 f"digits, - and _; got {self.name!r}"
             )
+        if isinstance(self.sizes, (str, bytes)) or not hasattr(self.sizes, "__len__"):
+            raise TypeError(f"sizes must be layer sizes such as (784, 16, 16, 10), got "
+                            f"{self.sizes!r}")
         object.__setattr__(self, "sizes", tuple(self.sizes))
-        object.__setattr__(self, "lr", as_float("lr", self.lr))
-        for name in ("batch_size", "epochs", "seed"):
-            whole_number(name, getattr(self, name))
-        drops = tuple((epoch, as_float("lr_drops' lr", lr)) for epoch, lr in self.lr_drops)
+        object.__setattr__(self, "lr", positive("lr", self.lr))
+        for name in ("batch_size", "epochs"):
+            whole_number(name, getattr(self, name), least=1)
+        whole_number("seed", self.seed)
+        self.network()  # the sizes, activation and cost make a network, or the error says why
+        drops = tuple((epoch, positive("lr_drops' lr", lr)) for epoch, lr in self.lr_drops)
         after = 0
         for epoch, _ in drops:
             if isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral) or not (

@@ -79,6 +79,16 @@ def test_a_recipes_network_is_seeded():
     (dict(epochs=2.5), TypeError, "epochs must be a whole number, got 2.5"),
     (dict(seed=None), TypeError, "seed must be a whole number"),
     (dict(lr="fast"), TypeError, "lr must be a number"),
+    (dict(epochs=0), ValueError, "epochs must be at least 1, got 0"),
+    (dict(batch_size=-5), ValueError, "batch_size must be at least 1, got -5"),
+    (dict(lr=-1), ValueError, "lr must be .*positive.*got -1"),
+    (dict(lr_drops=((2, 0.0),)), ValueError, "lr_drops' lr must be"),
+    (dict(sizes=()), ValueError, r"sizes needs at least 2 layers \(inputs and outputs\), got "
+                                 r"\[\]"),
+    (dict(sizes=784), TypeError, "sizes must be layer sizes such as"),
+    (dict(sizes=(4, 0, 3)), ValueError, "sizes.1., the neurons in layer 1, must be at least 1"),
+    (dict(activation="nope"), ValueError, "unknown activation 'nope'"),
+    (dict(cost="nope"), ValueError, "unknown cost 'nope'"),
 ])
 def test_a_bad_recipe_gets_a_clear_error(change, error, message):
     with pytest.raises(error, match=message):
