@@ -1,5 +1,7 @@
 """Gradient checking: nudges agree with a correct backprop and locate a broken one."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -188,7 +190,7 @@ def test_a_broken_backprop_never_passes_whatever_the_h(backprop):
         try:
             report = check_gradients(network(), X, LABELS, h=h, backprop=backprop)
         except ValueError as refused:
-            assert "too small for a gradient check" in str(refused)
+            assert re.search("too (small|large) for a gradient check", str(refused))
         else:
             assert not report.ok, f"h = {h:g} passed {backprop.__name__}"
 
@@ -196,3 +198,17 @@ def test_a_broken_backprop_never_passes_whatever_the_h(backprop):
 @pytest.mark.parametrize("h", [1e-5, 1e-7, 1e-9])
 def test_a_correct_backprop_passes_at_every_reasonable_h(h):
     assert check_gradients(network(), X, LABELS, h=h).ok
+
+
+@pytest.mark.parametrize("h", [1e-3, 0.01, 1.0, -0.01])
+def test_an_h_too_large_for_a_correct_backprop_to_pass_is_refused(h):
+    with pytest.raises(ValueError, match=rf"h = {h:g} is too large for a gradient check with "
+                                         r"threshold 1e-06: .*even a correct backprop could "
+                                         r"fail. Use an h of at most 0.00032"):
+        check_gradients(network(), X, LABELS, h=h)
+    assert check_gradients(network(), X, LABELS, h=h, threshold=10 * h * h).threshold == (
+        10 * h * h)
+
+
+def test_the_largest_h_allowed_passes_a_correct_backprop():
+    assert check_gradients(network(), X, LABELS, h=3e-4).ok
