@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -661,3 +662,29 @@ def test_a_saved_file_that_is_almost_right_is_refused(tmp_path, fields, message)
 def test_the_almost_right_fields_are_right_as_they_stand(tmp_path):
     saved = load_saved(write_npz(tmp_path / "weights.npz", **history_fields()))
     assert saved.network.sizes == [3, 4, 2] and saved.history == a_history()
+
+
+def test_a_header_claiming_a_huge_array_is_damaged_not_a_memory_error(tmp_path):
+    path = write_npz(tmp_path / "weights.npz", **good_fields())
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    huge = b"(99999999999999,)"  # 728 TiB of float64, in place of (2, 3); the header keeps
+    members["W0.npy"] = members["W0.npy"].replace(  # its length, losing some of its padding
+        b"(2, 3), }" + b" " * (len(huge) - 6), huge + b", }", 1)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(ValueError, match=r"weights\.npz' is damaged: an array in it claims more "
+                                         r"memory than this computer has"):
+        load_saved(path)
+
+
+def test_temporary_files_of_a_killed_save_are_removed_once_stale(tmp_path):
+    old = tmp_path / "tiny-synthetic.npz.0123abcd.tmp"
+    fresh = tmp_path / "tiny-synthetic.npz.89abcdef.tmp"  # perhaps another notebook's, running
+    for path in (old, fresh):
+        path.write_bytes(b"PK\x03\x04 half an archive")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    train_or_load(TINY, blobs(), tmp_path)
+    assert sorted(os.listdir(tmp_path)) == ["tiny-synthetic.npz", fresh.name]
