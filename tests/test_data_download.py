@@ -418,3 +418,25 @@ def test_partial_files_of_a_killed_download_are_removed_once_stale(tmp_path, ser
     assert mine.name not in said
     fetch(tmp_path, fake, mirrors)
     assert not old.exists() and fresh.exists() and mine.exists()
+
+
+def test_a_server_error_is_retried_on_the_same_mirror(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a", "b")
+    server.faults[f"/a/{FIRST}"] = ["500"]
+    fetch(tmp_path, fake, mirrors, retries=1)
+    assert_files(tmp_path, fake)
+    assert server.requests[:2] == [f"/a/{FIRST}", f"/a/{FIRST}"]
+
+
+def test_the_size_limit_allows_a_tenth_more_and_64_kb():
+    assert size_limit(1_000_000) == 1_000_000 + 100_000 + 65_536
+
+
+def test_a_body_of_exactly_the_limit_is_read_to_its_end(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a")
+    limit = size_limit(fake[0][FIRST].size)
+    server.files[f"/a/{FIRST}"] = bytes(limit)  # not the file, but not too large either
+    with pytest.raises(DownloadError) as error:
+        fetch(tmp_path, fake, mirrors)
+    assert "sent more than" not in str(error.value) and "announces" not in str(error.value)
+    assert "is not gzip" in str(error.value) or "wrong content" in str(error.value)

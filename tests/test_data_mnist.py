@@ -401,3 +401,12 @@ def test_a_good_file_that_lands_while_a_bad_one_is_judged_is_kept(tmp_path):
     said = locate.move_aside(path, judged)
     assert said == "another file has taken its place since, and that one is left as it is"
     assert path.read_bytes() == good and not list(tmp_path.glob("*.corrupt*"))
+
+
+def test_a_file_rewritten_in_place_is_checked_again(tmp_path):
+    path = tmp_path / "file"
+    path.write_bytes(b"first content")
+    first = locate.content_sha256(path)
+    with open(path, "r+b") as file:  # the same inode, new bytes
+        file.write(b"other content, longer")
+    assert locate.content_sha256(path) != first

@@ -1,5 +1,6 @@
 """Gradient checking: nudges agree with a correct backprop and locate a broken one."""
 
+import dataclasses
 import re
 
 import numpy as np
@@ -212,3 +213,31 @@ def test_an_h_too_large_for_a_correct_backprop_to_pass_is_refused(h):
 
 def test_the_largest_h_allowed_passes_a_correct_backprop():
     assert check_gradients(network(), X, LABELS, h=3e-4).ok
+
+
+def test_the_one_sided_difference_looks_forward():
+    assert difference_quotient(lambda x: x * x, 1.0, 0.1, "one-sided") == pytest.approx(2.1)
+    assert difference_quotient(lambda x: x * x, 1.0, 0.1) == pytest.approx(2.0)
+
+
+def test_a_worst_error_of_exactly_the_threshold_is_ok():
+    report = check_gradients(network(), X, LABELS)
+    assert dataclasses.replace(report, threshold=report.worst).ok
+    assert not dataclasses.replace(report, threshold=report.worst / 2).ok
+
+
+def test_an_error_in_the_first_bias_is_located_there():
+    def first_bias_off(net, X, Y):
+        dC_dW, dC_db = net.backprop(X, Y)
+        return dC_dW, [dC_db[0] + 0.01, *dC_db[1:]]
+
+    report = check_gradients(network(), X, LABELS, backprop=first_bias_off)
+    assert report.worst_at[:2] == ("b", 0)
+
+
+def test_the_default_threshold_catches_an_error_of_one_part_in_10000():
+    def slightly_off(net, X, Y):
+        dC_dW, dC_db = net.backprop(X, Y)
+        return [g * (1 + 1e-4) for g in dC_dW], dC_db
+
+    assert not check_gradients(network(), X, LABELS, backprop=slightly_off).ok

@@ -688,3 +688,10 @@ def test_temporary_files_of_a_killed_save_are_removed_once_stale(tmp_path):
     os.utime(old, (hours_ago, hours_ago))
     train_or_load(TINY, blobs(), tmp_path)
     assert sorted(os.listdir(tmp_path)) == ["tiny-synthetic.npz", fresh.name]
+
+
+def test_an_unknown_thread_count_is_loaded_back_as_unknown(tmp_path):
+    path = tmp_path / "weights.npz"
+    history = dataclasses.replace(a_history(), blas_threads=None)
+    save_weights(Network([3, 2]), path, history)
+    assert load_saved(path).history.blas_threads is None
