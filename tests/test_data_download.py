@@ -440,3 +440,22 @@ def test_a_body_of_exactly_the_limit_is_read_to_its_end(tmp_path, server, fake):
         fetch(tmp_path, fake, mirrors)
     assert "sent more than" not in str(error.value) and "announces" not in str(error.value)
     assert "is not gzip" in str(error.value) or "wrong content" in str(error.value)
+
+
+def test_a_slow_name_server_is_stopped_by_the_deadline(tmp_path, server, fake, monkeypatch):
+    mirrors = serve(server, fake, "a")
+    resolve = socket.getaddrinfo
+    released = threading.Event()
+
+    def slow_name_server(*args, **kwargs):
+        released.wait(30)  # until the test ends
+        return resolve(*args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_name_server)
+    try:
+        with pytest.raises(DownloadError, match=r"within the deadline of 0.5 s .*the name "
+                                                r"server had not found 127.0.0.1 by then"):
+            fetch(tmp_path, fake, mirrors, deadline=0.5)
+    finally:
+        released.set()
+    assert server.requests == [] and os.listdir(tmp_path) == []

@@ -2,7 +2,7 @@
 
 Each file is fetched from the first mirror that delivers it intact, with a
 socket timeout, a bounded number of retries, a deadline for the whole
-download and a cap on its size (the published size plus a margin, so an
+download (name look-ups included) and a cap on its size (the published size plus a margin, so an
 endless answer cannot fill the disk). It is written to a partial file of its
 own (`<name>.<random>.partial`, so two notebooks downloading at once never
 write into the same file), checked on disk, and renamed into place only once
@@ -16,8 +16,11 @@ nothing is downloaded and no socket is opened.
 
 import errno
 import os
+import socket
 import sys
+import threading
 import time
+import urllib.parse
 import urllib.request
 import uuid
 from http.client import HTTPException
@@ -235,6 +238,8 @@ def _stream(url, partial, size, timeout, stop_at, progress, name):
     if time.monotonic() >= stop_at:
         raise _PastDeadline("the deadline passed before it could start")
     request = urllib.request.Request(url, headers={"User-Agent": f"bp_helpers/{__version__}"})
+    parts = urllib.parse.urlsplit(url)
+    _look_up_by(parts.hostname, parts.port, stop_at)
     timeout = _socket_timeout(timeout, stop_at)
     with urllib.request.urlopen(request, timeout=timeout) as response, \
             _local(open, partial, "wb", 0) as out:  # unbuffered: a full disk fails the write
@@ -257,6 +262,33 @@ def _stream(url, partial, size, timeout, stop_at, progress, name):
         raise DownloadError(f"cut short: got {done} of {total} bytes")
     if progress and total is None:
         progress(name, done, done)  # the bar's last step, now that the total is known
+
+
+def _look_up_by(host, port, stop_at):
+    """Look up host's address, giving up once time.monotonic() passes stop_at.
+
+    getaddrinfo has no timeout of its own, and urlopen's socket timeout does
+    not cover it, so a slow name server could hold a download past its
+    deadline. The look-up runs in a thread of its own, which is left to
+    finish (or not) by itself; urlopen's own look-up then finds the answer
+    the system has just received.
+    """
+    answered = threading.Event()
+    failed = []
+
+    def look_up():
+        try:
+            socket.getaddrinfo(host, port)
+        except OSError as err:
+            failed.append(err)
+        finally:
+            answered.set()
+
+    threading.Thread(target=look_up, daemon=True).start()
+    if not answered.wait(max(stop_at - time.monotonic(), 0.0)):
+        raise _PastDeadline(f"the name server had not found {host} by then")
+    if failed:
+        raise failed[0]
 
 
 def _local(action, *args):
