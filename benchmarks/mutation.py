@@ -161,7 +161,8 @@ def tests_for(module_path, copy):
 
 
 def run_tests(copy, tests):
-    """True if the tests pass in the copy (the mutant survives), False if they fail or hang."""
+    """(passed, output): passed is True if the tests pass in the copy (the mutant
+    survives), False if they fail or hang."""
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
                "-m", "not browser", *tests]
     env = {name: value for name, value in os.environ.items() if not name.startswith("BP_")}
@@ -170,8 +171,8 @@ def run_tests(copy, tests):
         done = subprocess.run(command, cwd=copy, env=env, capture_output=True, timeout=TIMEOUT,
                               check=False)
     except subprocess.TimeoutExpired:
-        return False
-    return done.returncode == 0
+        return False, f"no result within {TIMEOUT} s"
+    return done.returncode == 0, done.stdout.decode(errors="replace")
 
 
 def main(only=()):
@@ -190,15 +191,17 @@ def main(only=()):
                 sys.exit(f"{mutant.what}: its code occurs {count} times in {mutant.path}")
         baseline = sorted({t for m in mutants for t in tests_for(m.path, copy)})
         print(f"Baseline: {len(baseline)} test files, unmutated ...", flush=True)
-        if not run_tests(copy, baseline):
-            sys.exit("The unmutated tests fail: fix them before measuring mutants.")
+        passed, output = run_tests(copy, baseline)
+        if not passed:
+            sys.exit(f"{output[-3000:]}\nThe unmutated tests fail: fix them before measuring "
+                     "mutants.")
         survivors, killed, started = [], 0, time.perf_counter()
         for i, mutant in enumerate(mutants, 1):
             path = copy / mutant.path
             original = path.read_text()
             path.write_text(original.replace(mutant.old, mutant.new))
             try:
-                survived = run_tests(copy, tests_for(mutant.path, copy))
+                survived, _ = run_tests(copy, tests_for(mutant.path, copy))
             finally:
                 path.write_text(original)
             killed += not survived

@@ -2,8 +2,8 @@
 
 Each file is fetched from the first mirror that delivers it intact, with a
 socket timeout, a bounded number of retries, a deadline for the whole
-download (name look-ups included) and a cap on its size (the published size plus a margin, so an
-endless answer cannot fill the disk). It is written to a partial file of its
+download (name look-ups included) and a cap on its size (the published size
+plus a margin, so an endless answer cannot fill the disk). It is written to a partial file of its
 own (`<name>.<random>.partial`, so two notebooks downloading at once never
 write into the same file), checked on disk, and renamed into place only once
 complete and verified. So an interrupted or failed download never leaves a
