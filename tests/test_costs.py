@@ -78,3 +78,9 @@ def test_the_lowest_constant_cost_without_its_own_formula_is_an_average():
     assert plain.lowest_constant_cost(Y) == pytest.approx(np.mean(quadratic(Y.mean(0), Y)))
     own = COSTS["quadratic"].lowest_constant_cost(Y)  # its closed form agrees
     assert plain.lowest_constant_cost(Y) == pytest.approx(own)
+
+
+def test_cross_entropys_lowest_constant_cost_is_the_entropy_of_the_classes():
+    Y = np.eye(3)[[0, 0, 1, 2]]  # class frequencies 1/2, 1/4, 1/4
+    expected = -(0.5 * np.log(0.5) + 2 * 0.25 * np.log(0.25))
+    assert COSTS["cross_entropy"].lowest_constant_cost(Y) == pytest.approx(expected)

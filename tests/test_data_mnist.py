@@ -410,3 +410,11 @@ def test_a_file_rewritten_in_place_is_checked_again(tmp_path):
     with open(path, "r+b") as file:  # the same inode, new bytes
         file.write(b"other content, longer")
     assert locate.content_sha256(path) != first
+
+
+def test_a_file_that_decompresses_past_any_mnist_size_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(locate, "MAX_CONTENT", 1000)  # in place of 64 MB, for speed
+    path = tmp_path / TRAIN_IMAGES
+    path.write_bytes(gzip.compress(bytes(5000)))
+    with pytest.raises(ValueError, match="it holds more than 1000 bytes, far more than MNIST"):
+        locate.content_sha256(path)

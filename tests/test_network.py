@@ -373,6 +373,8 @@ def test_inputs_that_are_not_real_numbers_are_refused(X, message):
 
 
 def test_a_network_too_large_for_memory_is_refused_with_a_sentence():
+    with pytest.raises(ValueError, match="50,000,740 weights and biases"):  # just above the cap
+        Network([784, 62894, 10])
     with pytest.raises(ValueError, match=r"sizes \[784, 1000000, 10\] make 795,000,010 weights "
                                          r"and biases, 6.36 GB of memory; a network here may "
                                          r"have at most 50,000,000"):
