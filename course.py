@@ -51,11 +51,13 @@ LAB_SETTINGS = {
 OTHER_KERNELS = {"Haswell": "avx2", "Sandybridge": "avx"}
 
 
-def run(*command, **kwargs):
-    """Run a command, echoing it; stop with its exit code if it fails."""
+def run(*command, hint=None, **kwargs):
+    """Run a command, echoing it; stop with its exit code if it fails (saying `hint`, if any)."""
     print("+", " ".join(str(c) for c in command), flush=True)
     code = subprocess.call([str(c) for c in command], cwd=ROOT, **kwargs)
     if code != 0:
+        if hint:
+            print(hint, file=sys.stderr, flush=True)
         sys.exit(code)
 
 
@@ -75,23 +77,56 @@ def install_fingerprint(requirements):
     return digest.hexdigest()
 
 
+# Top-level modules a working environment can find, per command.
+NEEDED = {"lab": ("jupyterlab", "ipywidgets", "bp_helpers"),
+          "test": ("jupyterlab", "ipywidgets", "bp_helpers", "pytest", "nbval")}
+OFFLINE_HINT = (
+    "pip could not install what the course needs. If this computer is offline, connect it "
+    "to the internet (or point pip at a package index it can reach, with PIP_INDEX_URL) and "
+    "run the same command again; nothing is lost, and what was installed is reused."
+)
+
+
 def set_up(command="lab"):
-    """Create .venv and install what `command` needs ("lab" or "test") unless it is current."""
+    """Create .venv and install what `command` needs ("lab" or "test") unless it is current.
+
+    The install stamp is trusted only while the venv's Python runs and finds the modules in
+    NEEDED; a venv whose Python no longer runs (deleted, or left behind by a Python upgrade)
+    cannot be repaired in place, and the message says to delete it.
+    """
     if sys.version_info < (3, 10):  # noqa: UP036 (this check is for older Pythons)
         sys.exit(f"The course needs Python 3.10 or newer; this is {sys.version.split()[0]}.")
-    if not PYTHON.exists():
+    if not os.path.lexists(VENV):
         print(f"Creating the virtual environment {VENV} ...", flush=True)
         venv.create(VENV, with_pip=True)
+    elif not finds(PYTHON, ("pip",)):
+        sys.exit(f"The virtual environment {VENV} is broken: its Python, {PYTHON}, does not run "
+                 "(it was deleted, or the Python that made it was upgraded or removed). Delete "
+                 f"the folder {VENV} and run this command again; it will be set up afresh.")
     requirements = REQUIREMENTS[command]
     stamp = VENV / f"course-install-{command}.sha256"
     fingerprint = install_fingerprint(requirements)
-    if not stamp.exists() or stamp.read_text() != fingerprint:
-        run(PYTHON, "-m", "pip", "install", "--upgrade", "pip")
-        run(PYTHON, "-m", "pip", "install", "-r", requirements)
+    current = stamp.exists() and stamp.read_text() == fingerprint
+    if not current or not finds(PYTHON, NEEDED[command]):
+        run(PYTHON, "-m", "pip", "install", "--upgrade", "pip", hint=OFFLINE_HINT)
+        run(PYTHON, "-m", "pip", "install", "-r", requirements, hint=OFFLINE_HINT)
         stamp.write_text(fingerprint)
     settings = VENV / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
-    settings.parent.mkdir(parents=True, exist_ok=True)
-    settings.write_text(json.dumps(LAB_SETTINGS, indent=2))
+    text = json.dumps(LAB_SETTINGS, indent=2)
+    if not settings.exists() or settings.read_text() != text:  # a shared copy may be read-only
+        settings.parent.mkdir(parents=True, exist_ok=True)
+        settings.write_text(text)
+
+
+def finds(python, modules):
+    """True if `python` runs and can find every one of `modules` (without importing them)."""
+    check = ("import importlib.util, sys; "
+             f"sys.exit(any(importlib.util.find_spec(m) is None for m in {list(modules)!r}))")
+    try:
+        return subprocess.run([str(python), "-c", check], cwd=ROOT, capture_output=True,
+                              check=False).returncode == 0
+    except OSError:  # no such file, or not a program this system can run
+        return False
 
 
 def running_as_root():
@@ -185,12 +220,22 @@ def cpu_flags():
             for flag in line.split(":", 1)[1].split()}
 
 
-def main():
+def main(argv=None):
+    """Run the command in argv (default sys.argv[1:]): lab, test, or --help."""
+    argv = sys.argv[1:] if argv is None else argv
     commands = {"lab": lab, "test": test}
-    if len(sys.argv) < 2 or sys.argv[1] not in commands:
-        sys.exit(__doc__)
-    set_up(sys.argv[1])
-    commands[sys.argv[1]](sys.argv[2:])
+    if argv and argv[0] in ("-h", "--help", "help"):
+        print(__doc__)
+        return
+    if not argv or argv[0] not in commands:
+        problem = ("No command given." if not argv else
+                   f"Unknown command {argv[0]!r}: the commands are lab and test"
+                   + (f" (did you mean {argv[0].lower()!r}?)." if argv[0].lower() in commands
+                      else "."))
+        print(f"{problem}\n{__doc__}", file=sys.stderr)
+        sys.exit(2)
+    set_up(argv[0])
+    commands[argv[0]](argv[1:])
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ drown in round-off, because f(x+h) - f(x) cancels almost every digit.
 with what a backprop function computed, entry by entry, to locate a bug.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -121,9 +122,11 @@ def check_gradients(network, X, Y, h=1e-5, backprop=None, threshold=1e-6):
     entry counts as agreeing when its difference is within threshold times
     max(|analytic|, |nudged|) or within ten times that round-off. An h so
     small that this round-off is more than RESOLUTION of the largest
-    derivative is refused (ValueError): a broken backprop could pass. The
-    network itself is never changed: backprop gets copies of it and of X and
-    Y, so one that edits them in place (`Y -= a`) is judged on its gradients.
+    derivative is refused (ValueError): a broken backprop could pass. So is
+    an h with h² above a tenth of threshold, whose own error (of order h²)
+    could fail a correct backprop (h = 1e-3 does, at the default threshold).
+    The network itself is never changed: backprop gets copies of it and of X
+    and Y, so one that edits them in place (`Y -= a`) is judged on its gradients.
     """
     X, Y = network.as_batch(X, Y)
     h, threshold = as_float("h", h), as_float("threshold", threshold)
@@ -131,6 +134,13 @@ def check_gradients(network, X, Y, h=1e-5, backprop=None, threshold=1e-6):
         raise ValueError(f"threshold must be positive, got {threshold}")
     if h == 0:
         raise ValueError("the nudge h must be non-zero, got 0")
+    if abs(h) > math.sqrt(threshold / 10):  # h² > threshold / 10
+        raise ValueError(
+            f"h = {h:g} is too large for a gradient check with threshold {threshold:g}: a "
+            f"central difference is off by about h² = {h * h:.1e} times the cost's third "
+            f"derivative, so even a correct backprop could fail. Use an h of at most "
+            f"{math.sqrt(threshold / 10):.2g}, such as the default 1e-5"
+        )
     backprop = backprop or type(network).backprop
     dC_dW, dC_db = _as_gradients(backprop(network.copy(), X.copy(), Y.copy()), network)
     nudged = network.copy()  # batch_cost skips the checks: X and Y passed them above

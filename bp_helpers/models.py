@@ -39,17 +39,18 @@ arrays and strings (no pickle) by bp_helpers.saved (`save_weights`,
 import numbers
 import os
 import re
-import warnings
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from bp_helpers.data.locate import cache_home, data_home
+from bp_helpers.data.locate import cache_home, data_home, remove_leftovers, set_aside
 from bp_helpers.network import Network
+from bp_helpers.notices import warn
 from bp_helpers.saved import WEIGHTS_FORMAT, Saved, load_saved, save_weights
 from bp_helpers.training import History, sgd
-from bp_helpers.validate import as_float, whole_number
+from bp_helpers.validate import positive, whole_number
 
 # Where trained weights are kept: $BP_WEIGHTS_DIR if set, else data/weights in a clone.
 WEIGHTS_DIR = Path(os.environ.get("BP_WEIGHTS_DIR") or data_home() / "weights").expanduser()
@@ -86,11 +87,16 @@ class Recipe:
                 f"a recipe's name becomes part of a file name, so it may only hold letters, "
                 f"digits, - and _; got {self.name!r}"
             )
+        if isinstance(self.sizes, (str, bytes)) or not hasattr(self.sizes, "__len__"):
+            raise TypeError(f"sizes must be layer sizes such as (784, 16, 16, 10), got "
+                            f"{self.sizes!r}")
         object.__setattr__(self, "sizes", tuple(self.sizes))
-        object.__setattr__(self, "lr", as_float("lr", self.lr))
-        for name in ("batch_size", "epochs", "seed"):
-            whole_number(name, getattr(self, name))
-        drops = tuple((epoch, as_float("lr_drops' lr", lr)) for epoch, lr in self.lr_drops)
+        object.__setattr__(self, "lr", positive("lr", self.lr))
+        for name in ("batch_size", "epochs"):
+            whole_number(name, getattr(self, name), least=1)
+        whole_number("seed", self.seed)
+        self.network()  # the sizes, activation and cost make a network, or the error says why
+        drops = tuple((epoch, positive("lr_drops' lr", lr)) for epoch, lr in self.lr_drops)
         after = 0
         for epoch, _ in drops:
             if isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral) or not (
@@ -194,71 +200,131 @@ def train_or_load(recipe, data, weights_dir=None, callback=None):
     recipe is a Recipe or the name of one in RECIPES. data has X_train,
     y_train, X_test, y_test and source (e.g. load_mnist()'s "full" or
     "embedded"). The file is weights_dir/<recipe name>-<data source>.npz
-    (weights_dir defaults to WEIGHTS_DIR, the clone's data/weights/). If it exists, the
-    network and its History are loaded and every record is passed to
-    callback(record), so a live plot draws the same curves; otherwise the
-    recipe is trained (callback after every epoch) and the file saved.
+    (weights_dir, where ~ means the home folder, defaults to WEIGHTS_DIR, the
+    clone's data/weights/). If it exists, the network and its History are
+    loaded and every record is passed to callback(record), so a live plot
+    draws the same curves; otherwise the recipe is trained (callback after
+    every epoch) and the file saved.
 
-    When the default folder cannot be written (a read-only copy of the
-    course, as on a shared JupyterHub), the file is saved to, and later
-    loaded from, weights/ in the user's cache (locate.cache_home) instead, with
-    a warning saying so. If it cannot be saved anywhere, a warning says that
-    too: the trained network is returned all the same, never lost.
-
-    A file that cannot be loaded, or that was made by a different recipe or
-    from different data, raises ValueError naming it: delete it to train
-    again. It is never overwritten or used silently.
+    Nothing a user has is lost, and nothing ends in an error, because a
+    shared read-only copy of the course (as on a JupyterHub) must work for
+    every student. With the default folder, a file there that cannot be used
+    (a folder that cannot be read, a file of someone else's that cannot be
+    read, weights saved for another version of the recipe, a damaged file
+    that cannot be moved aside) is left as it is, with a warning, and the
+    network is loaded from, or trained and saved to, weights/ in the user's
+    cache (locate.cache_home) instead. A damaged file is renamed to
+    <name>.corrupt (never over another) and trained again. If the network
+    cannot be saved anywhere, a warning says so: it is returned all the same.
     """
     recipe = _recipe(recipe)
     _check_data(data)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be a function of one record, got {callback!r}")
     name = recipe.file_name(data.source)
-    folders = [Path(weights_dir)] if weights_dir is not None else _default_folders()
     note = _note(recipe, data)
+    free = []  # folders without a file of that name: where the trained network may go
+    folders = _folders(weights_dir)
     for folder in folders:
-        if (folder / name).exists():
-            network, history = _load(folder / name, recipe, note)
+        found = _look(folder / name, recipe, note)
+        if found is _FREE:
+            free.append(folder)
+        elif found is not _TAKEN:
+            network, history = found
             if callback is not None:
                 for record in history.records:
                     callback(record)
             return network, history
     network, history = recipe.train(data, callback)
-    _save(network, history, note, folders, name)
+    _save(network, history, note, free, name, folders[0])
     return network, history
 
 
-def _default_folders():
-    """WEIGHTS_DIR, then weights/ in the user's cache (for a read-only course folder)."""
-    fallback = cache_home() / "weights"
-    return [Path(WEIGHTS_DIR)] + ([fallback] if fallback != Path(WEIGHTS_DIR) else [])
+_FREE, _TAKEN = "free", "taken"  # what _look finds when there is nothing to load
 
 
-def _save(network, history, note, folders, name):
-    """Save in the first of `folders` that can be written; warn if not the first, or none.
+def _folders(weights_dir):
+    """Where to look, in order: weights_dir; or WEIGHTS_DIR, then weights/ in the user's
+    cache (for a read-only course folder; left out if the user has no home folder)."""
+    if weights_dir is not None:
+        if not isinstance(weights_dir, (str, os.PathLike)):
+            raise TypeError(
+                f"weights_dir must be a folder's path (a str or Path), got {weights_dir!r}"
+            )
+        return [Path(weights_dir).expanduser()]
+    first = Path(WEIGHTS_DIR).expanduser()
+    try:
+        fallback = cache_home() / "weights"
+    except RuntimeError:  # no $HOME and no home in the password database
+        return [first]
+    return [first] + ([fallback] if fallback != first else [])
 
-    Returns the path saved to, or None.
+
+def _look(path, recipe, note):
+    """What train_or_load finds at path: (network, history) saved there for this recipe
+    and data; _FREE if nothing is there (a damaged file is first moved aside); _TAKEN if
+    something that cannot be used is there, left as it is with a warning."""
+    leave = "it is left as it is and not used"
+    try:
+        judged = path.stat()
+    except FileNotFoundError:
+        return _FREE
+    except OSError as error:
+        warn(f"The saved weights {path} cannot be looked at ({error.strerror or error}), so "
+             "it is not used.")
+        return _TAKEN
+    if stat.S_ISDIR(judged.st_mode):
+        warn(f"{path} is a folder, not a weights file; {leave}.")
+        return _TAKEN
+    try:
+        network, history, saved_note = load_saved(path)
+    except OSError as error:
+        warn(f"The saved weights {path} cannot be read ({error.strerror or error}); {leave}.")
+        return _TAKEN
+    except ValueError as error:
+        try:
+            aside = set_aside(path, judged)
+        except OSError as move_error:
+            warn(f"{error}. It could not be moved aside ({move_error.strerror or move_error}), "
+                 f"so {leave}.")
+            return _TAKEN
+        if aside is None:  # another notebook has just saved a file there: look at that one
+            return _look(path, recipe, note)
+        warn(f"{error}. It was renamed to {aside} (delete that once you have looked at it), "
+             f"and the {recipe.name!r} recipe is trained again.")
+        return _FREE
+    if history is None or saved_note is None:
+        warn(f"{path} holds weights but no training history, so train_or_load did not save "
+             f"it; {leave}.")
+        return _TAKEN
+    if saved_note != note:
+        warn(f"{path} was saved for a different recipe or data set (it says '{saved_note}', "
+             f"but now it is '{note}'); {leave}.")
+        return _TAKEN
+    return network, history
+
+
+def _save(network, history, note, folders, name, first):
+    """Save in the first of `folders` that can be written; warn if that is not `first`
+    (the folder train_or_load looks in first), or if none can be. Returns the path, or None.
     """
     problems = []
     for folder in folders:
+        remove_leftovers(folder, re.escape(name) + r"\.[0-9a-f]{8}\.tmp")  # of killed saves
         try:
             folder.mkdir(parents=True, exist_ok=True)
             save_weights(network, folder / name, history, note=note)
         except OSError as error:
             problems.append(f"{folder}: {error.strerror or error}")
             continue
-        if problems:
-            warnings.warn(
-                f"The trained network could not be saved in {folders[0]} ({problems[0]}), so it "
-                f"was saved to {folder / name} instead, where the next run will find it.",
-                stacklevel=3,
-            )
+        if folder != first:
+            why = f" ({problems[0]})" if problems else ""
+            warn(f"The trained network could not be saved in {first}{why}, so it was saved to "
+                 f"{folder / name} instead, where the next run will find it.")
         return folder / name
-    warnings.warn(
-        f"The trained network could not be saved ({'; '.join(problems)}). It works all the "
-        "same in this session, but the next run will train it again.",
-        stacklevel=3,
-    )
+    why = f" ({'; '.join(problems)})" if problems else ", see the warning above"
+    warn(f"The trained network could not be saved{why}. "
+         "It works all the same in this session, but the next run will train it again.")
     return None
 
 
@@ -293,29 +359,6 @@ def _note(recipe, data):
         fields += f" lr_drops={[list(drop) for drop in recipe.lr_drops]}"
     shapes = f"X_train {np.shape(data.X_train)}, X_test {np.shape(data.X_test)}"
     return f"recipe {recipe.name}: {fields}; data {data.source}: {shapes}"
-
-
-def _load(path, recipe, note):
-    """The network and History saved at path by train_or_load, checked against `note`."""
-    fix = (
-        f"Delete {path} to train the {recipe.name!r} recipe again (train_or_load never "
-        f"overwrites a saved file)."
-    )
-    try:
-        network, history, saved_note = load_saved(path)
-    except (OSError, ValueError) as error:
-        raise ValueError(f"cannot load the saved weights {path}: {error}. {fix}") from None
-    if history is None or saved_note is None:
-        raise ValueError(
-            f"{path} holds weights but no training history, so train_or_load did not save "
-            f"it. {fix}"
-        )
-    if saved_note != note:
-        raise ValueError(
-            f"{path} was saved for a different recipe or data set: it says "
-            f"'{saved_note}', but now it is '{note}'. {fix}"
-        )
-    return network, history
 
 
 __all__ = ["RECIPES", "WEIGHTS_DIR", "WEIGHTS_FORMAT", "Recipe", "Saved", "load_saved",

@@ -25,6 +25,11 @@ from bp_helpers.costs import COSTS, get_cost
 from bp_helpers.equations import bias_gradient, error_back, output_error, weight_gradient
 from bp_helpers.validate import as_float_array, whole_number
 
+# At most this many weights and biases (400 MB as float64, and as much again for their
+# gradients), so that a slip such as sizes=[784, 10**6, 10] is refused with a sentence,
+# not by numpy's MemoryError part-way through.
+MAX_PARAMETERS = 50_000_000
+
 
 class Forward(NamedTuple):
     """Every z and a of a forward pass: zs[l-1] is z(l); activations[l] is a(l), a[0] = x."""
@@ -114,7 +119,7 @@ class Network:
 
     def cost(self, X, Y):
         """The cost averaged over the batch, C = (1/m) sum_i C0_i, as a float."""
-        X, Y = self.as_batch(X, Y)
+        X, Y = self.as_batch(X, _targets_given(Y))
         return self.batch_cost(X, Y)
 
     def batch_cost(self, X, Y):
@@ -132,7 +137,7 @@ class Network:
         """The whole backward pass as a Backward: every delta and dC/da, and the gradients."""
         X = _numbers("X", X)
         single = X.ndim == 1
-        X, Y = self.as_batch(X, Y)
+        X, Y = self.as_batch(X, _targets_given(Y))
         zs, activations, deltas, dC_da, dC_dW, dC_db = self._backward(X, Y)
         zs, activations, deltas, dC_da = _unbatch(single, zs, activations, deltas, dC_da)
         return Backward(zs, activations, deltas, dC_da, dC_dW, dC_db)
@@ -271,6 +276,14 @@ def check_labels(labels, n):
     return labels.astype(int)
 
 
+def _targets_given(Y):
+    """Y, unless it is None: the cost and its gradient need targets."""
+    if Y is None:
+        raise TypeError("Y must be the targets: labels (m,) or one-hot rows (m, n_L), "
+                        "got None")
+    return Y
+
+
 def _numbers(name, value):
     """value as a numeric (bool, int or float) array, without copying one."""
     if not isinstance(value, (str, bytes)):
@@ -321,6 +334,13 @@ def _check_sizes(sizes):
              for i, n in enumerate(sizes)]
     if len(sizes) < 2:
         raise ValueError(f"sizes needs at least 2 layers (inputs and outputs), got {sizes}")
+    parameters = sum(n * (n_prev + 1) for n_prev, n in itertools.pairwise(sizes))
+    if parameters > MAX_PARAMETERS:
+        raise ValueError(
+            f"sizes {sizes} make {parameters:,} weights and biases, {parameters * 8 / 1e9:.3g} "
+            f"GB of memory; a network here may have at most {MAX_PARAMETERS:,} "
+            "(784-16-16-10 has 13,002)"
+        )
     return sizes
 
 

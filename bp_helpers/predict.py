@@ -62,7 +62,11 @@ def parse_guess(kind, guess, options=()):
         aliases = {**{name: name for name in SIGNS}, "-": "negative", "+": "positive",
                    "0": "zero", -1: "negative", 0: "zero", 1: "positive"}
         key = guess.strip().lower() if isinstance(guess, str) else guess
-        if isinstance(key, bool) or key not in aliases:
+        try:
+            known = not isinstance(key, bool) and key in aliases
+        except TypeError:  # unhashable, a list say
+            known = False
+        if not known:
             raise ValueError(f"a sign guess must be 'negative', 'zero' or 'positive', "
                              f"got {guess!r}")
         return aliases[key]

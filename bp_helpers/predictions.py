@@ -17,6 +17,17 @@ from bp_helpers.network import Network
 from bp_helpers.panels.paths import PathsState, paths_result
 from bp_helpers.panels.wishes import WishesState, wishes_result
 from bp_helpers.predict import Answer, Prediction, sign_of
+from bp_helpers.validate import whole_number
+
+
+def _neuron(name, value, layer, network):
+    """value as a neuron index of layer `layer` of network, or an error naming `name`.
+
+    Checked when the question is asked: inside the Commit button's callback a
+    bad index would end in an error the learner never sees.
+    """
+    return whole_number(f"{name} (a neuron of layer {layer})", value, 0,
+                        network.sizes[layer] - 1)
 
 
 def _factor_word(value):
@@ -139,10 +150,20 @@ def first_weight_sign(w, b, x, y, guess=None):
 
 
 def vanishing_powers(w, b, x, y, guess=None):
-    """Lesson 2: how many powers of ten separate dC0/dw(1) from dC0/dw(L) (sigmoid)."""
+    """Lesson 2: how many powers of ten separate dC0/dw(1) from dC0/dw(L) (sigmoid).
+
+    Both derivatives must be nonzero, or no number of powers separates them:
+    x = 0 makes dC0/dw(1) zero, and y = a(L) makes both zero.
+    """
+    g = chain.backward(w, b, x, y)
+    if g.dC_dw[0] == 0 or g.dC_dw[-1] == 0:
+        raise ValueError(
+            f"∂C0/∂w(1) = {float(g.dC_dw[0]):.4g} and ∂C0/∂w({len(w)}) = "
+            f"{float(g.dC_dw[-1]):.4g}: powers of ten can only compare two nonzero numbers, so "
+            "choose x ≠ 0 and a y that the chain does not already output"
+        )
 
     def solve():
-        g = chain.backward(w, b, x, y)
         L = len(w)
         first, last = abs(float(g.dC_dw[0])), abs(float(g.dC_dw[-1]))
         powers = math.log10(last / first)
@@ -162,7 +183,15 @@ def vanishing_powers(w, b, x, y, guess=None):
 # Lesson 3 ----------------------------------------------------------------------------------
 
 def path_sign(network, x, y, layer, k, j, guess=None):
-    """Lesson 3: the sign of one path's product, from a_k(layer) through output neuron j."""
+    """Lesson 3: the sign of one path's product, from a_k(layer) through output neuron j.
+
+    Such a path has one weight, so layer is the last before the output.
+    """
+    last = len(network.W) - 1
+    if whole_number("layer", layer) != last:
+        raise ValueError(f"layer must be {last}, the last before the output (a path from it "
+                         f"to the cost has one weight), got {layer}")
+    k, j = _neuron("k", k, layer, network), _neuron("j", j, last + 1, network)
 
     def solve():
         result = paths_result(PathsState(layer=layer, k=k), network, x, y)
@@ -183,6 +212,8 @@ def path_sign(network, x, y, layer, k, j, guess=None):
 
 def weight_derivative(network, x, y, j, k, guess=None):
     """Lesson 3: dC0/dw_jk of the last layer, estimated from the printed activations."""
+    L = len(network.W)
+    j, k = _neuron("j", j, L, network), _neuron("k", k, L - 1, network)
 
     def solve():
         g = network.backward(x, y)

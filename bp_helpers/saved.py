@@ -101,6 +101,9 @@ def load_saved(path):
                 fields = {name: archive[name] for name in archive.files}
         except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
             raise ValueError(f"{path!r} is damaged (truncated or corrupted): {error}") from None
+        except MemoryError:  # a header claiming a huge array: no real weights are that large
+            raise ValueError(f"{path!r} is damaged: an array in it claims more memory than "
+                             "this computer has") from None
     if str(fields.get("format", "")) != WEIGHTS_FORMAT:
         raise ValueError(f"{problem}: its entries are {sorted(fields)}")
     try:

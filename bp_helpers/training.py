@@ -152,14 +152,16 @@ def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
                 trainer.epoch(X, Y, order, batch_size, lr)
             else:
                 _epoch_with(backprop, stepped, X, Y, order, batch_size, lr)
-                trainer.load(stepped)
+                with np.errstate(over="ignore"):  # too large for dtype: caught just below
+                    trainer.load(stepped)
         seconds = time.perf_counter() - started
         with blas.limit(controller, evaluation_threads):
             now = trainer.evaluate(X, Y)
             problem = _divergence(start.cost, ceiling, last, now, trainer, X)
             record = None if problem else _record(trainer, epoch, now, test, seconds)
         if problem:
-            history.stopped = _stopped_message(epoch, epochs, problem, lr)
+            suspect = None if backprop is None else _suspect_gradient(backprop, network, X, Y)
+            history.stopped = _stopped_message(epoch, epochs, problem, lr, suspect)
             break
         if stepped is None:
             trainer.store(network)
@@ -248,13 +250,56 @@ def _divergence(start_cost, ceiling, last, now, trainer, X):
     return None
 
 
-def _stopped_message(epoch, epochs, problem, lr):
+def _stopped_message(epoch, epochs, problem, lr, suspect=None):
     kept = f"after epoch {epoch - 1}" if epoch > 1 else "before training"
+    if suspect:
+        advice = (f"The gradient looks wrong, not the learning rate: {suspect}. Check the "
+                  "backprop with gradcheck.check_gradients before training with it")
+    else:
+        advice = (f"The learning rate lr={lr:g} is probably too large: try a smaller one, "
+                  f"such as lr={lr / 10:g}")
     return (
-        f"Training stopped in epoch {epoch} of {epochs}: {problem}. The learning rate "
-        f"lr={lr:g} is probably too large: try a smaller one, such as lr={lr / 10:g}. "
+        f"Training stopped in epoch {epoch} of {epochs}: {problem}. {advice}. "
         f"The network keeps the weights it had {kept}."
     )
+
+
+SUSPECT_STEPS = 10.0 ** -np.arange(1, 9)  # step sizes t, each along -t dC/dw, for one array
+SUSPECT_EXAMPLES = 100  # examples the downhill test averages the cost over
+
+
+def _suspect_gradient(backprop, network, X, Y):
+    """Why backprop's gradient at the network's weights cannot be right, or None.
+
+    A true gradient points uphill: a small enough step against it, w - t dC/dw,
+    lowers the cost. So each weight matrix and bias vector is stepped alone
+    against its part of the gradient, for t from 0.1 down to 1e-8; if no such
+    step lowers the cost (by more than round-off), and one raises it, that part
+    is wrong (its sign, say). nan or infinite values are wrong outright. None
+    means nothing is proved wrong: then the learning rate is the suspect.
+    """
+    X, Y = X[:SUSPECT_EXAMPLES], Y[:SUSPECT_EXAMPLES]
+    trial = network.copy()
+    with np.errstate(all="ignore"):
+        dC_dW, dC_db = _gradients(backprop(trial, X, Y), trial)
+        L = len(trial.W)
+        for i, (params, grad) in enumerate(zip(trial.W + trial.b, dC_dW + dC_db, strict=True)):
+            name = f"dC_dW[{i}]" if i < L else f"dC_db[{i - L}]"
+            grad = np.asarray(grad, dtype=float)
+            if not np.isfinite(grad).all():
+                return f"its {name} holds nan or infinite values"
+            original = params.copy()
+            cost = trial.batch_cost(X, Y)
+            noise = 1e3 * np.finfo(float).eps * max(abs(cost), 1.0)
+            changes = []
+            for t in SUSPECT_STEPS:
+                params[...] = original - t * grad
+                changes.append(trial.batch_cost(X, Y) - cost)
+            params[...] = original
+            if min(changes) > noise:
+                return (f"a step against its {name}, of any size from 0.1 down to 1e-8 times "
+                        f"it, raises the cost, so it points downhill, not uphill")
+    return None
 
 
 def _test_set(network, X_test, y_test, dtype):

@@ -18,6 +18,7 @@ def as_float_array(name, value, ndim=None):
     """
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}")
+    _check_real(name, value)
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
@@ -33,6 +34,23 @@ def as_float_array(name, value, ndim=None):
         where = "" if array.ndim == 0 else f" at index {index[0] if array.ndim == 1 else index}"
         raise ValueError(f"{name} must be finite, got {array[bad].flat[0]}{where}")
     return array
+
+
+def _check_real(name, value):
+    """Raise TypeError if value holds complex numbers, or something other than numbers
+    (None, say), which conversion to float would drop or turn into nan without a word."""
+    try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError):  # ragged: the conversion to float says so
+        return
+    if raw.dtype.kind == "c":
+        raise TypeError(f"{name} must hold real numbers, got complex values such as "
+                        f"{raw.flat[0]}")
+    if raw.dtype.kind == "O":
+        for index, item in np.ndenumerate(raw):
+            if not isinstance(item, numbers.Real):
+                where = f" at index {index[0] if raw.ndim == 1 else index}" if raw.ndim else ""
+                raise TypeError(f"{name} must hold numbers, got {item!r}{where}")
 
 
 def as_float(name, value):

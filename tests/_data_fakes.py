@@ -51,6 +51,7 @@ class ScriptedServer:
     paths give 404). faults maps a path to a list of faults, one used up
     per request to it:
       "404"        answer 404 Not Found;
+      "500"        answer 500 Internal Server Error (a server's passing trouble);
       "truncate"   promise the full length, send half, close;
       "corrupt"    send the full length with the first byte changed;
       "hang"       read the request and answer nothing;
@@ -99,6 +100,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = script.files.get(self.path)
         if body is None or fault == "404":
             self.send_error(404)
+            return
+        if fault == "500":
+            self.send_error(500)
             return
         if fault == "hang":
             script.stop.wait(HANG_LIMIT)

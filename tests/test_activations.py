@@ -70,3 +70,29 @@ def test_get_activation_by_name_or_instance():
 def test_get_activation_rejects_unknown_names(name):
     with pytest.raises(ValueError, match=r"unknown activation .*'sigmoid', 'relu', 'tanh'"):
         get_activation(name)
+
+
+def test_sigmoid_prime_never_exceeds_a_quarter_even_near_zero():
+    # e / (1 + e)^2 rounds to just above 1/4 for some |z| below about 1e-8; the clip
+    # keeps the lessons' bound sigma' <= 1/4 exact.
+    z = np.concatenate([np.linspace(-1e-7, 1e-7, 20001), [0.0]])
+    assert sigmoid_prime(z).max() == 0.25
+
+
+def test_relu_has_slope_0_at_exactly_0_in_both_kernels():
+    relu = get_activation("relu")
+    z = np.array([[-1.0, 0.0, 2.0]])
+    np.testing.assert_array_equal(relu.df(z), [[0.0, 0.0, 1.0]])
+    out = np.empty_like(z)
+    relu.in_place()[1](z, relu.f(z), out)
+    np.testing.assert_array_equal(out, [[0.0, 0.0, 1.0]])
+
+
+def test_an_activation_with_one_kernel_of_two_gets_both_generic_ones():
+    half = Activation("half", sigmoid, sigmoid_prime, f_into=lambda z, out: None)
+    sigma_into, sigma_prime_into = half.in_place()
+    z, out = np.array([0.0, 2.0]), np.empty(2)
+    sigma_into(z, out)
+    np.testing.assert_array_equal(out, sigmoid(z))
+    sigma_prime_into(z, sigmoid(z), out)
+    np.testing.assert_array_equal(out, sigmoid_prime(z))

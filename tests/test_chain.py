@@ -114,3 +114,11 @@ def test_random_chain_is_seeded():
         np.testing.assert_array_equal(a, b)
     with pytest.raises(ValueError, match="whole number of layers"):
         chain.random_chain(0)
+
+
+def test_a_dead_neuron_gives_plus_zero_never_minus_zero():
+    # relu'(z) = 0 times a negative error is -0.0 in IEEE arithmetic, which a readout
+    # would print as "-0"; the backward pass turns every such zero into +0.0.
+    g = chain.backward([1.0, 1.0], [-5.0, 0.0], -1.0, 1.0, activation="relu")  # x < 0 too
+    for values in (g.delta, g.dC_db, g.dC_dw, g.dC_da[:-1]):  # dC_da[-1] = 2(a - y) = -2
+        assert np.all(values == 0) and not np.signbit(values).any()

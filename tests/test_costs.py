@@ -6,6 +6,8 @@ import pytest
 from autograd import grad
 
 from bp_helpers.costs import (
+    COSTS,
+    Cost,
     cross_entropy_delta,
     cross_entropy_from_logits,
     log_softmax,
@@ -60,3 +62,25 @@ def test_cross_entropy_stays_finite_for_huge_logits(big):
     assert C0[0] == 0.0  # right and sure
     np.testing.assert_allclose(C0[1], 2 * big, rtol=1e-12)  # wrong and sure: -log e^(-2 big)
     np.testing.assert_allclose(cross_entropy_delta(z, y), [[0, 0, 0], [-1, 1, 0]], atol=1e-15)
+
+
+def test_log_softmax_shifts_each_row_by_its_own_max():
+    z = np.array([[1000.0, 1001.0], [0.0, 1.0]])  # a global shift underflows the second row
+    np.testing.assert_allclose(log_softmax(z), np.tile(log_softmax(np.array([0.0, 1.0])), (2, 1)))
+    out = np.empty((2, 2))  # the engine's kernel: examples as columns
+    COSTS["cross_entropy"].in_place()[0](z.T.copy(), out)
+    np.testing.assert_allclose(out.T, softmax(z))
+
+
+def test_the_lowest_constant_cost_without_its_own_formula_is_an_average():
+    plain = Cost("plain", lambda z, a, y: quadratic(a, y), quadratic_prime)
+    Y = np.eye(3)[[0, 1, 2, 2]]
+    assert plain.lowest_constant_cost(Y) == pytest.approx(np.mean(quadratic(Y.mean(0), Y)))
+    own = COSTS["quadratic"].lowest_constant_cost(Y)  # its closed form agrees
+    assert plain.lowest_constant_cost(Y) == pytest.approx(own)
+
+
+def test_cross_entropys_lowest_constant_cost_is_the_entropy_of_the_classes():
+    Y = np.eye(3)[[0, 0, 1, 2]]  # class frequencies 1/2, 1/4, 1/4
+    expected = -(0.5 * np.log(0.5) + 2 * 0.25 * np.log(0.25))
+    assert COSTS["cross_entropy"].lowest_constant_cost(Y) == pytest.approx(expected)

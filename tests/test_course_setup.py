@@ -5,7 +5,10 @@ and the command line are checked as they are.
 """
 
 import importlib.util
+import json
+import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -137,3 +140,108 @@ def test_the_cpu_flags_come_from_proc_cpuinfo():
         assert "fpu" in flags  # every x86 CPU has one
     else:
         assert flags == set()
+
+
+# Commands, help, and a venv that is not what it seems
+
+
+def test_help_is_printed_on_stdout_and_succeeds(capsys):
+    load_course().main(["--help"])
+    out, err = capsys.readouterr()
+    assert "python3 course.py lab" in out and err == ""
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["LAB"], "Unknown command 'LAB': the commands are lab and test (did you mean 'lab'?)."),
+    (["lab2"], "Unknown command 'lab2': the commands are lab and test."),
+    ([], "No command given."),
+])
+def test_an_unknown_command_is_named(capsys, argv, said):
+    with pytest.raises(SystemExit) as stop:
+        load_course().main(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(said + "\n") and "python3 course.py test" in err
+
+
+@pytest.fixture
+def course_in(tmp_path, monkeypatch):
+    """course.py with its .venv in tmp_path, whose Python is this one (or none)."""
+    course = load_course()
+    venv = tmp_path / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    monkeypatch.setattr(course, "VENV", venv)
+    monkeypatch.setattr(course, "PYTHON", venv / "bin" / "python")
+
+    def no_new_venv(*args, **kwargs):
+        raise AssertionError("venv.create must not run over an existing .venv")
+
+    monkeypatch.setattr(course.venv, "create", no_new_venv)
+    return course
+
+
+def installs(course, monkeypatch):
+    """Record the commands set_up runs instead of running them."""
+    ran = []
+    monkeypatch.setattr(course, "run", lambda *command, **kwargs: ran.append(
+        ([str(c) for c in command], kwargs.get("hint"))))
+    return ran
+
+
+def this_python(path):
+    """Make path run the Python running the tests (which finds every module needed)."""
+    if os.name != "posix":
+        pytest.skip("the stand-in Python is a shell script")
+    path.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    path.chmod(0o755)
+
+
+def test_a_venv_whose_python_is_gone_says_to_delete_it(course_in, monkeypatch):
+    course_in.PYTHON.symlink_to(course_in.VENV / "bin" / "python3.99")  # dangling
+    ran = installs(course_in, monkeypatch)
+    with pytest.raises(SystemExit, match=rf"The virtual environment {course_in.VENV} is broken: "
+                                         r"its Python, .* does not run .*Delete the folder"):
+        course_in.set_up("lab")
+    assert ran == []
+
+
+def test_a_stamp_is_not_trusted_when_the_modules_are_missing(course_in, monkeypatch):
+    this_python(course_in.PYTHON)
+    (course_in.VENV / "course-install-lab.sha256").write_text(
+        course_in.install_fingerprint("requirements.txt"))
+    ran = installs(course_in, monkeypatch)
+    course_in.set_up("lab")  # everything there: nothing installed
+    assert ran == []
+    monkeypatch.setitem(course_in.NEEDED, "lab", ("jupyterlab", "a_module_pip_has_lost"))
+    course_in.set_up("lab")
+    assert [command[-2:] for command, _ in ran] == [["--upgrade", "pip"],
+                                                    ["-r", "requirements.txt"]]
+    assert all(hint == course_in.OFFLINE_HINT for _, hint in ran)
+
+
+def test_the_lab_settings_are_written_only_when_they_change(course_in, monkeypatch):
+    this_python(course_in.PYTHON)
+    (course_in.VENV / "course-install-lab.sha256").write_text(
+        course_in.install_fingerprint("requirements.txt"))
+    installs(course_in, monkeypatch)
+    course_in.set_up("lab")
+    settings = course_in.VENV / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert json.loads(settings.read_text()) == course_in.LAB_SETTINGS
+    settings.chmod(0o444)
+    real_write = Path.write_text
+
+    def read_only(path, *args, **kwargs):  # as in a shared copy (root could write anyway)
+        if path == settings:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_write(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", read_only)
+    course_in.set_up("lab")  # unchanged: not written again
+
+
+def test_a_failed_install_says_what_to_do_when_offline(capsys):
+    course = load_course()
+    with pytest.raises(SystemExit) as stop:
+        course.run(sys.executable, "-c", "import sys; sys.exit(3)", hint=course.OFFLINE_HINT)
+    assert stop.value.code == 3
+    assert "If this computer is offline, connect it to the internet" in capsys.readouterr().err

@@ -11,7 +11,7 @@ import time
 import pytest
 from _data_fakes import fake_mnist, only_localhost
 
-from bp_helpers.data import locate
+from bp_helpers.data import download, locate
 from bp_helpers.data.__main__ import main
 from bp_helpers.data.download import DownloadError, download_mnist, size_limit
 from bp_helpers.data.locate import PROJECT_ROOT, TRAIN_IMAGES, TRAIN_LABELS
@@ -326,11 +326,15 @@ def test_a_leftover_partial_folder_is_no_obstacle(tmp_path, server, fake):
 def test_a_folder_under_a_files_name_is_a_clear_error(tmp_path, server, fake, capsys):
     mirrors = serve(server, fake, "a")
     (tmp_path / FIRST).mkdir()
-    with pytest.raises(DownloadError, match=f"{tmp_path / FIRST} cannot be used .*a folder"):
+    with pytest.raises(DownloadError, match=f"{tmp_path / FIRST} cannot be used .*a folder"), \
+            pytest.warns(UserWarning, match=f"{tmp_path / FIRST} is a folder, not the MNIST "
+                                            "file, so it is not used; move it away"):
         fetch(tmp_path, fake, mirrors)
     assert server.requests == []
     assert main(["download", "--dir", str(tmp_path)]) == 1
-    assert capsys.readouterr().err.startswith(f"error: {tmp_path / FIRST} cannot be used")
+    said = capsys.readouterr().err
+    assert said.startswith(f"warning: {tmp_path / FIRST} is a folder, not the MNIST file")
+    assert f"error: {tmp_path / FIRST} cannot be used" in said
 
 
 def test_the_cli_reports_a_folder_it_cannot_write(tmp_path, monkeypatch, capsys):
@@ -347,7 +351,7 @@ def test_each_file_is_checked_once_per_call(tmp_path, fake, monkeypatch):
     for name, data in fake[1].items():
         (tmp_path / name).write_bytes(data)
     (tmp_path / FIRST).write_bytes(b"damaged, in a folder where it cannot be moved aside")
-    monkeypatch.setattr(locate, "move_aside", lambda path: "it could not be moved aside")
+    monkeypatch.setattr(locate, "move_aside", lambda path, judged: "it could not be moved aside")
     monkeypatch.setenv("BP_OFFLINE", "1")
     with pytest.warns(UserWarning, match="is damaged or not the original") as warned:
         with pytest.raises(DownloadError, match="BP_OFFLINE is set"):
@@ -362,3 +366,96 @@ def test_downloaded_files_are_as_readable_as_any_new_file(tmp_path, server, fake
     os.umask(umask)
     for name in fake[1]:
         assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_a_full_disk_stops_at_the_first_write_and_says_so(tmp_path, server, fake, monkeypatch):
+    mirrors = serve(server, fake, "a", "b")
+
+    def onto_a_full_disk(directory, name):
+        path = directory / f"{name}.0123456789ab.partial"
+        path.symlink_to("/dev/full")  # every write fails with ENOSPC, as on a full disk
+        return path
+
+    monkeypatch.setattr(download, "_partial_file", onto_a_full_disk)
+    with pytest.raises(DownloadError) as error:
+        fetch(tmp_path, fake, mirrors, retries=2)
+    assert str(error.value).startswith(f"could not write {FIRST} into {tmp_path}: No space left "
+                                       "on device. The disk is full: free some space")
+    assert "internet" not in str(error.value)
+    assert server.requests == [f"/a/{FIRST}"]  # no second attempt, no second mirror
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize(("mirrors", "error", "message"), [
+    (None, TypeError, "mirrors must be a list of URL prefixes such as .*, got None"),
+    ("https://example.org/", TypeError, "mirrors must be a list of URL prefixes"),
+    (["file:///srv/mnist/"], ValueError, "each mirror must be an http:// or https:// URL prefix "
+                                         ".*got 'file:///srv/mnist/'; for files already on "
+                                         "this computer, copy them"),
+    ([], ValueError, "cannot be downloaded: mirrors names no URL prefix"),
+])
+def test_mirrors_that_cannot_work_are_named(tmp_path, fake, mirrors, error, message):
+    with pytest.raises(error, match=message):
+        fetch(tmp_path, fake, mirrors)
+
+
+def test_partial_files_of_a_killed_download_are_removed_once_stale(tmp_path, server, fake,
+                                                                   capsys):
+    mirrors = serve(server, fake, "a")
+    old = tmp_path / f"{FIRST}.0123456789ab.partial"
+    fresh = tmp_path / f"{FIRST}.ba9876543210.partial"  # perhaps another notebook's, running
+    mine = tmp_path / f"{FIRST}.notes.partial"  # not a name the downloader makes
+    for path in (old, fresh, mine):
+        path.write_bytes(b"half a download")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    os.utime(mine, (hours_ago, hours_ago))
+    assert main(["verify", "--dir", str(tmp_path)]) == 1
+    said = capsys.readouterr().out
+    for path in (old, fresh):
+        assert f"left over from an interrupted download: {path.name} (15 bytes)" in said
+    assert mine.name not in said
+    fetch(tmp_path, fake, mirrors)
+    assert not old.exists() and fresh.exists() and mine.exists()
+
+
+def test_a_server_error_is_retried_on_the_same_mirror(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a", "b")
+    server.faults[f"/a/{FIRST}"] = ["500"]
+    fetch(tmp_path, fake, mirrors, retries=1)
+    assert_files(tmp_path, fake)
+    assert server.requests[:2] == [f"/a/{FIRST}", f"/a/{FIRST}"]
+
+
+def test_the_size_limit_allows_a_tenth_more_and_64_kb():
+    assert size_limit(1_000_000) == 1_000_000 + 100_000 + 65_536
+
+
+def test_a_body_of_exactly_the_limit_is_read_to_its_end(tmp_path, server, fake):
+    mirrors = serve(server, fake, "a")
+    limit = size_limit(fake[0][FIRST].size)
+    server.files[f"/a/{FIRST}"] = bytes(limit)  # not the file, but not too large either
+    with pytest.raises(DownloadError) as error:
+        fetch(tmp_path, fake, mirrors)
+    assert "sent more than" not in str(error.value) and "announces" not in str(error.value)
+    assert "is not gzip" in str(error.value) or "wrong content" in str(error.value)
+
+
+def test_a_slow_name_server_is_stopped_by_the_deadline(tmp_path, server, fake, monkeypatch):
+    mirrors = serve(server, fake, "a")
+    resolve = socket.getaddrinfo
+    released = threading.Event()
+
+    def slow_name_server(*args, **kwargs):
+        released.wait(30)  # until the test ends
+        return resolve(*args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_name_server)
+    try:
+        with pytest.raises(DownloadError, match=r"within the deadline of 0.5 s .*the name "
+                                                r"server had not found 127.0.0.1 by then"):
+            fetch(tmp_path, fake, mirrors, deadline=0.5)
+    finally:
+        released.set()
+    assert server.requests == [] and os.listdir(tmp_path) == []

@@ -357,3 +357,64 @@ def test_the_genuine_files_recompressed_are_accepted(real_mnist_dir, tmp_path):
         assert (tmp_path / name).read_bytes() != (real_mnist_dir / name).read_bytes()
     assert sorted(verified_files(tmp_path)) == ["t10k-labels-idx1-ubyte.gz",
                                                  "train-labels-idx1-ubyte.gz"]
+
+
+# Odd things where the files should be
+
+
+def test_a_folder_in_a_files_place_is_named_and_the_subset_used(tmp_path):
+    (tmp_path / TRAIN_IMAGES).mkdir()
+    with pytest.warns(UserWarning, match=f"{tmp_path / TRAIN_IMAGES} is a folder, not the "
+                                         "MNIST file, so it is not used; move it away"):
+        assert load_mnist(data_dir=tmp_path).source == "embedded"
+    assert (tmp_path / TRAIN_IMAGES).is_dir()
+
+
+def test_a_folder_that_cannot_be_entered_gets_one_warning_and_verify_agrees(tmp_path, capsys):
+    blocked = tmp_path / "not a folder"
+    blocked.write_text("mine")  # entering it fails, as for a folder without x permission
+    with pytest.warns(UserWarning) as warned:
+        assert load_mnist(data_dir=blocked).source == "embedded"
+    assert [str(w.message) for w in warned] == [
+        f"{blocked} cannot be looked into (Not a directory), so the MNIST files in it are not "
+        "used; make it readable (chmod u+rx) or set BP_MNIST_DIR to another folder"]
+    assert main(["verify", "--dir", str(blocked)]) == 1
+    said = capsys.readouterr().out
+    assert f"{TRAIN_IMAGES:<28} not usable" in said and "missing" not in said
+
+
+def test_the_warning_is_shown_on_every_run_at_the_learners_line(tmp_path):
+    for _ in range(2):
+        (tmp_path / TRAIN_IMAGES).write_bytes(b"damaged")
+        with pytest.warns(UserWarning, match="is damaged or not the original") as warned:
+            load_mnist(data_dir=tmp_path)
+        assert warned[0].filename == __file__
+
+
+def test_a_good_file_that_lands_while_a_bad_one_is_judged_is_kept(tmp_path):
+    path = tmp_path / TRAIN_IMAGES
+    good = gzip.compress(b"the good download")
+    path.write_bytes(b"damaged")
+    judged = path.stat()
+    (tmp_path / "landing").write_bytes(good)
+    os.replace(tmp_path / "landing", path)  # another notebook's download, just renamed in
+    said = locate.move_aside(path, judged)
+    assert said == "another file has taken its place since, and that one is left as it is"
+    assert path.read_bytes() == good and not list(tmp_path.glob("*.corrupt*"))
+
+
+def test_a_file_rewritten_in_place_is_checked_again(tmp_path):
+    path = tmp_path / "file"
+    path.write_bytes(b"first content")
+    first = locate.content_sha256(path)
+    with open(path, "r+b") as file:  # the same inode, new bytes
+        file.write(b"other content, longer")
+    assert locate.content_sha256(path) != first
+
+
+def test_a_file_that_decompresses_past_any_mnist_size_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(locate, "MAX_CONTENT", 1000)  # in place of 64 MB, for speed
+    path = tmp_path / TRAIN_IMAGES
+    path.write_bytes(gzip.compress(bytes(5000)))
+    with pytest.raises(ValueError, match="it holds more than 1000 bytes, far more than MNIST"):
+        locate.content_sha256(path)

@@ -336,3 +336,20 @@ def test_slice_and_step_reject_bad_inputs_clearly(network, digits):
 def test_the_lessons_start_is_inside_the_window():
     (w_low, w_high), (b_low, b_high) = WINDOW
     assert w_low < START[0] < w_high and b_low < START[1] < b_high
+
+
+def test_a_descent_of_minutes_is_refused_with_the_most_epochs_allowed(cost_slice):
+    n = cost_slice.n
+    with pytest.raises(ValueError, match=rf"epochs = 100000 would read {100000 * n:,} examples "
+                                         rf"\({n} per epoch\), more than the 1,000,000 .*use at "
+                                         rf"most {1_000_000 // n} epochs"):
+        descend(cost_slice, START, lr=3, batch_size=10, epochs=100000)
+    assert descend(cost_slice, START, lr=3, batch_size=n,
+                   epochs=1_000_000 // n).epochs == 1_000_000 // n
+
+
+def test_a_grid_of_minutes_is_refused(cost_slice):
+    with pytest.raises(ValueError, match=r"num \(points along each axis, at most 200 .*\) must "
+                                         r"be 2 to 200, got 3000"):
+        cost_slice.grid(*WINDOW, num=3000)
+    assert cost_slice.grid(*WINDOW, num=200)[2].shape == (200, 200)

@@ -77,3 +77,11 @@ def test_network_and_loops_call_the_equations(monkeypatch):
     calls.clear()
     backprop_loops(network, X[:1], LABELS[:1])
     assert set(calls) == set(equations.__all__)
+
+
+def test_a_batchs_gradients_are_the_means_of_its_examples():
+    rng = np.random.default_rng(1)
+    delta, a_prev = rng.standard_normal((5, 3)), rng.standard_normal((5, 4))
+    each = [weight_gradient(d, a) for d, a in zip(delta, a_prev, strict=True)]
+    np.testing.assert_allclose(weight_gradient(delta, a_prev), np.mean(each, axis=0))
+    np.testing.assert_allclose(bias_gradient(delta), delta.mean(axis=0))

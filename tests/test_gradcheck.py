@@ -1,5 +1,8 @@
 """Gradient checking: nudges agree with a correct backprop and locate a broken one."""
 
+import dataclasses
+import re
+
 import numpy as np
 import pytest
 
@@ -188,7 +191,7 @@ def test_a_broken_backprop_never_passes_whatever_the_h(backprop):
         try:
             report = check_gradients(network(), X, LABELS, h=h, backprop=backprop)
         except ValueError as refused:
-            assert "too small for a gradient check" in str(refused)
+            assert re.search("too (small|large) for a gradient check", str(refused))
         else:
             assert not report.ok, f"h = {h:g} passed {backprop.__name__}"
 
@@ -227,3 +230,45 @@ def test_the_heat_map_of_a_passing_check_is_all_palest_and_marks_the_threshold()
                                                     backprop=backprop_without_hidden_slope))
     assert max(float(image.norm(image.get_array()).max())
                for ax in broken.axes for image in ax.get_images()) > 0.5
+
+
+@pytest.mark.parametrize("h", [1e-3, 0.01, 1.0, -0.01])
+def test_an_h_too_large_for_a_correct_backprop_to_pass_is_refused(h):
+    with pytest.raises(ValueError, match=rf"h = {h:g} is too large for a gradient check with "
+                                         r"threshold 1e-06: .*even a correct backprop could "
+                                         r"fail. Use an h of at most 0.00032"):
+        check_gradients(network(), X, LABELS, h=h)
+    assert check_gradients(network(), X, LABELS, h=h, threshold=10 * h * h).threshold == (
+        10 * h * h)
+
+
+def test_the_largest_h_allowed_passes_a_correct_backprop():
+    assert check_gradients(network(), X, LABELS, h=3e-4).ok
+
+
+def test_the_one_sided_difference_looks_forward():
+    assert difference_quotient(lambda x: x * x, 1.0, 0.1, "one-sided") == pytest.approx(2.1)
+    assert difference_quotient(lambda x: x * x, 1.0, 0.1) == pytest.approx(2.0)
+
+
+def test_a_worst_error_of_exactly_the_threshold_is_ok():
+    report = check_gradients(network(), X, LABELS)
+    assert dataclasses.replace(report, threshold=report.worst).ok
+    assert not dataclasses.replace(report, threshold=report.worst / 2).ok
+
+
+def test_an_error_in_the_first_bias_is_located_there():
+    def first_bias_off(net, X, Y):
+        dC_dW, dC_db = net.backprop(X, Y)
+        return dC_dW, [dC_db[0] + 0.01, *dC_db[1:]]
+
+    report = check_gradients(network(), X, LABELS, backprop=first_bias_off)
+    assert report.worst_at[:2] == ("b", 0)
+
+
+def test_the_default_threshold_catches_an_error_of_one_part_in_10000():
+    def slightly_off(net, X, Y):
+        dC_dW, dC_db = net.backprop(X, Y)
+        return [g * (1 + 1e-4) for g in dC_dW], dC_db
+
+    assert not check_gradients(network(), X, LABELS, backprop=slightly_off).ok

@@ -2,8 +2,10 @@
 
 import dataclasses
 import os
+import re
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import pytest
 from bp_helpers import models
 from bp_helpers.activations import Activation, sigmoid, sigmoid_prime
 from bp_helpers.data import Dataset
-from bp_helpers.data.locate import PROJECT_ROOT
+from bp_helpers.data.locate import PROJECT_ROOT, set_aside
 from bp_helpers.models import (
     RECIPES,
     WEIGHTS_FORMAT,
@@ -78,6 +80,16 @@ def test_a_recipes_network_is_seeded():
     (dict(epochs=2.5), TypeError, "epochs must be a whole number, got 2.5"),
     (dict(seed=None), TypeError, "seed must be a whole number"),
     (dict(lr="fast"), TypeError, "lr must be a number"),
+    (dict(epochs=0), ValueError, "epochs must be at least 1, got 0"),
+    (dict(batch_size=-5), ValueError, "batch_size must be at least 1, got -5"),
+    (dict(lr=-1), ValueError, "lr must be .*positive.*got -1"),
+    (dict(lr_drops=((2, 0.0),)), ValueError, "lr_drops' lr must be"),
+    (dict(sizes=()), ValueError, r"sizes needs at least 2 layers \(inputs and outputs\), got "
+                                 r"\[\]"),
+    (dict(sizes=784), TypeError, "sizes must be layer sizes such as"),
+    (dict(sizes=(4, 0, 3)), ValueError, "sizes.1., the neurons in layer 1, must be at least 1"),
+    (dict(activation="nope"), ValueError, "unknown activation 'nope'"),
+    (dict(cost="nope"), ValueError, "unknown cost 'nope'"),
 ])
 def test_a_bad_recipe_gets_a_clear_error(change, error, message):
     with pytest.raises(error, match=message):
@@ -211,36 +223,169 @@ def weights_without_history(path):
     (truncate, "is damaged"),
     (flip_a_byte, "is damaged"),
     (write_text, "it is not an .npz archive"),
+])
+def test_a_damaged_file_is_moved_aside_and_trained_again(tmp_path, spoil, problem):
+    path = saved_file(tmp_path)
+    for attempt in ("", ".1"):
+        spoil(path)
+        contents = path.read_bytes()
+        with pytest.warns(UserWarning, match=rf"{problem}.*It was renamed to "
+                                             rf"{path}\.corrupt{attempt} .*'tiny' recipe is "
+                                             "trained again") as warned:
+            network, _ = train_or_load(TINY, blobs(), tmp_path)
+        assert warned[0].filename == __file__  # the learner's line, not bp_helpers'
+        assert (tmp_path / f"{path.name}.corrupt{attempt}").read_bytes() == contents
+        assert_same_weights(load_saved(path).network, network)
+    assert sorted(os.listdir(tmp_path)) == [path.name, f"{path.name}.corrupt",
+                                            f"{path.name}.corrupt.1"]
+
+
+def test_the_warning_is_shown_again_when_the_cell_runs_again(tmp_path):
+    path = saved_file(tmp_path)
+    for _ in range(2):
+        truncate(path)
+        with pytest.warns(UserWarning, match="is damaged"):
+            train_or_load(TINY, blobs(), tmp_path)
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch):
+    """WEIGHTS_DIR in tmp_path/course, and the user's cache in tmp_path/cache."""
+    course = tmp_path / "course" / "data" / "weights"
+    course.mkdir(parents=True)
+    monkeypatch.setattr(models, "WEIGHTS_DIR", course)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return course
+
+
+def cached(tmp_path):
+    return tmp_path / "cache" / "backprop-hands-on" / "weights" / "tiny-synthetic.npz"
+
+
+def older_recipe(path):
+    train_or_load(dataclasses.replace(TINY, lr=0.5), blobs(), path.parent)
+
+
+def a_folder(path):
+    path.mkdir()
+    (path / "notes.txt").write_text("mine")
+
+
+@pytest.mark.parametrize(("place", "problem"), [
     (weights_without_history, "holds weights but no training history"),
+    (older_recipe, r"was saved for a different recipe or data set \(it says 'recipe tiny: "
+                   r"sizes=\[4, 8, 3\] .* lr=0.5"),
+    (a_folder, "is a folder, not a weights file"),
 ])
-def test_an_unusable_file_is_reported_and_left_alone(tmp_path, spoil, problem):
-    path = saved_file(tmp_path)
-    spoil(path)
+def test_a_file_that_is_not_ours_to_replace_is_left_and_the_cache_used(
+        course, tmp_path, place, problem):
+    path = course / "tiny-synthetic.npz"
+    place(path)
+    before = sorted(str(p.relative_to(course)) for p in course.rglob("*"))
+    with pytest.warns(UserWarning) as warned:
+        network, history = train_or_load(TINY, blobs())
+    first, second = (str(w.message) for w in warned)
+    assert re.search(problem, first)
+    assert first.endswith("; it is left as it is and not used.")
+    assert second == (
+        f"The trained network could not be saved in {course}, so it was saved to "
+        f"{cached(tmp_path)} instead, where the next run will find it."
+    )
+    assert sorted(str(p.relative_to(course)) for p in course.rglob("*")) == before
+    with pytest.warns(UserWarning, match=problem):  # said again, then loaded from the cache
+        again, history_again = train_or_load(TINY, blobs())
+    assert_same_weights(again, network) and history_again == history
+
+
+def test_in_a_folder_of_ones_choosing_a_file_not_ours_is_left_and_nothing_saved(tmp_path):
+    path = tmp_path / "tiny-synthetic.npz"
+    older_recipe(path)
     contents = path.read_bytes()
-    with pytest.raises(ValueError, match=problem) as error:
-        train_or_load(TINY, blobs(), tmp_path)
-    assert str(path) in str(error.value)
-    assert f"Delete {path} to train the 'tiny' recipe again" in str(error.value)
+    with pytest.warns(UserWarning) as warned:
+        network, _ = train_or_load(TINY, blobs(), tmp_path)
+    assert "was saved for a different recipe" in str(warned[0].message)
+    assert str(warned[1].message).startswith(
+        "The trained network could not be saved, see the warning above. It works all the same")
+    assert network.accuracy(blobs().X_test, blobs().y_test) > 0.9
     assert path.read_bytes() == contents and os.listdir(tmp_path) == [path.name]
-    path.unlink()  # the fix the message suggests
-    train_or_load(TINY, blobs(), tmp_path)
-    assert load_saved(path).history is not None
 
 
-@pytest.mark.parametrize(("change", "data"), [
-    (dict(lr=0.5), blobs()),
-    (dict(epochs=4), blobs()),
-    (dict(sizes=(4, 5, 3)), blobs()),
-    ({}, dataclasses.replace(blobs(), X_train=blobs().X_train[:200],
-                             y_train=blobs().y_train[:200])),
-])
-def test_a_file_from_another_recipe_or_data_set_is_not_used(tmp_path, change, data):
-    path = saved_file(tmp_path)
-    contents = path.read_bytes()
-    with pytest.raises(ValueError, match=r"was saved for a different recipe or data set: it "
-                                         r"says 'recipe tiny: sizes=\[4, 8, 3\]"):
-        train_or_load(dataclasses.replace(TINY, **change), data, tmp_path)
-    assert path.read_bytes() == contents
+def test_a_damaged_file_that_cannot_be_moved_aside_is_left_and_the_cache_used(
+        course, tmp_path, monkeypatch):
+    path = course / "tiny-synthetic.npz"
+    path.write_text("not weights at all")
+
+    def refuse(path, judged):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(models, "set_aside", refuse)
+    with pytest.warns(UserWarning) as warned:
+        train_or_load(TINY, blobs())
+    assert re.search(r"is not an .npz archive. It could not be moved aside \(Permission "
+                     r"denied\), so it is left as it is", str(warned[0].message))
+    assert path.read_text() == "not weights at all" and load_saved(cached(tmp_path)).history
+
+
+def test_a_file_that_cannot_be_read_is_left_and_the_cache_used(course, tmp_path, monkeypatch):
+    path = course / "tiny-synthetic.npz"
+    save_weights(TINY.network(), path)
+    real_load = models.load_saved
+
+    def unreadable(where):
+        if where == path:  # as for a student, when the instructor's umask is 077
+            raise PermissionError(13, "Permission denied", str(where))
+        return real_load(where)
+
+    monkeypatch.setattr(models, "load_saved", unreadable)
+    with pytest.warns(UserWarning) as warned:
+        network, _ = train_or_load(TINY, blobs())
+    assert str(warned[0].message) == (f"The saved weights {path} cannot be read (Permission "
+                                      "denied); it is left as it is and not used.")
+    assert_same_weights(load_saved(cached(tmp_path)).network, network)
+
+
+def test_a_folder_that_cannot_be_looked_in_is_passed_over(tmp_path, monkeypatch):
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("mine")
+    monkeypatch.setattr(models, "WEIGHTS_DIR", blocked)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with pytest.warns(UserWarning) as warned:
+        train_or_load(TINY, blobs())
+    assert str(warned[0].message).startswith(
+        f"The saved weights {blocked / 'tiny-synthetic.npz'} cannot be looked at (Not a "
+        "directory), so it is not used.")
+    assert blocked.read_text() == "mine" and load_saved(cached(tmp_path)).history
+
+
+def test_a_weights_dir_may_start_with_the_home_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    train_or_load(TINY, blobs(), "~/bp-weights")
+    assert os.listdir(tmp_path / "bp-weights") == ["tiny-synthetic.npz"]
+    assert not (tmp_path / "~").exists()
+    with pytest.raises(TypeError, match="weights_dir must be a folder's path"):
+        train_or_load(TINY, blobs(), 3)
+
+
+def test_without_a_home_folder_the_course_folder_still_works(course, monkeypatch):
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(models, "cache_home", no_home)
+    network, _ = train_or_load(TINY, blobs())
+    assert_same_weights(load_saved(course / "tiny-synthetic.npz").network, network)
+
+
+def test_a_file_replaced_while_it_was_judged_is_not_moved_aside(tmp_path):
+    path = tmp_path / "tiny-synthetic.npz"
+    path.write_text("damaged")
+    judged = path.stat()
+    replacement = tmp_path / "good.tmp"
+    save_weights(TINY.network(), replacement)
+    os.replace(replacement, path)  # another notebook's save lands before the rename
+    assert set_aside(path, judged) is None
+    assert load_saved(path).network.sizes == [4, 8, 3] and os.listdir(tmp_path) == [path.name]
+    assert set_aside(path, path.stat()) == tmp_path / "tiny-synthetic.npz.corrupt"
 
 
 # Saving
@@ -517,3 +662,36 @@ def test_a_saved_file_that_is_almost_right_is_refused(tmp_path, fields, message)
 def test_the_almost_right_fields_are_right_as_they_stand(tmp_path):
     saved = load_saved(write_npz(tmp_path / "weights.npz", **history_fields()))
     assert saved.network.sizes == [3, 4, 2] and saved.history == a_history()
+
+
+def test_a_header_claiming_a_huge_array_is_damaged_not_a_memory_error(tmp_path):
+    path = write_npz(tmp_path / "weights.npz", **good_fields())
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    huge = b"(99999999999999,)"  # 728 TiB of float64, in place of (2, 3); the header keeps
+    members["W0.npy"] = members["W0.npy"].replace(  # its length, losing some of its padding
+        b"(2, 3), }" + b" " * (len(huge) - 6), huge + b", }", 1)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(ValueError, match=r"weights\.npz' is damaged: an array in it claims more "
+                                         r"memory than this computer has"):
+        load_saved(path)
+
+
+def test_temporary_files_of_a_killed_save_are_removed_once_stale(tmp_path):
+    old = tmp_path / "tiny-synthetic.npz.0123abcd.tmp"
+    fresh = tmp_path / "tiny-synthetic.npz.89abcdef.tmp"  # perhaps another notebook's, running
+    for path in (old, fresh):
+        path.write_bytes(b"PK\x03\x04 half an archive")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    train_or_load(TINY, blobs(), tmp_path)
+    assert sorted(os.listdir(tmp_path)) == ["tiny-synthetic.npz", fresh.name]
+
+
+def test_an_unknown_thread_count_is_loaded_back_as_unknown(tmp_path):
+    path = tmp_path / "weights.npz"
+    history = dataclasses.replace(a_history(), blas_threads=None)
+    save_weights(Network([3, 2]), path, history)
+    assert load_saved(path).history.blas_threads is None

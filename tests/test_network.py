@@ -350,3 +350,32 @@ BAD_INPUTS = [
 def test_bad_inputs_get_a_clear_error(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("call", [lambda n, X: n.backward(X, None), lambda n, X: n.cost(X, None),
+                                  lambda n, X: n.backprop(X, None)])
+def test_the_cost_and_its_gradient_need_targets(call):
+    network = Network([3, 2])
+    with pytest.raises(TypeError, match=r"Y must be the targets: labels \(m,\) or one-hot rows "
+                                        r"\(m, n_L\), got None"):
+        call(network, np.ones((4, 3)))
+
+
+@pytest.mark.parametrize(("X", "message"), [
+    (np.ones((2, 3)) + 1j, r"X must hold real numbers, got complex values such as \(1\+1j\)"),
+    ([[1, 2, 3j]], "X must hold real numbers, got complex values"),
+    ([None, 1, 2], "X must hold numbers, got None at index 0"),
+    ([[1, 2, 3], [4, None, 6]], r"X must hold numbers, got None at index \(1, 1\)"),
+])
+def test_inputs_that_are_not_real_numbers_are_refused(X, message):
+    with pytest.raises(TypeError, match=message):
+        Network([3, 2]).forward(X)
+
+
+def test_a_network_too_large_for_memory_is_refused_with_a_sentence():
+    with pytest.raises(ValueError, match="50,000,740 weights and biases"):  # just above the cap
+        Network([784, 62894, 10])
+    with pytest.raises(ValueError, match=r"sizes \[784, 1000000, 10\] make 795,000,010 weights "
+                                         r"and biases, 6.36 GB of memory; a network here may "
+                                         r"have at most 50,000,000"):
+        Network([784, 10**6, 10])

@@ -162,3 +162,23 @@ def test_view_displays_as_widget_snapshot_and_text(network, digits):
     bundle = WishesPanel(network, *digits)._repr_mimebundle_()
     assert bundle["image/png"].startswith(b"\x89PNG")
     assert bundle["text/plain"].startswith("The '2' example")
+
+
+@pytest.mark.parametrize(("X", "labels", "message"), [
+    (lambda X: X, lambda y: y[:5], r"labels must hold one label per example of X, 14, got "
+                                   r"shape \(5,\)"),
+    (lambda X: X[:, :100], lambda y: y, r"X must be test examples as rows, of shape \(m, 784\), "
+                                        r"got shape \(14, 100\)"),
+    (lambda X: X[0], lambda y: y, r"got shape \(784,\)"),
+])
+def test_examples_and_labels_that_do_not_match_are_named(network, digits, X, labels, message):
+    images, digit_labels = digits
+    with pytest.raises(ValueError, match=message):
+        WishesPanel(network, X(images), labels(digit_labels))
+    with pytest.raises(ValueError, match=message):
+        wishes_result(WishesState(), network, X(images), labels(digit_labels))
+
+
+def test_a_digit_that_is_not_a_digit_is_named(network, digits):
+    with pytest.raises(ValueError, match="digit must be 0 to 9, got 12"):
+        WishesPanel(network, *digits, digit=12)

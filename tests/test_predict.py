@@ -503,3 +503,39 @@ def test_an_exact_number_prediction_says_not_quite_without_a_zero_margin():
     rough = Prediction("How many?", "number", lambda: Answer(0, "0", "none"), tolerance=0.5)
     rough.commit(3)
     assert rough.reveal_lines()[2] == "Not quite (more than ±0.5 off)."
+
+
+@pytest.mark.parametrize(("ask", "error", "message"), [
+    (lambda n, x, y: predictions.path_sign(n, x, y, layer=0, k=0, j=0), ValueError,
+     "layer must be 1, the last before the output .*got 0"),
+    (lambda n, x, y: predictions.path_sign(n, x, y, layer=1, k=0, j=5), ValueError,
+     r"j \(a neuron of layer 2\) must be 0 to 1, got 5"),
+    (lambda n, x, y: predictions.path_sign(n, x, y, layer=1, k=-1, j=0), ValueError,
+     r"k \(a neuron of layer 1\) must be 0 to 3, got -1"),
+    (lambda n, x, y: predictions.path_sign(n, x, y, layer=1.0, k=0, j=0), TypeError,
+     "layer must be a whole number, got 1.0"),
+    (lambda n, x, y: predictions.weight_derivative(n, x, y, j=1, k=9), ValueError,
+     r"k \(a neuron of layer 1\) must be 0 to 3, got 9"),
+    (lambda n, x, y: predictions.weight_derivative(n, x, y, j=2, k=0), ValueError,
+     r"j \(a neuron of layer 2\) must be 0 to 1, got 2"),
+])
+def test_a_question_about_a_neuron_that_is_not_there_is_refused_when_asked(ask, error,
+                                                                          message):
+    network, x, y = example_network()
+    with pytest.raises(error, match=message):
+        ask(network, x, y)
+
+
+@pytest.mark.parametrize("chain_at", [lambda w, b, x, y: (w, b, 0.0, y),
+                                      lambda w, b, x, y: (w, b, x, chain.forward(
+                                          w, b, x).a[-1])])
+def test_vanishing_powers_needs_two_nonzero_derivatives(chain_at):
+    w, b, x, y = chain_at(*chain.random_chain(12, seed=0))
+    with pytest.raises(ValueError, match="powers of ten can only compare two nonzero numbers"):
+        predictions.vanishing_powers(w, b, x, y)
+
+
+@pytest.mark.parametrize("guess", [["positive"], {"sign": 1}, 1.5, None])
+def test_a_sign_guess_of_another_kind_gets_a_clear_error(guess):
+    with pytest.raises(ValueError, match="a sign guess must be 'negative', 'zero' or 'positive'"):
+        parse_guess("sign", guess)

@@ -55,8 +55,9 @@ def test_a_schedule_is_part_of_the_saved_files_note(tmp_path):
     assert "lr_drops" not in _note(RECIPES["relu"], data)  # older files still match
     train_or_load(SCHEDULED, data, tmp_path)
     other = dataclasses.replace(SCHEDULED, lr_drops=((3, 0.1),))
-    with pytest.raises(ValueError, match="was saved for a different recipe"):
+    with pytest.warns(UserWarning) as warned:
         train_or_load(other, data, tmp_path)
+    assert "was saved for a different recipe" in str(warned[0].message)
     _, again = train_or_load(SCHEDULED, data, tmp_path)
     assert again.epochs == [0, 1, 2, 3, 4, 5]
 

@@ -166,3 +166,20 @@ def test_the_fixture_leaves_the_registries_as_they_were():
         Network([2, 2], "softplus")
     with pytest.raises(ValueError, match="unknown cost 'log_cosh'"):
         Network([2, 2], cost="log_cosh")
+
+
+def test_a_name_already_taken_is_refused_and_the_first_kept():
+    with pytest.raises(ValueError, match="an activation called 'sigmoid' is already registered"):
+        register_activation(Activation("sigmoid", np.tanh, lambda z: 1 - np.tanh(z) ** 2))
+    assert ACTIVATIONS["sigmoid"].f is sigmoid
+    quadratic = COSTS["quadratic"]
+    with pytest.raises(ValueError, match="a cost called 'quadratic' is already registered"):
+        register_cost(Cost("quadratic", quadratic.C0, quadratic.dC_da))
+    assert COSTS["quadratic"] is quadratic
+
+
+def test_an_output_layer_without_its_delta_is_refused():
+    quadratic = COSTS["quadratic"]
+    with pytest.raises(ValueError, match="needs both an output layer and its closed-form delta"):
+        register_cost(Cost("half", quadratic.C0, quadratic.dC_da, output=np.tanh))
+    assert "half" not in COSTS

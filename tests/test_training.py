@@ -1,6 +1,7 @@
 """Mini-batch SGD, its engine, and its divergence guard."""
 
 import dataclasses
+import re
 
 import numpy as np
 import pytest
@@ -371,3 +372,39 @@ def test_weights_too_large_for_float32_are_refused():
     network.W[1][0, 0] = 1e40
     with pytest.raises(ValueError, match=r"the network's W\[1\] must fit in float32.*use smaller"):
         sgd(network, X, LABELS, epochs=1, batch_size=10, lr=1.0)
+
+
+# A broken backprop is blamed, not the learning rate
+
+
+def flipped(network, X, Y):
+    """Network.backprop with the sign of its last weight matrix's gradient flipped."""
+    dC_dW, dC_db = Network.backprop(network, X, Y)
+    return [*dC_dW[:-1], -dC_dW[-1]], dC_db
+
+
+def with_nan(network, X, Y):
+    dC_dW, dC_db = Network.backprop(network, X, Y)
+    return [g * np.nan for g in dC_dW], dC_db
+
+
+@pytest.mark.parametrize(("backprop", "lr", "why"), [
+    (flipped, 0.01, r"a step against its dC_dW\[1\], of any size from 0.1 down to 1e-8 times "
+                    r"it, raises the cost, so it points downhill, not uphill"),
+    (flipped, 100.0, r"a step against its dC_dW\[1\], .*uphill"),
+    (with_nan, 0.01, r"its dC_dW\[0\] holds nan or infinite values"),
+])
+def test_a_backprop_that_points_the_wrong_way_is_blamed_at_any_lr(backprop, lr, why):
+    history = sgd(blobs_network("relu", "cross_entropy"), X, LABELS, epochs=20, batch_size=10,
+                  lr=lr, backprop=backprop)
+    assert re.search(rf"\. The gradient looks wrong, not the learning rate: {why}\. Check the "
+                     r"backprop with gradcheck.check_gradients before training with it\. The "
+                     r"network keeps the weights it had", history.stopped)
+    assert "probably too large" not in history.stopped
+
+
+def test_a_right_backprop_with_a_huge_lr_is_told_to_lower_the_lr():
+    history = sgd(blobs_network("relu", "cross_entropy"), X, LABELS, epochs=5, batch_size=10,
+                  lr=100.0, backprop=Network.backprop)
+    assert "The learning rate lr=100 is probably too large" in history.stopped
+    assert "gradient looks wrong" not in history.stopped

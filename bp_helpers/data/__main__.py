@@ -9,12 +9,18 @@ data/ folder; see bp_helpers.data.locate.data_home). Exit status
 """
 
 import argparse
-import os
 import sys
 import warnings
 
 from bp_helpers.data.download import download_mnist
-from bp_helpers.data.locate import MNIST_FILES, mnist_dir, verified_files
+from bp_helpers.data.locate import (
+    MNIST_FILES,
+    free,
+    leftovers,
+    mnist_dir,
+    partial_pattern,
+    verified_files,
+)
 
 
 def main(argv=None):
@@ -47,8 +53,12 @@ def _verify(directory):
     """List which files in directory are intact; 0 if all are."""
     found = verified_files(directory)  # warns about each file it cannot use
     for name in MNIST_FILES:
-        there = name in found or os.path.lexists(directory / name)
+        there = name in found or not free(directory, name)
         print(f"{name:<28} {'ok' if name in found else 'not usable' if there else 'missing'}")
+    for path in leftovers(directory, partial_pattern(MNIST_FILES)):
+        size = path.stat().st_size
+        print(f"left over from an interrupted download: {path.name} ({size:,} bytes); the next "
+              "download removes it once it is an hour old, or delete it now")
     if len(found) == len(MNIST_FILES):
         print(f"All {len(MNIST_FILES)} MNIST files are in {directory} and intact.")
         return 0

@@ -2,19 +2,25 @@
 
 Each file is fetched from the first mirror that delivers it intact, with a
 socket timeout, a bounded number of retries, a deadline for the whole
-download and a cap on its size (the published size plus a margin, so an
-endless answer cannot fill the disk). It is written to a partial file of its
+download (name look-ups included) and a cap on its size (the published size
+plus a margin, so an endless answer cannot fill the disk). It is written to a partial file of its
 own (`<name>.<random>.partial`, so two notebooks downloading at once never
 write into the same file), checked on disk, and renamed into place only once
 complete and verified. So an interrupted or failed download never leaves a
-partial file under the real name and never replaces a good one. Files
+partial file under the real name and never replaces a good one; partial files
+of a kernel killed mid-download are removed by the next download once they are
+an hour old (locate.STALE), and `python -m bp_helpers.data verify` lists them. Files
 already present and valid are skipped. With BP_OFFLINE set to 1/true/yes
 nothing is downloaded and no socket is opened.
 """
 
+import errno
 import os
+import socket
 import sys
+import threading
 import time
+import urllib.parse
 import urllib.request
 import uuid
 from http.client import HTTPException
@@ -22,7 +28,15 @@ from pathlib import Path
 from urllib.error import HTTPError
 
 from bp_helpers import __version__
-from bp_helpers.data.locate import MNIST_FILES, content_sha256, mnist_dir, verified_files
+from bp_helpers.data.locate import (
+    MNIST_FILES,
+    content_sha256,
+    free,
+    mnist_dir,
+    partial_pattern,
+    remove_leftovers,
+    verified_files,
+)
 
 MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",  # the one torchvision uses
@@ -30,6 +44,7 @@ MIRRORS = (
 )
 DEADLINE = 900.0  # seconds for a whole download_mnist call: 11.6 MB at 13 kB/s
 _CHUNK = 1 << 16
+DISK_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))  # no space, over quota
 
 
 class DownloadError(OSError):
@@ -42,6 +57,11 @@ class _TooLarge(Exception):
 
 class _PastDeadline(Exception):
     """The deadline for the whole download has passed."""
+
+
+class _LocalError(Exception):
+    """Writing or reading the partial file failed: a full disk, say. Another attempt, or
+    another mirror, would fail the same way."""
 
 
 def is_offline():
@@ -77,8 +97,7 @@ def download_mnist(
     passes total = done). Returns the directory. Raises DownloadError naming
     every failed attempt.
     """
-    if isinstance(mirrors, str):
-        raise TypeError(f"mirrors must be a list of URL prefixes, got one string {mirrors!r}")
+    _check_mirrors(mirrors)
     if not timeout > 0:
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout}")
     if not deadline > 0:
@@ -94,7 +113,10 @@ def download_mnist(
             f"BP_OFFLINE is set, so {', '.join(missing)} will not be downloaded into {directory}; "
             "unset BP_OFFLINE, or copy the files there by hand (see data/README.md)"
         )
-    in_the_way = [str(directory / name) for name in missing if os.path.lexists(directory / name)]
+    if missing and not mirrors:
+        raise ValueError(f"{', '.join(missing)} cannot be downloaded: mirrors names no URL "
+                         f"prefix, such as {MIRRORS[0]!r}")
+    in_the_way = [str(directory / name) for name in missing if not free(directory, name)]
     if in_the_way:
         raise DownloadError(
             f"{', '.join(in_the_way)} cannot be used (see the warning above, or it is a folder) "
@@ -107,10 +129,25 @@ def download_mnist(
     except OSError as err:
         problem = err.strerror or err
         raise DownloadError(f"cannot create the folder {directory}: {problem}") from None
+    remove_leftovers(directory, partial_pattern(files))  # of downloads killed long ago
     for name in missing:
         _fetch(name, files[name], directory, mirrors, timeout, retries, progress,
                (stop_at, deadline))
     return directory
+
+
+def _check_mirrors(mirrors):
+    """Raise unless mirrors is a list of http:// or https:// URL prefixes."""
+    example = 'such as ["https://ossci-datasets.s3.amazonaws.com/mnist/"]'
+    if isinstance(mirrors, (str, bytes)) or not isinstance(mirrors, (list, tuple)):
+        raise TypeError(f"mirrors must be a list of URL prefixes {example}, got {mirrors!r}")
+    for mirror in mirrors:
+        if not isinstance(mirror, str) or not mirror.lower().startswith(("http://", "https://")):
+            raise ValueError(
+                f"each mirror must be an http:// or https:// URL prefix {example}, got "
+                f"{mirror!r}; for files already on this computer, copy them into the MNIST "
+                "folder instead (see data/README.md)"
+            )
 
 
 def _fetch(name, pinned, directory, mirrors, timeout, retries, progress, deadline):
@@ -125,7 +162,10 @@ def _fetch(name, pinned, directory, mirrors, timeout, retries, progress, deadlin
             partial = _partial_file(directory, name)
             try:
                 _stream(url, partial, pinned.size, timeout, deadline[0], progress, name)
-                got = content_sha256(partial)  # what is on disk, not what was sent
+                try:
+                    got = content_sha256(partial)  # what is on disk, not what was sent
+                except OSError as err:
+                    raise _LocalError(err) from None
                 if got == pinned.sha256:
                     os.replace(partial, directory / name)
                     return
@@ -133,6 +173,15 @@ def _fetch(name, pinned, directory, mirrors, timeout, retries, progress, deadlin
                     f"{url}: wrong content SHA-256 {got[:12]}..., expected {pinned.sha256[:12]}..."
                 )
                 break  # this mirror serves other bytes; asking again will not help
+            except _LocalError as err:
+                problem = err.args[0]
+                full = getattr(problem, "errno", None) in DISK_FULL
+                raise DownloadError(
+                    f"could not write {name} into {directory}: "
+                    f"{getattr(problem, 'strerror', None) or problem}"
+                    + (". The disk is full: free some space, then try again" if full else "")
+                    + "; meanwhile the lessons run on the embedded 5,000-digit subset"
+                ) from None
             except _PastDeadline as err:
                 failures.append(f"{url}: {err}")
                 raise DownloadError(
@@ -189,8 +238,11 @@ def _stream(url, partial, size, timeout, stop_at, progress, name):
     if time.monotonic() >= stop_at:
         raise _PastDeadline("the deadline passed before it could start")
     request = urllib.request.Request(url, headers={"User-Agent": f"bp_helpers/{__version__}"})
+    parts = urllib.parse.urlsplit(url)
+    _look_up_by(parts.hostname, parts.port, stop_at)
     timeout = _socket_timeout(timeout, stop_at)
-    with urllib.request.urlopen(request, timeout=timeout) as response, open(partial, "wb") as out:
+    with urllib.request.urlopen(request, timeout=timeout) as response, \
+            _local(open, partial, "wb", 0) as out:  # unbuffered: a full disk fails the write
         total = response.length
         if total is not None and total > limit:
             raise _TooLarge(f"it announces {total} bytes, but {name} has about {size}")
@@ -201,7 +253,7 @@ def _stream(url, partial, size, timeout, stop_at, progress, name):
                 raise _TooLarge(
                     f"it sent more than {limit} bytes, but {name} has about {size}: stopped there"
                 )
-            out.write(block)
+            _local(out.write, block)
             if progress:
                 progress(name, done, total)
             if time.monotonic() > stop_at:
@@ -210,6 +262,42 @@ def _stream(url, partial, size, timeout, stop_at, progress, name):
         raise DownloadError(f"cut short: got {done} of {total} bytes")
     if progress and total is None:
         progress(name, done, done)  # the bar's last step, now that the total is known
+
+
+def _look_up_by(host, port, stop_at):
+    """Look up host's address, giving up once time.monotonic() passes stop_at.
+
+    getaddrinfo has no timeout of its own, and urlopen's socket timeout does
+    not cover it, so a slow name server could hold a download past its
+    deadline. The look-up runs in a thread of its own, which is left to
+    finish (or not) by itself; urlopen's own look-up then finds the answer
+    the system has just received.
+    """
+    answered = threading.Event()
+    failed = []
+
+    def look_up():
+        try:
+            socket.getaddrinfo(host, port)
+        except OSError as err:
+            failed.append(err)
+        finally:
+            answered.set()
+
+    threading.Thread(target=look_up, daemon=True).start()
+    if not answered.wait(max(stop_at - time.monotonic(), 0.0)):
+        raise _PastDeadline(f"the name server had not found {host} by then")
+    if failed:
+        raise failed[0]
+
+
+def _local(action, *args):
+    """action(*args), with an OSError raised as _LocalError: this computer's fault (a full
+    disk, say), not the network's."""
+    try:
+        return action(*args)
+    except OSError as err:
+        raise _LocalError(err) from None
 
 
 def _describe(err, timeout):

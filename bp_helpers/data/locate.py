@@ -14,10 +14,15 @@ permissions, say) is left where it is, with a warning.
 import gzip
 import hashlib
 import os
-import warnings
+import re
+import stat
+import time
+import uuid
 import zlib
 from pathlib import Path
 from typing import NamedTuple
+
+from bp_helpers.notices import warn
 
 TRAIN_IMAGES = "train-images-idx3-ubyte.gz"
 TRAIN_LABELS = "train-labels-idx1-ubyte.gz"
@@ -128,22 +133,43 @@ def verified_files(directory, files=MNIST_FILES):
     Returns {name: path} for those present whose content has the pinned
     checksum. Missing ones are simply left out. A present one with other
     content is moved aside (see move_aside), reported with a warning and
-    left out too; one that cannot be read is reported and left out, in place.
+    left out too; one that cannot be read, or a folder in a file's place, is
+    reported and left out, in place. A directory that cannot be entered gets
+    one warning for all its files.
     """
     directory = Path(directory)
+    try:
+        directory.stat()
+        os.listdir(directory)
+    except FileNotFoundError:
+        return {}
+    except OSError as err:
+        warn(f"{directory} cannot be looked into ({err.strerror or err}), so the MNIST files "
+             "in it are not used; make it readable (chmod u+rx) or set BP_MNIST_DIR to another "
+             "folder")
+        return {}
     found = {}
     for name, pinned in files.items():
         path = directory / name
         try:
-            if not path.is_file():
-                continue
+            judged = path.stat()
+        except FileNotFoundError:
+            continue
+        except OSError as err:
+            judged, problem = None, err
+        else:
+            problem = None
+        if judged is not None and stat.S_ISDIR(judged.st_mode):
+            warn(f"{path} is a folder, not the MNIST file, so it is not used; move it away "
+                 "so that the file can be downloaded there")
+            continue
+        try:
+            if problem is not None:
+                raise problem
             got = content_sha256(path)
         except OSError as err:
-            warnings.warn(
-                f"{path} cannot be read ({err.strerror or err}), so it is not used; "
-                "make it readable (chmod u+r) or remove it",
-                stacklevel=2,
-            )
+            warn(f"{path} cannot be read ({err.strerror or err}), so it is not used; make it "
+                 "readable (chmod u+r) or remove it")
             continue
         except ValueError as err:
             got = None
@@ -153,24 +179,116 @@ def verified_files(directory, files=MNIST_FILES):
         if got == pinned.sha256:
             found[name] = path
         else:
-            warnings.warn(
-                f"{path} is damaged or not the original ({problem}), so it is not used; "
-                f"{move_aside(path)}",
-                stacklevel=2,
-            )
+            warn(f"{path} is damaged or not the original ({problem}), so it is not used; "
+                 f"{move_aside(path, judged)}")
     return found
 
 
-def move_aside(path):
-    """Rename a bad file to <name>.corrupt (never over an earlier one); say what happened."""
-    path = Path(path)
-    target = path.with_name(path.name + ".corrupt")
-    number = 0
-    while target.exists():
-        number += 1
-        target = path.with_name(f"{path.name}.corrupt.{number}")
+def free(directory, name):
+    """True if nothing is at directory/name, so a download may put the file there; False
+    if something is, or if it cannot be looked at (then something may be)."""
     try:
-        path.rename(target)
+        os.lstat(Path(directory) / name)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+STALE = 3600.0  # seconds: a temporary file untouched this long was left by a killed kernel
+
+
+def leftovers(directory, pattern, stale=0.0):
+    """Files in directory whose whole name matches the regular expression `pattern`, and
+    that have not been modified for `stale` seconds: temporary files of a download or a
+    save that never finished. [] if the directory cannot be read."""
+    cutoff = time.time() - stale
+    found = []
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if re.fullmatch(pattern, entry.name) and entry.is_file(follow_symlinks=False) \
+                        and entry.stat(follow_symlinks=False).st_mtime <= cutoff:
+                    found.append(Path(entry.path))
+    except OSError:
+        return []
+    return sorted(found)
+
+
+def remove_leftovers(directory, pattern):
+    """Delete the stale temporary files leftovers() finds (older than STALE, so never one a
+    running download or save is still writing); quietly skip any that cannot be."""
+    for path in leftovers(directory, pattern, STALE):
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
+def partial_pattern(names):
+    """The names download.py gives its partial files for `names`: <name>.<12 hex>.partial."""
+    return "(" + "|".join(re.escape(name) for name in names) + r")\.[0-9a-f]{12}\.partial"
+
+
+def move_aside(path, judged=None):
+    """Rename a bad file to <name>.corrupt (never over an earlier one); say what happened.
+
+    judged is os.stat(path) taken when the file was found bad. If the file
+    at path is no longer that one (another notebook has just put a good
+    download there, say), it is left where it is.
+    """
+    try:
+        target = set_aside(path, judged)
     except OSError as err:
         return f"it could not be moved aside ({err}); please remove it by hand"
+    if target is None:
+        return "another file has taken its place since, and that one is left as it is"
     return f"it was moved aside to {target.name}; delete that once you have looked at it"
+
+
+def set_aside(path, judged=None, suffix=".corrupt"):
+    """Rename the file at path to a free <name><suffix> (or <suffix>.1, ...) and return that.
+
+    Nothing is ever replaced. The file is first claimed under a unique name
+    (one atomic rename), so what is set aside is exactly what was at path;
+    if that is not the file described by judged (an os.stat result), it is
+    put back and None is returned. Raises OSError if the folder refuses.
+    """
+    path = Path(path)
+    claimed = path.with_name(f"{path.name}.{uuid.uuid4().hex[:8]}.aside")
+    os.rename(path, claimed)
+    if judged is not None and _identity(os.stat(claimed)) != _identity(judged):
+        try:
+            _rename_without_replacing(claimed, path)
+        except FileExistsError:  # a third file arrived meanwhile: keep this one as well
+            pass
+        else:
+            return None
+    number = 0
+    while True:
+        target = path.with_name(path.name + suffix + (f".{number}" if number else ""))
+        try:
+            _rename_without_replacing(claimed, target)
+        except FileExistsError:
+            number += 1
+            continue
+        return target
+
+
+def _identity(stat):
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+def _rename_without_replacing(source, target):
+    """Rename source to target; FileExistsError if target exists (os.rename would replace it)."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links
+        if os.path.lexists(target):
+            raise FileExistsError(17, "File exists", os.fspath(target)) from None
+        os.rename(source, target)
+    else:
+        os.unlink(source)

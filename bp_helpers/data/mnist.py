@@ -15,7 +15,6 @@ arrays are cached for the session and read-only, so a second call is fast.
 """
 
 import functools
-import os
 
 import numpy as np
 
@@ -29,6 +28,7 @@ from bp_helpers.data.locate import (
     TEST_LABELS,
     TRAIN_IMAGES,
     TRAIN_LABELS,
+    free,
     mnist_dir,
     verified_files,
 )
@@ -78,7 +78,7 @@ def load_mnist(source="auto", data_dir=None, download=None):
         # A file that is there but unusable (unreadable, say) was just reported; a download
         # would not replace it, so it is not tried.
         unusable = [name for name in MNIST_FILES if name not in found]
-        in_the_way = any(os.path.lexists(directory / name) for name in unusable)
+        in_the_way = not all(free(directory, name) for name in unusable)
         complete = not in_the_way and _downloaded_quietly(directory)
     if complete:
         return _full(directory)

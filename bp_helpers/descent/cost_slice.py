@@ -16,6 +16,9 @@ from bp_helpers.activations import sigmoid, sigmoid_prime
 from bp_helpers.data.dataset import read_only
 from bp_helpers.validate import as_float, lessons_network, positive, whole_number
 
+MAX_GRID = 200  # points along each axis of CostSlice.grid
+MAX_EXAMPLES = 1_000_000  # examples one descend may read (epochs x n)
+
 
 @dataclass(frozen=True, eq=False)
 class CostSlice:
@@ -87,8 +90,15 @@ class CostSlice:
         return float(np.mean(delta * a_k)), float(np.mean(delta))
 
     def grid(self, w_range, b_range, num=81):
-        """Contour data: w (num,), b (num,) and C (num, num), where C[i, j] = C(w[j], b[i])."""
-        w = np.linspace(*_range("w_range", w_range), whole_number("num", num, least=2))
+        """Contour data: w (num,), b (num,) and C (num, num), where C[i, j] = C(w[j], b[i]).
+
+        num is at most MAX_GRID: each of the num² points averages the cost over
+        all n examples, so the time grows as num² (81 takes about half a second,
+        200 about three, 3000 took two minutes).
+        """
+        num = whole_number(f"num (points along each axis, at most {MAX_GRID} so that the grid "
+                           f"takes seconds, not minutes)", num, least=2, most=MAX_GRID)
+        w = np.linspace(*_range("w_range", w_range), num)
         b = np.linspace(*_range("b_range", b_range), num)
         return w, b, self.cost(w[None, :], b[:, None])
 
@@ -137,7 +147,8 @@ def descend(cost_slice, start, lr, batch_size, epochs, seed=0, max_points=400):
     batch_size (the last may be smaller); each batch gives one step
     (w, b) <- (w, b) - lr (dC/dw, dC/db) with the gradient averaged over that
     batch. batch_size = cost_slice.n is full-batch gradient descent: one exact
-    step per epoch. Returns a DescentPath.
+    step per epoch. Returns a DescentPath. epochs times n may be at most
+    MAX_EXAMPLES (a few seconds at batch size 1; epochs = 100,000 took minutes).
     """
     n = cost_slice.n
     w, b = (as_float(name, value) for name, value in zip("wb", _pair("start", start, "(w, b)"),
@@ -147,6 +158,12 @@ def descend(cost_slice, start, lr, batch_size, epochs, seed=0, max_points=400):
     if batch_size > n:
         raise ValueError(f"batch_size can be at most the {n} examples, got {batch_size}")
     epochs = whole_number("epochs", epochs, least=1)
+    if epochs * n > MAX_EXAMPLES:
+        raise ValueError(
+            f"epochs = {epochs} would read {epochs * n:,} examples ({n} per epoch), more than "
+            f"the {MAX_EXAMPLES:,} that take a few seconds here; use at most "
+            f"{MAX_EXAMPLES // n} epochs"
+        )
     max_points = whole_number("max_points", max_points, least=2)
     rng = np.random.default_rng(seed)
     per_epoch = math.ceil(n / batch_size)

@@ -170,8 +170,8 @@ class PathsPanel(PanelView):
         self.readout = widgets.HTML()
         self.fig = live_figure(9.8, 3.6)
         self.ax_net, self.ax_bars = self.fig.subplots(1, 2, width_ratios=[1, 1.3])
-        self.controls = widgets.VBox([self.layer, self.k, self.delta])
-        self.widget = widgets.VBox([widgets.HBox([self.controls, self.readout]),
+        self.control_box = widgets.VBox([self.layer, self.k, self.delta])
+        self.widget = widgets.VBox([widgets.HBox([self.control_box, self.readout]),
                                     self.fig.canvas])
         self._shown = None
         self.layer.observe(self._on_layer, names="value")
@@ -190,7 +190,7 @@ class PathsPanel(PanelView):
         # A new set of buttons, not new options on the old one: ipywidgets' front end
         # keeps the old buttons beyond the new count when their first labels agree.
         old, self.k = self.k, self._neuron_buttons(change["new"])
-        self.controls.children = (self.layer, self.k, self.delta)
+        self.control_box.children = (self.layer, self.k, self.delta)
         old.close()
         self.request_update()
 

@@ -76,6 +76,17 @@ def check_network(network):
     lessons_network(network, "the wishes panel")
 
 
+def check_examples(network, X, labels):
+    """Raise unless X is a batch of examples (m, n_0) for network with one label each."""
+    shape, n_0 = np.shape(X), network.sizes[0]
+    if len(shape) != 2 or shape[1] != n_0 or shape[0] == 0:
+        raise ValueError(f"X must be test examples as rows, of shape (m, {n_0}), got shape "
+                         f"{shape}")
+    if np.shape(labels) != (shape[0],):
+        raise ValueError(f"labels must hold one label per example of X, {shape[0]}, got shape "
+                         f"{np.shape(labels)}")
+
+
 def check_state(state, network, X):
     """Validate a WishesState: index a test example of X, neuron one of the last hidden layer."""
     m, hidden = len(X), network.sizes[-2]
@@ -87,6 +98,7 @@ def check_state(state, network, X):
 def wishes_result(state, network, X, labels):
     """The wishes for test example state.index of X (m, n_0) and labels (m,); a WishesResult."""
     check_network(network)
+    check_examples(network, X, labels)
     check_state(state, network, X)
     m = len(X)
     batch = (state.index + np.arange(state.batch_size)) % m
@@ -175,6 +187,8 @@ class WishesPanel(PanelView):
 
     def __init__(self, network, X, labels, digit=2, neuron=0):
         check_network(network)
+        check_examples(network, X, labels)
+        whole_number("digit", digit, least=0, most=9)
         self.network, self.X, self.labels = network, X, np.asarray(labels)
         first = next_example(self.labels, digit, -1)
         if first is None:
