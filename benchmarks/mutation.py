@@ -2,9 +2,10 @@
 
 Each mutant below is one small, realistic mistake (a dropped clip, `<` for `<=`,
 a sum for a mean, a missing check) in activations, costs, equations, network,
-chain, gradcheck, the IDX reader, the checksum cache, the downloader or the
-weights files. The script copies the course into a temporary folder, applies
-one mutant at a time there (the working tree is never touched), and runs the
+chain, gradcheck, the grading of learners' answers, the IDX reader, the checksum
+cache, the downloader or the weights files. The script copies the course into a
+temporary folder, applies one mutant at a time there (the working tree is never
+touched), and runs the
 test files that import the mutated module (its own test file first, stopping
 at the first failure). A mutant is killed when the tests fail (or hang past
 the time limit), and survives when they pass.
@@ -142,6 +143,17 @@ MUTANTS = [
            "                failures.append(str(err))\n                (\n"
            '                    f"could not write {name}',
            "a full disk retried like a network error"),
+    # the grading of learners' answers
+    Mutant("bp_helpers/checking.py", 'rtol=1e-9, timeout=TIMEOUT):', 'rtol=1e-3, timeout=TIMEOUT):',
+           "the grading's rtol loosened from 1e-9 to 1e-3"),
+    Mutant("bp_helpers/checking.py",
+           "close = np.isclose(got_array, expected, rtol=tolerance, atol=1e-12, equal_nan=True)",
+           "close = np.isclose(got_array, expected, rtol=tolerance, atol=1e-3, equal_nan=True)",
+           "the grading's atol loosened from 1e-12 to 1e-3"),
+    Mutant("bp_helpers/checking.py", "    for args in cases:", "    for args in cases[:1]:",
+           "only the first case compared"),
+    Mutant("bp_helpers/checking.py", "EPSILONS = 16", "EPSILONS = 100",
+           "a float32 answer judged to 100 of its epsilons"),
     # the weights files
     Mutant("bp_helpers/saved.py", 'threads = int(fields["history_blas_threads"]) or None',
            'threads = int(fields["history_blas_threads"])', "blas_threads=None loaded back as 0"),

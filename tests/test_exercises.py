@@ -673,3 +673,22 @@ def test_an_answer_1e_5_off_is_wrong_in_float32_as_in_float64():
         feedback = check_function(fn, reference, [{"z": 0.3}])
         assert not feedback.passed and "precision of float32" not in feedback.message
         assert "should be" in feedback.message
+
+
+def test_every_case_is_compared_not_only_the_first():
+    def right_at_0_only(z):
+        return 0.25 if np.ndim(z) == 0 and z == 0 else 0.0
+
+    feedback = check(right_at_0_only)
+    assert not feedback.passed and "z = 2.0" in feedback.message
+
+
+def test_a_tiny_answer_twice_too_large_is_wrong():
+    def reference(z):
+        return 1e-6 * sigmoid(z)
+
+    def twice(z):
+        return 2e-6 * sigmoid(z)
+
+    feedback = check_function(twice, reference, [{"z": 0.3}])
+    assert not feedback.passed and "should be" in feedback.message
