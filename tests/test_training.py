@@ -408,3 +408,45 @@ def test_a_right_backprop_with_a_huge_lr_is_told_to_lower_the_lr():
                   lr=100.0, backprop=Network.backprop)
     assert "The learning rate lr=100 is probably too large" in history.stopped
     assert "gradient looks wrong" not in history.stopped
+
+
+def test_one_dead_neuron_does_not_make_a_layer_blank():
+    """The guard's spread is the layer's largest range over its neurons: one ReLU stuck
+    at 0 beside live ones still lets the gradient through."""
+    network = blobs_network("relu")
+    network.b[0][0] = -1e3  # hidden neuron 0 is 0 on every example; the other 7 are alive
+    assert not Trainer(network, np.float64).cannot_learn(X)
+
+
+def test_a_healthy_softmax_network_can_learn():
+    assert not Trainer(blobs_network("sigmoid", "cross_entropy"), np.float64).cannot_learn(X)
+    assert not Trainer(blobs_network("relu", "cross_entropy"), np.float64).cannot_learn(X)
+
+
+def test_a_network_already_at_zero_cost_is_not_stopped():
+    """The cost may reach the ceiling (here 0 = 0) without exploding: only above it is."""
+    network = blobs_network("sigmoid")
+    network.W[-1][:] = 0
+    network.b[-1][:] = (1e3, -1e3, -1e3)  # outputs exactly (1, 0, 0): label 0's one-hot
+    labels = np.zeros(len(X), dtype=int)  # every example is a 0, so C = 0 from the start
+    history = sgd(network, X, labels, epochs=2, batch_size=10, lr=0.5, dtype=np.float64)
+    assert history.costs[0] == 0.0
+    assert history.stopped is None and history.epochs == [0, 1, 2]
+
+
+def test_a_weight_that_became_infinite_stops_training_even_when_the_cost_is_finite():
+    """A float32 weight of -inf into a sigmoid output leaves that output at 0 and the
+    cost finite; the guard still stops, and the network keeps its weights from before."""
+    network = blobs_network("sigmoid")
+    before = [w.copy() for w in network.W]
+
+    def one_huge_gradient(network, X, Y):
+        dC_dW, dC_db = network.backprop(X, Y)
+        dC_dW[-1][0, 0] = 1e300  # the step overflows float32 to -inf
+        return dC_dW, dC_db
+
+    history = sgd(network, X, LABELS, epochs=2, batch_size=300, lr=1.0,
+                  backprop=one_huge_gradient)
+    assert history.stopped is not None and "a weight became nan or infinite" in history.stopped
+    for w, w_before in zip(network.W, before, strict=True):
+        np.testing.assert_array_equal(w, w_before)
