@@ -75,14 +75,18 @@ def batch_wishes_up(network, X, labels, first, batch_size, guess=None):
                                labels)
         wishes = result.batch_output_wishes
         up = int(np.sum(wishes > 0))
+        said = float(network.output(X[result.batch]).mean())
         why = (f"{up} of the 10 point up: the averages run from {wishes.min():+.2f} to "
                f"{wishes.max():+.2f}. Each digit asks for its own output up and the nine "
-               "others down, and an untrained network says about 0.5 to everything, so on "
-               "average every output is asked to say less.")
+               f"others down; this network's outputs average {said:.2f} on these digits, "
+               f"where a target averages 0.1")
+        why += (", so on average every output is asked to say less." if up == 0 else
+                "; where an output already says little, the one digit that wants it up "
+                "can outweigh the others.")
         return Answer(up, f"{up} of 10", why)
 
     return Prediction(f"Average the output wishes over a mini-batch of {batch_size} digits "
-                      "(this 2 and the next ones). How many of the ten averages point up "
+                      "(this one and the next ones). How many of the ten averages point up "
                       "(0 to 10)?", "number", solve, tolerance=0, guess=guess)
 
 

@@ -210,6 +210,10 @@ def test_every_average_output_wish_of_the_untrained_network_points_down(untraine
     p = reveal(predictions.batch_wishes_up(network, mnist.X_test, mnist.y_test, first=two,
                                            batch_size=10), 0)
     assert p.correct and p.answer.value == 0
+    said = float(network.output(mnist.X_test[two:two + 10]).mean())
+    assert 0.4 < said < 0.7  # "about 0.5": far above a target's average of 0.1
+    assert f"outputs average {said:.2f} on these digits" in p.answer.why
+    assert p.answer.why.endswith("so on average every output is asked to say less.")
     a = network.output(mnist.X_test)
     assert 0.25 < a.mean() < 0.75  # "about 0.5 to everything"
 

@@ -539,3 +539,15 @@ def test_vanishing_powers_needs_two_nonzero_derivatives(chain_at):
 def test_a_sign_guess_of_another_kind_gets_a_clear_error(guess):
     with pytest.raises(ValueError, match="a sign guess must be 'negative', 'zero' or 'positive'"):
         parse_guess("sign", guess)
+
+
+def test_lesson1_batch_wishes_up_when_the_outputs_already_say_little():
+    network = Network([784, 16, 16, 10], seed=0)
+    network.W[-1][:] = 0.0
+    network.b[-1][:] = -5.0  # every output says about 0.007
+    X = np.random.default_rng(0).uniform(0, 1, (10, 784))
+    labels = np.arange(10) % 5  # digits 0 to 4, twice each
+    r = reveal(predictions.batch_wishes_up(network, X, labels, first=0, batch_size=10), 5)
+    assert r.correct  # the five digits present each pull their output up
+    assert "outputs average 0.01 on these digits" in r.answer.why
+    assert r.answer.why.endswith("can outweigh the others.")

@@ -62,8 +62,8 @@ from bp_helpers.questions import lesson1
 # Here is the videos' network: 784 input neurons, one per pixel of a 28×28 image, two
 # hidden layers of 16 neurons, and 10 outputs, one per digit. Its 13,002 weights and
 # biases are random: it has never been trained. And here is a handwritten 2, the first
-# among the test digits of MNIST (5,000 real MNIST digits ship with the course, so this
-# works offline). Before the network answers, predict what it says:
+# among the test digits of MNIST (5,000 real MNIST digits come with a Python package the
+# course installs, so this works offline). Before the network answers, predict what it says:
 
 # %%
 mnist = load_mnist("embedded")

@@ -345,17 +345,17 @@ sizes = {}
 for name, (activation, cost, lr) in variants.items():
     net = Network([784, 16, 16, 10], activation, cost, seed=0)
     recorder = GradientRecorder(net, X_probe, y_probe)
-    sgd(net, mnist.X_train[:10_000], mnist.y_train[:10_000], epochs=5, batch_size=10, lr=lr,
-        seed=0, callback=recorder)
+    sgd(net, mnist.X_train[:10_000], mnist.y_train[:10_000], epochs=5, batch_size=10,
+        lr=lr, seed=0, callback=recorder)
     sizes[name] = recorder.sizes
 gradient_sizes_plot(sizes)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # (the numbers depend on the data present, and after epoch 0 on the CPU's rounding)
+print("the output layer's typical gradient / layer 1's, epochs 0 to 5:")
 for name, s in sizes.items():
-    gaps = "  ".join(f"{gap:4.1f}" for gap in s[:, -1] / s[:, 0])
-    print(f"{name:23s} output layer / layer 1, epochs 0 to 5: {gaps}")
+    print(f"  {name:23s}" + "".join(f"{gap:6.1f}" for gap in s[:, -1] / s[:, 0]))
 
 # %% [markdown]
 # Look first at epoch 0, before any learning. With the sigmoid and the quadratic cost,
