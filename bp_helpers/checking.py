@@ -130,52 +130,76 @@ class TimedOut(BaseException):
 
     A BaseException, so that `except Exception` in the learner's code does not
     swallow it. `stopped` is False when the code could not be stopped and runs on.
+    `on_release` is called when the stop is let go of, which is when a learner's
+    bare `except:` that caught it has finished.
     """
 
-    def __init__(self, stopped):
+    def __init__(self, stopped, on_release=None):
         super().__init__()
         self.stopped = stopped
+        self.on_release = on_release
+
+    def __del__(self):
+        if self.on_release is not None:
+            self.on_release()
 
 
 def _call_with_alarm(fn, kwargs, seconds):
     """fn(**kwargs), interrupted by SIGALRM after `seconds` (main thread, Unix).
 
-    A bare `except:` in the learner's code can catch one TimedOut, so the
-    alarm repeats every REPEAT seconds, and each time it also traces the
-    learner's frames: the next line they run (the `pass` of that `except:`,
-    outside its `try`) raises again. The alarm and the tracing act only while
-    the learner's code is on the stack, never in the checker's own clean-up.
+    A bare `except:` in the learner's code can catch a TimedOut, so after the
+    alarm the learner's frames are traced: the next line they run (the `pass`
+    of that `except:`, outside its `try`) raises again. Python switches a
+    tracer off once it raises, so a swallowed stop turns the tracing back on
+    when it is let go of, and the next line raises once more: nested `except:`
+    blocks give way one level at a time. The alarm also repeats every REPEAT
+    seconds. None of this acts outside the learner's call.
     """
+    active = True
+
     def learners_call():
         return fn(**kwargs)
 
-    def inside(frame):
+    def learners_frames(frame):
+        """The frames from `frame` up to learners_call, or [] if it is not among them."""
+        frames = []
         while frame is not None and frame.f_code is not learners_call.__code__:
+            frames.append(frame)
             frame = frame.f_back
-        return frame is not None
+        return frames if frame is not None else []
 
     def stop_here(frame, event, arg):
-        # Not on "exception": a trace function that raises is switched off, and the
-        # line after the learner's `except:` is where raising helps. Nor in this
-        # module's own frames (TimedOut.__init__ runs inside the learner's call).
-        if event in ("call", "line") and frame.f_globals is not globals() and inside(frame):
-            raise TimedOut(stopped=True)
+        # Not on "exception": the line after the learner's `except:` is where raising
+        # helps. Nor in this module's own frames (TimedOut.__init__ runs inside the
+        # learner's call).
+        own = frame.f_globals is globals()
+        if event in ("call", "line") and not own and learners_frames(frame):
+            raise TimedOut(stopped=True, on_release=trace_again)
         return stop_here
 
+    def trace(frame):
+        """Trace the learner's frames from `frame` up; False if `frame` is not in them."""
+        frames = learners_frames(frame)
+        for each in frames:
+            each.f_trace, each.f_trace_lines = stop_here, True
+        if frames:
+            sys.settrace(stop_here)
+        return bool(frames)
+
+    def trace_again():
+        if active:
+            trace(sys._getframe(1))
+
     def time_up(signum, frame):
-        if not inside(frame):
-            return
-        while frame.f_code is not learners_call.__code__:
-            frame.f_trace, frame.f_trace_lines = stop_here, True
-            frame = frame.f_back
-        sys.settrace(stop_here)
-        raise TimedOut(stopped=True)
+        if trace(frame):
+            raise TimedOut(stopped=True, on_release=trace_again)
 
     previous, tracing = signal.signal(signal.SIGALRM, time_up), sys.gettrace()
     try:
         signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)
         return learners_call()
     finally:
+        active = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         sys.settrace(tracing)
         signal.signal(signal.SIGALRM, previous)
