@@ -48,7 +48,7 @@ import numpy as np
 from bp_helpers.data.locate import cache_home, data_home, remove_leftovers, set_aside
 from bp_helpers.network import Network
 from bp_helpers.notices import warn
-from bp_helpers.saved import WEIGHTS_FORMAT, Saved, load_saved, save_weights
+from bp_helpers.saved import WEIGHTS_FORMAT, Saved, load_saved, save_weights, temporary_pattern
 from bp_helpers.training import History, sgd
 from bp_helpers.validate import positive, whole_number
 
@@ -310,7 +310,7 @@ def _save(network, history, note, folders, name, first):
     """
     problems = []
     for folder in folders:
-        remove_leftovers(folder, re.escape(name) + r"\.[0-9a-f]{8}\.tmp")  # of killed saves
+        remove_leftovers(folder, temporary_pattern(re.escape(name)))  # of killed saves
         try:
             folder.mkdir(parents=True, exist_ok=True)
             save_weights(network, folder / name, history, note=note)

@@ -33,6 +33,13 @@ class Saved(NamedTuple):
     note: str | None
 
 
+
+def temporary_pattern(name_pattern=r".+\.npz"):
+    """The names save_weights writes first, for files named by the regular expression
+    `name_pattern`: <name>.<8 hex>.tmp, renamed into place once written whole. One that
+    is still there was left by a save that never finished (a killed kernel)."""
+    return name_pattern + r"\.[0-9a-f]{8}\.tmp"
+
 def save_weights(network, path, history=None, note=None):
     """Save network's sizes, activation, cost, W and b to `path` as .npz, without pickle.
 
@@ -68,7 +75,7 @@ def save_weights(network, path, history=None, note=None):
         arrays |= _history_arrays(history)
     if note is not None:
         arrays["note"] = np.array(str(note))
-    temporary = f"{path}.{uuid.uuid4().hex[:8]}.tmp"
+    temporary = f"{path}.{uuid.uuid4().hex[:8]}.tmp"  # matches temporary_pattern
     try:
         with open(temporary, "xb") as file:
             np.savez(file, **arrays)

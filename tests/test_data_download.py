@@ -459,3 +459,15 @@ def test_a_slow_name_server_is_stopped_by_the_deadline(tmp_path, server, fake, m
     finally:
         released.set()
     assert server.requests == [] and os.listdir(tmp_path) == []
+
+
+def test_cli_verify_lists_what_interrupted_saves_of_weights_left(tmp_path, capsys):
+    weights = tmp_path / "weights"
+    weights.mkdir()
+    (weights / "tiny-embedded.npz").write_bytes(b"kept")
+    (weights / "tiny-embedded.npz.0123abcd.tmp").write_bytes(b"half")
+    assert main(["verify", "--dir", str(tmp_path), "--weights", str(weights)]) == 1
+    out = capsys.readouterr().out
+    assert ("left over from an interrupted save of trained weights: "
+            f"{weights / 'tiny-embedded.npz.0123abcd.tmp'} (4 bytes)") in out
+    assert out.count("left over") == 1  # the weights file itself is not a leftover

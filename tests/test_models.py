@@ -15,7 +15,7 @@ import pytest
 from bp_helpers import models
 from bp_helpers.activations import Activation, sigmoid, sigmoid_prime
 from bp_helpers.data import Dataset
-from bp_helpers.data.locate import PROJECT_ROOT, set_aside
+from bp_helpers.data.locate import PROJECT_ROOT, leftovers, set_aside
 from bp_helpers.models import (
     RECIPES,
     WEIGHTS_FORMAT,
@@ -25,6 +25,7 @@ from bp_helpers.models import (
     train_or_load,
 )
 from bp_helpers.network import Network
+from bp_helpers.saved import temporary_pattern
 from bp_helpers.training import EpochRecord, History
 
 TINY = Recipe(
@@ -695,3 +696,14 @@ def test_an_unknown_thread_count_is_loaded_back_as_unknown(tmp_path):
     history = dataclasses.replace(a_history(), blas_threads=None)
     save_weights(Network([3, 2]), path, history)
     assert load_saved(path).history.blas_threads is None
+
+
+def test_what_a_killed_save_leaves_is_what_verify_and_the_next_save_look_for(tmp_path,
+                                                                               monkeypatch):
+    monkeypatch.setattr(os, "replace", lambda source, target: None)  # killed before the rename
+    save_weights(Network([2, 1], seed=0), tmp_path / "tiny-embedded.npz")
+    left = list(tmp_path.iterdir())
+    assert len(left) == 1 and left[0].name.startswith("tiny-embedded.npz.")
+    assert leftovers(tmp_path, temporary_pattern()) == left
+    assert leftovers(tmp_path, temporary_pattern(re.escape("tiny-embedded.npz"))) == left
+    assert leftovers(tmp_path, temporary_pattern(re.escape("tiny-mnist.npz"))) == []

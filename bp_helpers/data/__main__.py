@@ -1,16 +1,19 @@
 """Command line: fetch or check the full MNIST files.
 
     python -m bp_helpers.data download [--dir DIR]
-    python -m bp_helpers.data verify [--dir DIR]
+    python -m bp_helpers.data verify [--dir DIR] [--weights FOLDER]
 
 DIR defaults to $BP_MNIST_DIR, else mnist/ in the data home (the clone's
 data/ folder; see bp_helpers.data.locate.data_home). Exit status
-0 means all four files are there and intact.
+0 means all four files are there and intact. `verify` also lists what
+interrupted downloads left in DIR, and interrupted saves of trained weights
+left in FOLDER (default: where lesson 5 keeps them, bp_helpers.models.WEIGHTS_DIR).
 """
 
 import argparse
 import sys
 import warnings
+from pathlib import Path
 
 from bp_helpers.data.download import download_mnist
 from bp_helpers.data.locate import (
@@ -21,6 +24,8 @@ from bp_helpers.data.locate import (
     partial_pattern,
     verified_files,
 )
+from bp_helpers.models import WEIGHTS_DIR
+from bp_helpers.saved import temporary_pattern
 
 
 def main(argv=None):
@@ -30,12 +35,15 @@ def main(argv=None):
     )
     parser.add_argument("command", choices=["download", "verify"])
     parser.add_argument("--dir", help=f"where the files go (default: {mnist_dir()})")
+    parser.add_argument("--weights", default=WEIGHTS_DIR,
+                        help=f"verify: where trained weights are kept (default: {WEIGHTS_DIR})")
     args = parser.parse_args(argv)
-    command = {"download": _download, "verify": _verify}[args.command]
     with warnings.catch_warnings():
         warnings.simplefilter("always")
         warnings.showwarning = _show_plainly
-        return command(mnist_dir(args.dir))
+        if args.command == "download":
+            return _download(mnist_dir(args.dir))
+        return _verify(mnist_dir(args.dir), Path(args.weights).expanduser())
 
 
 def _download(directory):
@@ -49,8 +57,9 @@ def _download(directory):
     return 0
 
 
-def _verify(directory):
-    """List which files in directory are intact; 0 if all are."""
+def _verify(directory, weights):
+    """List which files in directory are intact, and what interrupted downloads there and
+    interrupted saves in the folder `weights` left behind; 0 if all files are intact."""
     found = verified_files(directory)  # warns about each file it cannot use
     for name in MNIST_FILES:
         there = name in found or not free(directory, name)
@@ -59,6 +68,10 @@ def _verify(directory):
         size = path.stat().st_size
         print(f"left over from an interrupted download: {path.name} ({size:,} bytes); the next "
               "download removes it once it is an hour old, or delete it now")
+    for path in leftovers(weights, temporary_pattern()):
+        size = path.stat().st_size
+        print(f"left over from an interrupted save of trained weights: {path} ({size:,} bytes); "
+              "the next save of that network removes it once it is an hour old, or delete it now")
     if len(found) == len(MNIST_FILES):
         print(f"All {len(MNIST_FILES)} MNIST files are in {directory} and intact.")
         return 0
