@@ -232,3 +232,41 @@ def test_a_matrix_backward_pass_costs_one_to_two_forward_passes(sizes):
     network.backward(X, y)  # its own forward pass, then the backward pass
     backward = CountedProducts.multiply_adds - forward
     assert forward < backward < 2 * forward
+
+
+def test_nielsens_half_cost_halves_every_derivative_and_mse_over_ten_outputs_tenths_them():
+    """'his delta^L = (a^L - y) sigma'(z^L) is half of our delta^(L), and every derivative he
+    computes from it is half of ours'; 'for this chain's one output it is our C0, and for a
+    digit's ten outputs ... its gradients are a tenth of ours'. autograd differentiates the
+    other costs afresh; the lesson's chain and a 784-16-16-10 network give ours."""
+    import autograd.numpy as anp
+    from autograd import grad
+
+    w, b, x, y = [1.5, -2.0, 2.5], [0.5, 1.0, -1.0], 1.0, 1.0  # the lesson's chain
+
+    def a_L(params, activation=lambda z: 1 / (1 + anp.exp(-z))):
+        a = x
+        for w_l, b_l in zip(params[:3], params[3:], strict=True):
+            a = activation(w_l * a + b_l)
+        return a
+
+    params = anp.array(w + b)
+    ours = chain.backward(w, b, x, y)
+    nielsen = grad(lambda p: 0.5 * (a_L(p) - y) ** 2)(params)
+    mse = grad(lambda p: anp.mean((anp.atleast_1d(a_L(p)) - y) ** 2))(params)
+    np.testing.assert_allclose(nielsen, 0.5 * np.concatenate([ours.dC_dw, ours.dC_db]), rtol=1e-12)
+    np.testing.assert_allclose(nielsen[3:], 0.5 * ours.delta, rtol=1e-12)
+    np.testing.assert_allclose(mse, np.concatenate([ours.dC_dw, ours.dC_db]), rtol=1e-12)
+
+    network = Network([784, 16, 16, 10], seed=0)
+    X, Y = np.random.default_rng(0).random((1, 784)), np.eye(10)[[2]]
+    dC_dW, _ = network.backprop(X, Y)
+
+    def mean_over_ten(W_last):
+        hidden = X
+        for W, b_l in zip(network.W[:-1], network.b[:-1], strict=True):
+            hidden = 1 / (1 + np.exp(-(hidden @ W.T + b_l)))
+        a = 1 / (1 + anp.exp(-(anp.dot(hidden, W_last.T) + network.b[-1])))
+        return anp.mean((a - Y) ** 2)
+
+    np.testing.assert_allclose(grad(mean_over_ten)(network.W[-1]), dC_dW[-1] / 10, rtol=1e-10)

@@ -101,8 +101,9 @@ for j in range(10):
 # A network sees an image, and one output neuron, say the one for "2", is not active
 # enough. What could make it more active? Output neuron
 # $j$ adds up what every neuron $k$ of the layer before sends it, then squashes the sum:
-# $a_j^{(L)} = \sigma\big(\sum_k w_{jk}^{(L)} a_k^{(L-1)} + b_j^{(L)}\big)$. So there are
-# three levers:
+# $a_j^{(L)} = \sigma\big(\sum_k w_{jk}^{(L)} a_k^{(L-1)} + b_j^{(L)}\big)$. The weight
+# $w_{jk}^{(L)}$ goes *to* neuron $j$ and comes *from* neuron $k$, as in the videos;
+# lesson 3 works with these indices in full. So there are three levers:
 #
 # 1. **raise the bias** $b_j^{(L)}$;
 # 2. **raise the weights** $w_{jk}^{(L)}$, each *in proportion to* $a_k^{(L-1)}$: a weight
@@ -458,7 +459,9 @@ print(f"z = {dead.z:.2f}   a = {dead.a:.2f}   C0 = {dead.C0:.2f}   dC0/dw = {dea
 #
 # Everything here is the cost of **one** training example, $C_0$. A network is trained
 # on many examples, and the cost it really minimises is the *average*
-# $C = \frac{1}{n}\sum_{i} C_i$ over all of them. Because differentiation is linear,
+# $C = \frac{1}{n}\sum_{k=0}^{n-1} C_k$ over all of them, where $C_k$ is the cost of
+# example $k$ (the videos number examples from 0, so $C_0$ is the first one's). Because
+# differentiation is linear,
 # its gradient is simply the average of the per-example gradients we now know how to
 # compute. Each example *wishes* for a change of every weight, the negative of its
 # gradient (the videos' "desired nudges"), and the wishes are averaged. Lesson 4 builds gradient descent on exactly that, and shows why averaging

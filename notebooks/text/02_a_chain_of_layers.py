@@ -180,11 +180,23 @@ GraphPanel(GraphState(w=tuple(w), b=tuple(b), x=x, y=y))
 #
 # | quantity | the videos | Nielsen | bp_helpers |
 # |---|---|---|---|
-# | cost of one example | $C_0$ | $C_x$ | `C0` |
+# | cost of one example | $C_0 = (a^{(L)} - y)^2$ | $C_x = \tfrac12 (a^L - y)^2$, half of ours | `C0` |
 # | activation of layer $l$ | $a^{(l)}$ | $a^l$ | `a[l]` |
 # | weight of layer $l$ (to $j$ from $k$) | $w_{jk}^{(l)}$ | $w_{jk}^l$ | `w[l - 1]`, `W[l - 1][j, k]` |
-# | $\partial C_0/\partial z^{(l)}$ | $\sigma'(z^{(l)})\,\frac{\partial C_0}{\partial a^{(l)}}$, unnamed | $\delta^l$ | `delta[l - 1]` |
-# | $\partial C_0/\partial w^{(l)}$ | $\frac{\partial C_0}{\partial w^{(l)}}$ | $\frac{\partial C_x}{\partial w^l}$ | `dC_dw[l - 1]` |
+# | $\partial C_0/\partial z^{(l)}$ | $\sigma'(z^{(l)})\,\frac{\partial C_0}{\partial a^{(l)}}$, unnamed | $\delta^l$, half of ours | `delta[l - 1]` |
+# | $\partial C_0/\partial w^{(l)}$ | $\frac{\partial C_0}{\partial w^{(l)}}$ | $\frac{\partial C_x}{\partial w^l}$, half of ours | `dC_dw[l - 1]` |
+#
+# (Lesson 3 explains the indices $j$ and $k$; in a chain each layer has one neuron.)
+#
+# **The factor 2.** The videos' cost is the plain square, so its derivative brings down
+# a 2: $\partial C_0/\partial a^{(L)} = 2(a^{(L)} - y)$. Nielsen's cost carries a
+# $\tfrac12$, put there to cancel that 2, so his $\delta^L = (a^L - y)\,\sigma'(z^L)$ is
+# half of our $\delta^{(L)}$, and every derivative he computes from it is half of ours
+# too. A library's *mean* squared error (PyTorch's `MSELoss`) averages over the outputs
+# instead of adding them up: for this chain's one output it is our $C_0$, and for a
+# digit's ten outputs it is a tenth of the sum, so its gradients are a tenth of ours. A
+# constant factor in the cost scales every derivative by the same factor: the gradient
+# points the same way, and only the step a learning rate $\eta$ takes changes in size.
 
 # %% [markdown]
 # ## The chain panel

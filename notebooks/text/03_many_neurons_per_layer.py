@@ -182,7 +182,8 @@ PathsPanel()
 # $\delta_j^{(l)} = \frac{\partial C_0}{\partial z_j^{(l)}}$ (Nielsen's symbol, as in
 # lesson 2), and collect the errors of a
 # layer into a vector $\delta^{(l)}$. The index equations become four lines of matrix
-# algebra ($\odot$ multiplies entry by entry):
+# algebra ($\odot$ multiplies entry by entry, and $\nabla_a C_0$ is the vector of the
+# output layer's $\partial C_0/\partial a_j^{(L)}$, here $2(a^{(L)} - y)$):
 #
 # | index form | matrix form |
 # |---|---|

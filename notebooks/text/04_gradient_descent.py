@@ -86,14 +86,16 @@ print(f"X has shape {X.shape}, y has shape {y.shape}; the first labels are {y[:8
 # So far $C_0$ was the cost of one example. Training asks the network to do well on all
 # $n$ of them, so the cost we minimise is their average,
 #
-# $$C = \frac{1}{n}\sum_{i=1}^{n} C_i, \qquad\text{and so}\qquad
-#   \frac{\partial C}{\partial w} = \frac{1}{n}\sum_{i=1}^{n} \frac{\partial C_i}{\partial w}$$
+# $$C = \frac{1}{n}\sum_{k=0}^{n-1} C_k, \qquad\text{and so}\qquad
+#   \frac{\partial C}{\partial w} = \frac{1}{n}\sum_{k=0}^{n-1} \frac{\partial C_k}{\partial w}$$
 #
 # for every weight (and bias), because the derivative of a sum is the sum of the
-# derivatives.
+# derivatives. $C_k$ is the cost of example $k$, written as the videos write it: the
+# $C_0$ of lessons 1 to 3 was example 0's. (In this section $k$ counts examples, not
+# neurons.)
 #
 # Each example backpropagates its own **wish** for every weight: the change it asks for,
-# $-\partial C_i/\partial w$, the negative of its gradient. These are the videos'
+# $-\partial C_k/\partial w$, the negative of its gradient. These are the videos'
 # "desired nudges", and throughout the course a wish always means this wished change: a
 # positive wish asks for a larger $w$, a negative one for a smaller $w$. The wished change
 # of the whole cost, $-\partial C/\partial w$, is the average wish, so training listens to
@@ -106,7 +108,7 @@ print(f"X has shape {X.shape}, y has shape {y.shape}; the first labels are {y[:8
 # %%
 network = Network([64, 16, 10], seed=0)
 dC0_dW, dC0_db = per_example_gradients(network, X[:100], y[:100])
-wishes_W, wishes_b = [-g for g in dC0_dW], [-g for g in dC0_db]  # each example's −∂C_i/∂w
+wishes_W, wishes_b = [-g for g in dC0_dW], [-g for g in dC0_db]  # each example's −∂C_k/∂w
 dC_dW, dC_db = network.backprop(X[:100], y[:100])
 print("wishes for W(2):", wishes_W[1].shape, "   backprop's dC/dW(2):", dC_dW[1].shape)
 pairs = zip(wishes_W + wishes_b, dC_dW + dC_db)
@@ -115,18 +117,18 @@ print("mean wish = −backprop:", all(np.allclose(wish.mean(axis=0), -g) for wis
 # %% [markdown]
 # ### Derivation: the gradient of the average is the average of the gradients
 #
-# A weight $w$ appears in every example's cost. Nudge it by $\Delta$: each $C_i$ changes by
-# $C_i(w + \Delta) - C_i(w)$, and their average $C$ changes by the average of those
+# A weight $w$ appears in every example's cost. Nudge it by $\Delta$: each $C_k$ changes by
+# $C_k(w + \Delta) - C_k(w)$, and their average $C$ changes by the average of those
 # changes. Divide by $\Delta$ and let it shrink; the constant $\frac1n$ and the finite sum
 # come out of the limit:
 #
 # $$\frac{\partial C}{\partial w}
-#   = \lim_{\Delta \to 0} \frac{1}{n}\sum_{i=1}^{n} \frac{C_i(w+\Delta) - C_i(w)}{\Delta}
-#   = \frac{1}{n}\sum_{i=1}^{n} \frac{\partial C_i}{\partial w}.$$
+#   = \lim_{\Delta \to 0} \frac{1}{n}\sum_{k=0}^{n-1} \frac{C_k(w+\Delta) - C_k(w)}{\Delta}
+#   = \frac{1}{n}\sum_{k=0}^{n-1} \frac{\partial C_k}{\partial w}.$$
 #
 # Differentiation is linear, so averaging and differentiating can be done in either order.
 # The check: nudge each of the 160 weights of $W^{(2)}$ in the *averaged* cost of the 100
-# digits, and compare with the mean of their 100 gradients $\partial C_i/\partial w$.
+# digits, and compare with the mean of their 100 gradients $\partial C_k/\partial w$.
 
 # %%
 from bp_helpers.gradcheck import numerical_gradient
@@ -497,8 +499,8 @@ DescentPanel()
 # ## Summary
 #
 # * The cost of training is the average over the training set,
-#   $C = \frac{1}{n}\sum_i C_i$, and so is its gradient: each example backpropagates its
-#   wish $-\partial C_i/\partial w$ and the wishes are averaged.
+#   $C = \frac{1}{n}\sum_k C_k$, and so is its gradient: each example backpropagates its
+#   wish $-\partial C_k/\partial w$ and the wishes are averaged.
 # * A gradient-descent step is $w \leftarrow w - \eta\,\partial C/\partial w$ for every
 #   weight and bias. For a small enough $\eta$ it lowers the cost by about
 #   $\eta \sum (\partial C/\partial w)^2$.
@@ -528,11 +530,11 @@ lesson4.exercise("step").check(my_step, cases, cost_slice=cost_slice)
 
 # %% [markdown]
 # **2. A mini-batch's gradient.** Compute the gradient of the cost of a mini-batch, the
-# examples at positions `rows`, on the slice. For example $i$, output 3's weighted input
-# is $z_i = w\,a_i + r_i + b$ with `a = cost_slice.a_k[i]` and `r = cost_slice.rest[i]`,
-# and its target is `cost_slice.y_j[i]`. Lesson 1's three factors give that example's
-# gradient, $\partial C_i/\partial w = a_i\,\sigma'(z_i)\,2(\sigma(z_i) - y_i)$ and
-# $\partial C_i/\partial b = \sigma'(z_i)\,2(\sigma(z_i) - y_i)$ (its wish is the
+# examples at positions `rows`, on the slice. For the example at position `i`, output 3's
+# weighted input is $z = w\,a + r + b$ with `a = cost_slice.a_k[i]` and
+# `r = cost_slice.rest[i]`, and its target is `y = cost_slice.y_j[i]`. Lesson 1's three
+# factors give that example's gradient, $\partial C_0/\partial w = a\,\sigma'(z)\,2(\sigma(z) - y)$
+# and $\partial C_0/\partial b = \sigma'(z)\,2(\sigma(z) - y)$ (its wish is the
 # negative of this); return the batch's average gradient as a pair. (The other outputs' costs do not depend on $w$ or $b$.)
 # `sigmoid` and `sigmoid_prime` are imported at the top.
 

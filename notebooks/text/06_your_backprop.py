@@ -86,8 +86,8 @@ from bp_helpers.zoo import fingerprint
 # The code works on a batch of $m$ examples at once, and bp_helpers stores a batch the
 # way data sets do: **examples are rows**. So $a^{(l)}$ and $\delta^{(l)}$ are arrays of
 # shape $(m, n_l)$, one row per example, while $W^{(l)}$ has shape $(n_l, n_{l-1})$: row
-# $j$ holds the weights *to* neuron $j$. The cost is the average over the batch,
-# $C = \frac1m \sum_i C_{0,i}$, so the gradients of equations 3 and 4 are averages over the
+# $j$ holds the weights *to* neuron $j$. The cost is the average of the $m$ examples'
+# costs (lesson 4's $C = \frac1m \sum_k C_k$, with $k$ counting examples), so the gradients of equations 3 and 4 are averages over the
 # rows. Filling in the question marks is your job. Keep the shapes in front of you: most
 # bugs in backprop are shape bugs that happen not to crash.
 
