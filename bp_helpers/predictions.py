@@ -11,6 +11,8 @@ import math
 import numpy as np
 
 from bp_helpers import chain
+from bp_helpers.backprop_vs_nudging import layer_evaluations
+from bp_helpers.data import load_digits
 from bp_helpers.descent import descend, gradient_step, train_run
 from bp_helpers.evaluation import gradient_sizes
 from bp_helpers.network import Network
@@ -184,6 +186,23 @@ def vanishing_powers(w, b, x, y, guess=None):
                       "number", solve, tolerance=1.0, guess=guess)
 
 
+
+def nudging_ratio(L, guess=None):
+    """Lesson 2: how many times as many layer evaluations nudging needs as backprop."""
+
+    def solve():
+        backprop, nudging = layer_evaluations(L)
+        ratio = nudging / backprop
+        why = (f"Nudging runs 2 forward passes for each of the chain's {2 * L} parameters, "
+               f"{L} layers each: {nudging:,} layer evaluations. Backprop runs one forward and "
+               f"one backward pass: {backprop:,}. The ratio is 2L = {ratio:,.0f}: a longer "
+               "chain has more parameters to nudge, and every nudge's forward pass is longer.")
+        return Answer(ratio, f"{ratio:,.0f} times as many", why)
+
+    return Prediction(f"A chain of L = {L} layers has {2 * L} parameters. To get every "
+                      "derivative, how many times as many layer evaluations does nudging "
+                      "need as backprop?", "number", solve, tolerance=0.1 * 2 * L, guess=guess)
+
 # Lesson 3 ----------------------------------------------------------------------------------
 
 def path_sign(network, x, y, layer, k, j, guess=None):
@@ -241,6 +260,35 @@ STEP_OUTCOMES = (
     "The cost falls, but by less than promised",
     "The cost goes up",
 )
+
+
+WISH_COUNTS = ("None of them", "About one in ten", "About half", "Nearly all of them")
+
+
+def wishes_larger(wishes, labels, digit, guess=None):
+    """Lesson 4: how many examples wish one weight into output `digit` larger.
+
+    wishes (n,): each example's wish -dC0/dw for that weight; labels (n,): their digits.
+    """
+    wishes, labels = np.asarray(wishes, dtype=float), np.asarray(labels)
+    if wishes.shape != labels.shape or wishes.ndim != 1:
+        raise ValueError(f"wishes and labels must be two lists of the same length, one entry "
+                         f"per example, got shapes {wishes.shape} and {labels.shape}")
+
+    def solve():
+        n, up = len(wishes), int(np.sum(wishes > 0))
+        mine = int(np.sum(labels == digit))
+        up_and_mine = int(np.sum((wishes > 0) & (labels == digit)))
+        share = up / n
+        outcome = WISH_COUNTS[0 if up == 0 else 1 if share <= 0.2 else 2 if share <= 0.7 else 3]
+        why = (f"{up} of the {n} wish it larger, and {up_and_mine} of those are {digit}s "
+               f"({mine} of the {n} digits are {digit}s). Each digit asks output {digit} to "
+               f"move towards its own target, 1 for a {digit} and 0 for any other digit.")
+        return Answer(outcome, f"{up} of {n}", why)
+
+    return Prediction(f"Each of these {len(wishes)} digits wishes the weight into output "
+                      f"{digit} larger or smaller. How many wish it larger?", "choice", solve,
+                      options=WISH_COUNTS, guess=guess)
 
 
 def one_large_step(network, X, y, lr, guess=None):
@@ -357,3 +405,33 @@ def first_layer_gap(recipe, X, labels, guess=None):
                       "is the first layer's typical weight gradient than the output layer's?",
                       "choice", solve, options=GAP_OPTIONS, guess=guess)
 
+
+REACH_OPTIONS = ("About as far", "2 to 10 times as far", "10 to 100 times as far",
+                 "More than 100 times as far")
+
+
+def step_reach(X, lr, lr_lesson4, guess=None):
+    """Lesson 5: how much farther one example's step moves a first-layer neuron here.
+
+    One example's step moves first-layer neuron j's weighted input by
+    -lr delta_j (|x|^2 + 1); X (n, 784) and lesson 4's 8x8 digits (m, 64) are
+    compared by the mean of |x|^2 + 1 over their training rows.
+    """
+
+    def solve():
+        X_lesson4 = load_digits().X_train
+        here, there = (float(np.mean(np.sum(np.square(inputs), axis=1))) + 1
+                       for inputs in (X, X_lesson4))
+        ratio = here / there
+        outcome = REACH_OPTIONS[int(np.searchsorted([2, 10, 100], ratio))]
+        why = (f"|x|² + 1 averages {here:.0f} over these digits' {X.shape[1]} pixels, and "
+               f"{there:.0f} over lesson 4's {X_lesson4.shape[1]}: {ratio:.1f} times as far "
+               f"at the same η. So η = {lr:g} reaches as far as η = {lr * ratio:.2g} did in lesson "
+               f"4: {lr * ratio / lr_lesson4:.2g} of its η = {lr_lesson4:g} step, not the "
+               f"{lr / lr_lesson4:.2g} that the two η suggest.")
+        return Answer(outcome, f"{ratio:.1f} times as far", why)
+
+    return Prediction(f"Lesson 4 stepped with η = {lr_lesson4:g}; this recipe steps with "
+                      f"η = {lr:g}. At the same η and δ_j, how much farther does one MNIST "
+                      "digit's step move z_j than one of lesson 4's 8×8 digits, on average?",
+                      "choice", solve, options=REACH_OPTIONS, guess=guess)

@@ -35,7 +35,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bp_helpers import chain
+from bp_helpers import chain, predictions
 from bp_helpers.backprop_vs_nudging import layer_evaluations, loglog_slope, time_gradients
 from bp_helpers.network import Network
 from bp_helpers.panels import ChainState, chain_result
@@ -159,6 +159,13 @@ def test_counts_and_their_ratio():
     for L in [1, 3, 10, 100, 1000]:
         backprop, nudging = layer_evaluations(L)
         assert (backprop, nudging, nudging // backprop) == (2 * L, 4 * L**2, 2 * L)
+
+
+def test_the_prediction_for_a_100_layer_chain_is_2L():
+    reveal = predictions.nudging_ratio(L=100, guess=200).reveal
+    assert reveal.correct and reveal.answer.shown == "200 times as many"
+    assert "40,000 layer evaluations" in reveal.answer.why and ": 200." in reveal.answer.why
+    assert not predictions.nudging_ratio(L=100, guess=100).reveal.correct  # L, not 2L
 
 
 def test_nudging_really_evaluates_4L2_layers(monkeypatch):

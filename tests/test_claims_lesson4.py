@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bp_helpers import predictions
 from bp_helpers.data import load_digits
 from bp_helpers.descent import (
     HIDDEN_K,
@@ -113,6 +114,9 @@ def test_the_wishes_for_w34(data):
     a3 = network.output(X)[:, 3]
     assert np.all((0.3 < a3) & (a3 < 0.4))  # "about 0.35 to every digit"
     assert np.all(network.forward(X).activations[1][:, 4] > 0)  # hidden neuron 4 is active
+    reveal = predictions.wishes_larger(wishes, y, digit=3, guess="About one in ten").reveal
+    assert reveal.correct and reveal.answer.shown == "9 of 100"
+    assert "9 of those are 3s (9 of the 100 digits are 3s)" in reveal.answer.why
 
 
 def test_a_step_keeps_its_promise_only_when_small(network, data):

@@ -5,6 +5,10 @@ Lesson 5 (notebooks/text/05_mnist.py) says, with its own recipes:
 - the data: full MNIST has 60,000 training and 10,000 test digits; the embedded
   subset 5,000 digits in all; pixels lie between 0 (blank) and 1 (full ink);
 - the network has 13,002 weights and biases;
+- why eta = 0.3 (the sigmoid recipe's) when lesson 4 used 3: one example's step moves
+  first-layer z_j by -eta delta_j (sum_k a_k^2 + 1); at the same eta a step here moves
+  the first layer "several times as far" as in lesson 4 (step_reach's answer is
+  "2 to 10 times as far"), so 0.3 is not a tenth of lesson 4's step;
 - the sigmoid recipe gets over 95% of the full test set, in 180,000 steps (6,000 an
   epoch; 12,000 in all on the embedded subset); on the embedded subset it scores lower;
 - a mistake's output wishes: the right digit's is the only one pointing up, the
@@ -38,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bp_helpers import predictions
 from bp_helpers.data import load_mnist
 from bp_helpers.evaluation import GradientRecorder, look_inside, misclassified
 from bp_helpers.models import RECIPES, train_or_load
@@ -75,6 +80,28 @@ def test_the_data(mnist):
         assert len(mnist.X_train) + len(mnist.X_test) == 5_000
     assert mnist.X_train.shape[1] == 784
     assert mnist.X_train.min() == 0.0 and mnist.X_train.max() == 1.0
+
+
+def test_one_examples_step_moves_z_j_by_eta_delta_j_times_squared_pixels_plus_one(mnist):
+    network, y = RECIPES["sigmoid"].network(), mnist.y_train[:1]
+    x = mnist.X_train[:1].astype(np.float64)  # stored as float32; the identity is exact math
+    lr = RECIPES["sigmoid"].lr
+    assert lr == 0.3  # the lesson says "eta = 0.3 here"
+    dC_dW, dC_db = network.backprop(x, y)
+    delta = dC_db[0]  # one example: the first layer's bias gradient is its delta
+    z_before = x[0] @ network.W[0].T + network.b[0]
+    z_after = x[0] @ (network.W[0] - lr * dC_dW[0]).T + (network.b[0] - lr * delta)
+    # z is a sum of hundreds of terms of size 1, so the difference keeps about 1e-12 of it
+    np.testing.assert_allclose(z_after - z_before, -lr * delta * (np.sum(x ** 2) + 1),
+                               rtol=1e-9, atol=1e-10)
+
+
+def test_a_step_here_reaches_several_times_as_far_as_in_lesson_4(mnist):
+    reveal = predictions.step_reach(mnist.X_train, lr=0.3, lr_lesson4=3,
+                                    guess="2 to 10 times as far").reveal
+    assert reveal.correct, reveal.answer
+    ratio = float(reveal.answer.shown.split()[0])
+    assert 3 < ratio < 10 and 0.3 * ratio / 3 > 0.1 * 3  # several times; not a tenth of it
 
 
 def test_the_network_has_13002_parameters():

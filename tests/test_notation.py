@@ -35,7 +35,7 @@ def without_nielsens_column(text):
         elif column is None and "Nielsen" in [cell.strip() for cell in cells]:
             column = [cell.strip() for cell in cells].index("Nielsen")
         elif column is not None and len(cells) > column:
-            lines[i] = "|".join(cells[:column] + [""] + cells[column + 1:])
+            lines[i] = "|".join([*cells[:column], "", *cells[column + 1:]])
     return "\n".join(lines)
 
 

@@ -333,7 +333,10 @@ gradient_per_layer(scaled, quantity="dC_db", relative=True)
 # run the network forward each time, and divide. With $P$ parameters that costs $2P$
 # forward passes. For our chain, $P = 2L$ and each forward pass evaluates $L$ layers,
 # so nudging costs $4L^2$ layer evaluations. Backprop needs one forward and one
-# backward pass: about $2L$.
+# backward pass: about $2L$. Before the table, work it out for a long chain:
+
+# %%
+predictions.nudging_ratio(L=100)
 
 # %%
 for L in [1, 3, 10, 100, 1000]:

@@ -140,9 +140,12 @@ print(f"w_34: mean of the gradients {mean_gradient[3, 4]:+.6f}   nudging C {by_n
 print("all 160 agree to 1e-8:", np.allclose(mean_gradient, by_nudging, rtol=0, atol=1e-8))
 
 # %% [markdown]
-# The examples do not agree with each other. Here is what the 100 digits wish for
-# $w_{34}^{(2)}$, the weight from hidden neuron 4 to output neuron 3, the one that
-# should light up for a "3":
+# The examples do not agree with each other. Take $w_{34}^{(2)}$, the weight from hidden
+# neuron 4 to output neuron 3, the one that should light up for a "3". Before looking at
+# the 100 digits' wishes for it, predict:
+
+# %%
+predictions.wishes_larger(wishes_W[1][:, 3, 4], y[:100], digit=3)
 
 # %%
 wishes = wishes_W[1][:, 3, 4]

@@ -98,6 +98,37 @@ say(recipe.description)
 print("target for the digit 3:", one_hot(3, 10))
 
 # %% [markdown]
+# Why the quadratic cost, for a task that is really a choice between ten answers? Because
+# it is the simplest cost that is zero exactly when every output is right, and the
+# videos use it; lessons 1 to 4 differentiated nothing else. It works: this network gets
+# past 95%. Its weakness shows in $\delta^{(L)} = 2(a - y)\,\sigma'(z)$: an output that
+# is confidently wrong sits where $\sigma'$ is tiny, so it learns slowly. The end of this
+# lesson swaps in a cost without that $\sigma'$.
+#
+# ### Why $\eta = 0.3$ here, when lesson 4 used $3$?
+#
+# A learning rate is the size of a step, and what one step does depends on the network.
+# One example's step changes first-layer weight $w_{jk}$ by $-\eta\,\delta_j a_k$ and bias
+# $b_j$ by $-\eta\,\delta_j$ (here $a_k$ is pixel $k$), so neuron $j$'s weighted input
+# for that digit moves by
+#
+# $$\Delta z_j = \sum_k \Delta w_{jk}\, a_k + \Delta b_j
+#   = -\eta\,\delta_j \Big(\sum_k a_k^2 + 1\Big).$$
+#
+# The bracket grows with the number of inked pixels. Predict:
+
+# %%
+from bp_helpers import predictions
+
+predictions.step_reach(mnist.X_train, lr=recipe.lr, lr_lesson4=3)
+
+# %% [markdown]
+# At the same $\eta$, a step here moves the first layer several times as far as in
+# lesson 4, so $\eta = 0.3$ is a step of the same kind as lesson 4's $\eta = 3$, not a
+# tenth of it. Neither number is a law: lesson 4's last experiment found its best $\eta$
+# by trying several, and that is how every learning rate in this course was chosen.
+
+# %% [markdown]
 # ## Training, live
 #
 # Mini-batch SGD, exactly as in lesson 4, over all the training examples, several times
@@ -168,8 +199,6 @@ first_layer_weights(network.W[0])
 # largest weighted input.
 
 # %%
-from bp_helpers import predictions
-
 predictions.favoured_digit(network, mnist.X_test, mnist.y_test, j=7)
 
 # %% [markdown]

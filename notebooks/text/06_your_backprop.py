@@ -237,8 +237,9 @@ print(f"The training below runs {ran}.")
 
 # %% [markdown]
 # Now your loop, with your backprop, trains the 784-16-16-10 sigmoid network, with
-# $\eta = 0.5$ and batches of 10: 30 passes over the 4,000 training digits of the embedded
-# subset, or 5 passes over the full set's 60,000 if you have downloaded it. The monitor
+# $\eta = 0.5$ and batches of 10 (a step of the size lesson 5 explained for 784 pixels):
+# 30 passes over the 4,000 training digits of the embedded subset, or 5 passes over the
+# full set's 60,000 if you have downloaded it. The monitor
 # shows the cost on the training set and the accuracy on the test set after every epoch.
 # It takes well under a minute.
 
@@ -494,9 +495,9 @@ lesson6.Fingerprints()
 #   $\delta^{(L)} = 2(a^{(L)} - y) \odot \sigma'(z^{(L)})$, the error passed back
 #   $\delta^{(l)} = (W^{(l+1)\top}\delta^{(l+1)}) \odot \sigma'(z^{(l)})$, and the gradients
 #   $\delta^{(l)} a^{(l-1)\top}$ and $\delta^{(l)}$, averaged over the batch.
-# * With examples as rows, $W^{(l+1)\top}\delta^{(l+1)}$ for a whole batch is
-#   `delta_next @ W_next`, and the batch average of $\delta\, a^\top$ is `delta.T @ a_prev
-# / m`.
+# * With examples as rows, the equations' transposes change places: the code multiplies
+#   by $W$ where the column form has $W^\top$, and transposes $\delta$ where the column
+#   form transposes $a$. Your step functions are the worked example; keep them.
 # * Mini-batch SGD is a short loop: shuffle, slice, backprop, step. Your loop with your
 #   backprop trains the 784-16-16-10 network past 90% on MNIST, as well as bp_helpers' own.
 # * A gradient check catches every bug in the zoo, and its pattern tells you where to look:
