@@ -3,12 +3,13 @@
 Claims (quoted or paraphrased from notebooks/text/01_the_last_link.py):
 
 Three levers
-- "For output neuron 0, changing the activations is the strongest lever here, then the
-  weights, then the bias."
+- "For output neuron 0 the weights beat the bias: |a(L-1)| = 1.38 here".
 - "the weights from the most active inputs (a_0, then a_5) change the most, and the weight
   from the silent input a_3 = 0 does not change at all."
-- answers: j = 1 -> weights 0.345, activations 0.267, bias 0.249; all a_k = 0 -> weight
-  lever 0; all a_k = 1 -> weight lever sqrt(6) ~ 2.45 times the bias's.
+- answers: the bias overtakes the weights once |a(L-1)| falls below 1 (a_0 = a_5 = 0.6:
+  1.09, weights lead; 0.5: 0.98, bias leads); all a_k = 0 -> weight lever 0; all a_k = 1
+  -> weight lever sqrt(6) ~ 2.45 times the bias's; nudge size 1: a_0, a_5 pinned at 1 and
+  a_3 at 0, and lever 3 raises a_0 to 0.859, less than the bias lever's 0.863.
 The notation and the chain rule
 - "z = 0.7, sigma(0.7) ~ 0.668, cost 0.668^2 ~ 0.446"; "0.8 x 0.2217 x 1.3364 ~ 0.2370";
   "The derivative is positive".
@@ -48,7 +49,8 @@ pytestmark = pytest.mark.every_cpu  # the lesson's claims hold under every CPU's
 
 def test_default_lever_ranking_and_hebbian_echo():
     levers = levers_result(LeversState())
-    assert levers.ranking == ("activations", "weights", "bias")
+    assert levers.ranking == ("weights", "bias")
+    assert round(float(np.linalg.norm(levers.state.a_prev)), 2) == 1.38
     order = np.argsort(levers.state.a_prev)[::-1]
     assert list(order[:2]) == [0, 5]
     # the weight changes follow the inputs' activations exactly
@@ -57,9 +59,19 @@ def test_default_lever_ranking_and_hebbian_echo():
 
 
 def test_lever_answers():
-    one = levers_result(LeversState(j=1))
-    assert one.ranking == ("weights", "activations", "bias")
-    assert [round(one.effect[lever], 3) for lever in one.ranking] == [0.345, 0.267, 0.249]
+    for dimmed, length, first in [(0.6, 1.09, "weights"), (0.5, 0.98, "bias")]:
+        a_prev = (dimmed, 0.1, 0.6, 0.0, 0.3, dimmed)
+        assert round(float(np.linalg.norm(a_prev)), 2) == length
+        assert levers_result(LeversState(a_prev=a_prev)).ranking[0] == first
+    for j in range(3):  # whatever j, the bias leads exactly when |a| < 1
+        for scale in (0.7, 0.72, 0.73, 1.0):
+            state = LeversState(a_prev=tuple(scale * a for a in LeversState().a_prev), j=j)
+            below = np.linalg.norm(state.a_prev) < 1
+            assert levers_result(state).ranking[0] == ("bias" if below else "weights")
+    full = levers_result(LeversState(step=1.0))
+    assert full.pinned == (0, 3, 5)
+    assert list(full.a_prev_after[[0, 3, 5]]) == [1.0, 0.0, 1.0]
+    assert (round(full.new_a["activations"], 3), round(full.new_a["bias"], 3)) == (0.859, 0.863)
     silent = levers_result(LeversState(a_prev=(0.0,) * 6))
     assert silent.effect["weights"] == 0 and np.all(silent.w_direction == 0)
     assert silent.effect["bias"] > 0

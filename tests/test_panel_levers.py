@@ -1,4 +1,4 @@
-"""Lesson 1's levers panel: three ways to raise one output neuron, ranked."""
+"""Lesson 1's levers panel: three ways to raise one output neuron; the two parameters ranked."""
 
 import numpy as np
 import pytest
@@ -46,7 +46,14 @@ def test_effects_are_the_derivatives_along_each_lever(state):
     for lever in LEVERS:
         assert r.effect[lever] == pytest.approx(measured[lever], rel=1e-6, abs=1e-9)
         assert np.isfinite(r.new_a[lever]) and r.new_a[lever] >= r.a
-    assert [r.effect[lever] for lever in r.ranking] == sorted(r.effect.values(), reverse=True)
+    assert set(r.ranking) == {"bias", "weights"}  # the activations are not parameters
+    assert r.effect[r.ranking[0]] >= r.effect[r.ranking[1]]
+    # lever 3 keeps every activation a sigmoid's output could be, and says which it pinned
+    assert np.all((r.a_prev_after >= 0) & (r.a_prev_after <= 1))
+    asked = a_prev + r.da_prev
+    assert r.pinned == tuple(k for k in range(N_PREV) if not 0 <= asked[k] <= 1)
+    assert r.new_a["activations"] == pytest.approx(sigmoid(W[state.j] @ r.a_prev_after
+                                                           + b[state.j]), rel=1e-12)
     # Hebbian: the weight lever shares out exactly like the inputs' activations
     assert np.all(np.diff(r.w_direction[np.argsort(a_prev)]) >= 0)
     np.testing.assert_allclose(r.dw, state.step * r.w_direction)
@@ -59,12 +66,26 @@ def test_no_lever_beats_the_steepest_direction():
     assert all(effect <= total for effect in r.effect.values())
 
 
-def test_readout_ranks_the_levers():
+def test_readout_ranks_the_parameters_and_shows_the_request_apart():
     rows = readout_rows(levers_result(LeversState()))
     keys = [key for key, *_ in rows]
-    assert keys == ["a", "effect_activations", "new_a_activations", "effect_weights",
-                    "new_a_weights", "effect_bias", "new_a_bias"]
-    assert rows[1][1].startswith("1. change each a<sub>k</sub>")
+    assert keys == ["a", "effect_weights", "new_a_weights", "effect_bias", "new_a_bias",
+                    "new_a_activations"]
+    assert rows[1][1].startswith("1. raise each w<sub>jk</sub>")
+    assert rows[-1][1].startswith("not a parameter, a request to layer L−1: a<sub>0</sub>")
+    assert rows[-1][1].endswith("(a<sub>3</sub> at 0)")  # asked to fall below 0
+    rows = readout_rows(levers_result(LeversState(j=1)))
+    assert rows[-1][1].endswith("after a nudge of 0.1")
+
+
+def test_pinned_activations_are_drawn_grey():
+    panel = LeversPanel()
+    greys = [k for k, bar in enumerate(panel.da_bars) if bar.get_facecolor()
+             == panel.da_bars[3].get_facecolor()]
+    assert greys == [3]
+    panel.set_state(step=1.0)
+    grey = panel.da_bars[3].get_facecolor()
+    assert [k for k, bar in enumerate(panel.da_bars) if bar.get_facecolor() == grey] == [0, 3, 5]
 
 
 def test_view_follows_its_controls():

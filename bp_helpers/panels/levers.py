@@ -10,7 +10,11 @@ are three levers, as 3Blue1Brown's chapter 3 shows:
 
 A nudge of total size 1 along a lever's best direction raises a_j by
 sigma'(z_j) times the length of that lever's gradient: 1 for the bias,
-|a| for the weights, |w_j| for the activations. The panel ranks the three.
+|a| for the weights, |w_j| for the activations. The panel ranks the two
+parameter levers, which training moves with the same step; it does not rank
+the activations among them, because they are not parameters: they are what
+layer L-1 computes, each a sigmoid's output, so each stays within 0 and 1
+(an a_k already at 0 cannot go lower). Lever 3 is a request to layer L-1.
 The weight lever is the Hebbian echo, "neurons that fire together wire
 together": the weights from the most active inputs change the most.
 """
@@ -28,10 +32,10 @@ N_PREV, N_OUT = 6, 3
 A_RANGE = (0.0, 1.0)
 STEP_RANGE = (0.0, 1.0)
 LEVERS = ("bias", "weights", "activations")
+PARAMETERS = ("bias", "weights")  # the levers training pulls, and the panel ranks
 LEVER_NAMES = {
     "bias": "raise the bias b<sub>j</sub>",
     "weights": "raise each w<sub>jk</sub> in proportion to a<sub>k</sub>",
-    "activations": "change each a<sub>k</sub> in proportion to w<sub>jk</sub>",
 }
 
 
@@ -57,11 +61,13 @@ class LeversResult:
 
     z, a: output neuron j's weighted input and activation; sigma_prime its slope.
     effect: {lever: da_j per unit nudge along that lever's best direction};
-    ranking: the levers, most effective first. w_direction (6,): how a
-    weight nudge of total size 1 shares out over the w_jk (proportional to
-    a_k); a_direction (6,): the same for the a_k (proportional to w_jk).
-    dw, da_prev (6,): those shares times `step`. new_a: a_j after each
-    lever's nudge of size `step`, computed exactly.
+    ranking: the two parameter levers, most effective first. w_direction
+    (6,): how a weight nudge of total size 1 shares out over the w_jk
+    (proportional to a_k); a_direction (6,): the same for the a_k
+    (proportional to w_jk). dw, da_prev (6,): those shares times `step`.
+    a_prev_after (6,): the activations after lever 3's nudge, each kept within
+    [0, 1]; pinned: the k whose a_k cannot move as far as asked. new_a: a_j
+    after each lever's nudge of size `step`, computed exactly.
     """
 
     state: LeversState
@@ -76,6 +82,8 @@ class LeversResult:
     a_direction: np.ndarray
     dw: np.ndarray
     da_prev: np.ndarray
+    a_prev_after: np.ndarray
+    pinned: tuple
     new_a: dict
 
 
@@ -110,28 +118,35 @@ def levers_result(state, layer=None):
     gradient_length = {"bias": 1.0, "weights": float(np.linalg.norm(a_prev)),
                        "activations": float(np.linalg.norm(w))}
     effect = {lever: slope * length for lever, length in gradient_length.items()}
-    ranking = tuple(sorted(LEVERS, key=lambda lever: -effect[lever]))
+    ranking = tuple(sorted(PARAMETERS, key=lambda lever: -effect[lever]))
     w_direction, a_direction = _unit(a_prev), _unit(w)
     dw, da_prev = state.step * w_direction, state.step * a_direction
+    a_prev_after = np.clip(a_prev + da_prev, *A_RANGE)
+    pinned = tuple(int(k) for k in np.flatnonzero(a_prev_after != a_prev + da_prev))
     new_z = {"bias": z + state.step, "weights": float((w + dw) @ a_prev + b_j),
-             "activations": float(w @ (a_prev + da_prev) + b_j)}
+             "activations": float(w @ a_prev_after + b_j)}
     return LeversResult(
         state=state, w=w, b=b_j, z=z, a=float(sigmoid(z)), sigma_prime=slope,
         effect=effect, ranking=ranking, w_direction=w_direction, a_direction=a_direction,
-        dw=dw, da_prev=da_prev,
+        dw=dw, da_prev=da_prev, a_prev_after=a_prev_after, pinned=pinned,
         new_a={lever: float(sigmoid(value)) for lever, value in new_z.items()},
     )
 
 
 def readout_rows(result):
-    """The ranking as (key, label, value) rows: da_j per unit nudge, and a_j after the nudge."""
-    j = result.state.j
+    """(key, label, value) rows: the parameter levers ranked by da_j per unit nudge, each
+    with a_j after the nudge; then lever 3, the request to layer L-1, with a_j after it."""
+    j, step = result.state.j, result.state.step
     rows = [("a", f"a<sub>{j}</sub><sup>(L)</sup> = σ(z<sub>{j}</sub>) now", fmt(result.a))]
     for rank, lever in enumerate(result.ranking, start=1):
         rows.append((f"effect_{lever}", f"{rank}. {LEVER_NAMES[lever]}: per unit nudge",
                      fmt(result.effect[lever])))
         rows.append((f"new_a_{lever}", f"&nbsp;&nbsp;&nbsp;a<sub>{j}</sub> after a nudge of "
-                     f"{result.state.step:g}", fmt(result.new_a[lever])))
+                     f"{step:g}", fmt(result.new_a[lever])))
+    held = ", ".join(f"a<sub>{k}</sub> at {result.a_prev_after[k]:g}" for k in result.pinned)
+    rows.append(("new_a_activations", f"not a parameter, a request to layer L−1: "
+                 f"a<sub>{j}</sub> after a nudge of {step:g}" + (f" ({held})" if held else ""),
+                 fmt(result.new_a["activations"])))
     return rows
 
 
@@ -165,9 +180,10 @@ class LeversPanel(PanelView):
         self.ax_w.set(xticks=k, xlabel="k", ylim=(0, 1.3),
                       title=r"weight lever: $\Delta w_{jk} \propto a_k$")
         self.ax_w.legend(fontsize=8, loc="upper center", ncol=2)
-        self.ax_a.set(xticks=k, xlabel="k", ylim=(-1.05, 1.05),
+        self.ax_a.set(xticks=k, xlabel="k   (grey: already at 0 or 1, cannot go further)",
+                      ylim=(-1.05, 1.05),
                       ylabel=r"$\Delta a_k^{(L-1)}$ per unit nudge",
-                      title=r"activation lever: $\Delta a_k \propto w_{jk}$")
+                      title=r"request to layer L-1: $\Delta a_k \propto w_{jk}$")
         self.ax_a.axhline(0, color="black", lw=0.8)
         freeze_layout(self.fig)
         self.blitter = Blitter(self.fig, [*self.w_bars, *self.a_bars, *self.da_bars])
@@ -202,4 +218,6 @@ class LeversPanel(PanelView):
                               (self.da_bars, result.a_direction)):
             for bar, height in zip(bars, heights, strict=True):
                 bar.set_height(height)
+        for k, bar in enumerate(self.da_bars):  # grey: asked past 0 or 1, where a_k cannot go
+            bar.set_color("C7" if k in result.pinned else "C2")
         self.blitter.update()

@@ -114,23 +114,27 @@ for j in range(10):
 #    directly; it has to ask the layer before, and that request is what backpropagation
 #    passes backward (lesson 2).
 #
-# The panel below gives each lever a nudge of the same total size (the length of the
-# vector of changes) and ranks them by how much $a_j^{(L)}$ rises per unit of nudge. That
-# is $\sigma'(z_j)$ times $1$ for the bias, times $|a^{(L-1)}| = \sqrt{\sum_k (a_k^{(L-1)})^2}$
-# for the weights, and times $|w_j| = \sqrt{\sum_k (w_{jk}^{(L)})^2}$ for the activations.
-# The left bars show how the weight nudge shares out: exactly like the inputs beside it.
+# Levers 1 and 2 move *parameters*, the numbers training changes, and one training step
+# moves them all alike. So they can be compared fairly: give each a nudge of the same
+# total size (the length of the vector of changes) and see how much $a_j^{(L)}$ rises
+# per unit of nudge. That is $\sigma'(z_j)$ times $1$ for the bias, and times
+# $|a^{(L-1)}| = \sqrt{\sum_k (a_k^{(L-1)})^2}$ for the weights. Lever 3 is different in
+# kind: the activations are not parameters but what layer $L-1$ computes, each a
+# sigmoid's output between 0 and 1. It is a *request*, and the panel shows what it would
+# do if layer $L-1$ granted it, with every $a_k$ kept between 0 and 1. The left bars
+# show how the weight nudge shares out: exactly like the inputs beside it.
 
 # %%
 levers = levers_result(LeversState())
 for lever in levers.ranking:
-    print(f"{lever:11s}  a_0 rises by {levers.effect[lever]:.3f} per unit nudge")
+    print(f"{lever:8s}  a_0 rises by {levers.effect[lever]:.3f} per unit nudge")
 for k in np.argsort(levers.state.a_prev)[::-1]:
     print(f"a_{k}(L-1) = {levers.state.a_prev[k]:.1f}   "
           f"Δw_0{k} = {levers.w_direction[k]:.3f} per unit weight nudge")
 
 # %% [markdown]
-# For output neuron 0, changing the activations is the strongest lever here, then the
-# weights, then the bias. The weight lever echoes the videos' loose analogy with "neurons
+# For output neuron 0 the weights beat the bias: $|a^{(L-1)}| = 1.38$ here, and a weight
+# nudge moves $z_0$ by that much per unit where the bias moves it by 1. The weight lever echoes the videos' loose analogy with "neurons
 # that fire together wire together" (more on how loose in a moment): the weights from
 # the most active inputs ($a_0$, then
 # $a_5$) change the most, and the weight from the silent input $a_3 = 0$ does not change
@@ -138,9 +142,12 @@ for k in np.argsort(levers.state.a_prev)[::-1]:
 #
 # Things to try:
 #
-# 1. Raise output neuron $j = 1$ instead. Which lever wins now?
+# 1. Turn the two brightest inputs, $a_0$ and $a_5$, down step by step. When does the
+#    bias overtake the weights?
 # 2. Turn every $a_k^{(L-1)}$ down to $0$. What happens to the weight lever?
 # 3. Turn every $a_k^{(L-1)}$ up to $1$. How does the weight lever compare with the bias?
+# 4. Put everything back (re-run the cell) and raise the nudge size to 1. Which bars turn
+#    grey, and why does lever 3 now do less than the bias?
 
 # %%
 LeversPanel()
@@ -148,13 +155,17 @@ LeversPanel()
 # %% [markdown]
 # <details><summary>What you should see</summary>
 #
-# 1. For $j = 1$ the weights win ($0.345$ per unit nudge), ahead of the activations
-#    ($0.267$) and the bias ($0.249$): neuron 1's weights are smaller than neuron 0's, so
-#    its activation lever is shorter.
+# 1. The bias overtakes the weights once $|a^{(L-1)}|$ falls below 1: the two effects are
+#    $\sigma'(z_j)\,|a^{(L-1)}|$ and $\sigma'(z_j)$. With $a_0 = a_5 = 0.6$ the length is
+#    still $1.09$ and the weights lead; at $0.5$ each it is $0.98$, and the bias leads.
 # 2. The weight lever's effect drops to $0$, and its bars vanish: with every input silent,
 #    no weight can move $z_j$. The bias still works.
 # 3. Each of the six weights now moves $z_j$ one for one, and the weight lever's effect is
 #    $\sqrt 6 \approx 2.45$ times the bias's.
+# 4. $a_0$ and $a_5$ are asked to rise past 1 and $a_3$ to fall below 0, so they stop at 1
+#    and 0 (grey bars). Granted only in part, the request raises $a_0$ to $0.859$, less
+#    than the bias lever's $0.863$. An activation is a sigmoid's output: it can be asked
+#    for, not set, and only within $(0, 1)$.
 #
 # </details>
 

@@ -71,11 +71,15 @@ def test_levers_panel_ranks_the_levers_as_the_learner_moves_it(open_lesson):
     panel = LeversView(lesson)
     assert panel.state() == LeversState()
     first = panel.check("as the lesson opens")
-    assert first["ranking"] == ("activations", "weights", "bias")
+    assert first["ranking"] == ("weights", "bias")
     lesson.screenshot("levers_panel", panel.root)
 
     panel.choose_j(1)
-    assert panel.check("after choosing j = 1")["ranking"] == ("weights", "activations", "bias")
+    panel.check("after choosing j = 1")
+    for k in (0, 5):  # the two brightest inputs down to 0.5: |a| < 1, and the bias leads
+        panel.a_sliders[k].type_value("0.5")
+    wait_until(lambda: panel.state().a_prev[5] == 0.5, 5, "a0 and a5 to read 0.5")
+    assert panel.check("after dimming a0 and a5")["ranking"] == ("bias", "weights")
 
     before = panel.a_sliders[3].value()
     panel.a_sliders[3].press("ArrowRight", 20)
