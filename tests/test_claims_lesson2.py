@@ -37,6 +37,7 @@ from hypothesis import strategies as st
 
 from bp_helpers import chain, predictions
 from bp_helpers.backprop_vs_nudging import layer_evaluations, loglog_slope, time_gradients
+from bp_helpers.gradcheck import difference_quotient
 from bp_helpers.network import Network
 from bp_helpers.panels import ChainState, chain_result
 from bp_helpers.panels.chain import PARAM_RANGE, RANGES, error_floor
@@ -277,3 +278,16 @@ def test_nielsens_half_cost_halves_every_derivative_and_mse_over_ten_outputs_ten
         return anp.mean((a - Y) ** 2)
 
     np.testing.assert_allclose(grad(mean_over_ten)(network.W[-1]), dC_dW[-1] / 10, rtol=1e-10)
+
+
+def test_the_codes_indexing_as_the_lesson_states_it():
+    """'layer l's delta[l - 1], dC_dw[l - 1] and sigma_prime[l - 1]'; 'dC_da[l] is
+    dC0/da(l), and dC_da[0] is dC0/dx'; both dC_da[l] and delta[l - 1] are layer l's."""
+    w, b, x, y = [1.5, -2.0, 2.5], [0.5, 1.0, -1.0], 1.0, 1.0
+    g, L = chain.backward(w, b, x, y), 3
+    assert len(g.delta) == len(g.dC_dw) == len(g.sigma_prime) == L and len(g.dC_da) == L + 1
+    for l in range(1, L + 1):
+        assert g.delta[l - 1] == g.dC_da[l] * g.sigma_prime[l - 1]
+        assert g.dC_dw[l - 1] == pytest.approx(g.forward.a[l - 1] * g.delta[l - 1], rel=1e-15)
+    by_nudging = difference_quotient(lambda x_: chain.cost(w, b, x_, y), x, h=1e-6)
+    assert g.dC_da[0] == pytest.approx(by_nudging, rel=1e-6)

@@ -69,7 +69,11 @@ print("a(0..3) =", np.round(fwd.a, 4), "  C0 =", round(fwd.C0, 4))
 
 # %% [markdown]
 # In code, `w[0]` is $w^{(1)}$ (lists count from 0, layers from 1), while `a[l]` is
-# $a^{(l)}$ with `a[0]` the input $x$.
+# $a^{(l)}$ with `a[0]` the input $x$. Everything that belongs to a layer's parameters
+# counts like `w`: layer $l$'s `delta[l - 1]`, `dC_dw[l - 1]` and `sigma_prime[l - 1]`.
+# Everything that belongs to an activation counts like `a`: `dC_da[l]` is
+# $\partial C_0/\partial a^{(l)}$, and `dC_da[0]` is $\partial C_0/\partial x$. That is
+# why `dC_da[l]` and `delta[l - 1]` sit side by side below: both are layer $l$'s.
 
 # %% [markdown]
 # ## Propagating backward

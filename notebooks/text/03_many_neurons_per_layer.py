@@ -220,8 +220,14 @@ print("agree to 1e-12:", all(np.allclose(a, b, rtol=0, atol=1e-12) for a, b in p
 # starts with the same single step, $b_j \to z_j$, and the sum over all the paths after
 # it is $\partial C_0/\partial z_j^{(l)} = \delta_j^{(l)}$:
 #
-# $$\frac{\partial C_0}{\partial b_j^{(l)}} = 1 \cdot \delta_j^{(l)}
-#   = \sigma'\big(z_j^{(l)}\big) \sum_i w_{ij}^{(l+1)}\,\delta_i^{(l+1)}
+# $$\frac{\partial C_0}{\partial b_j^{(l)}} = 1 \cdot \delta_j^{(l)}.$$
+#
+# In a hidden layer ($l < L$), the matrix form's second row gives that $\delta$. Written
+# for neuron $k$ of layer $l$, which sends to every neuron $j$ of layer $l+1$ (as always,
+# $w_{jk}$ goes to $j$ and comes from $k$):
+#
+# $$\frac{\partial C_0}{\partial b_k^{(l)}} = \delta_k^{(l)}
+#   = \sigma'\big(z_k^{(l)}\big) \sum_j w_{jk}^{(l+1)}\,\delta_j^{(l+1)}
 #   \qquad (l < L).$$
 #
 # A hidden neuron's bias collects the errors of every neuron it feeds, each weighted by
