@@ -363,9 +363,10 @@ GraphPanel(GraphState(w=(1.5,), b=(-0.5,), x=0.8, y=0.0))
 # %% [markdown]
 # ## What a derivative promises
 #
-# A derivative is a promise about small changes: nudge $x$ by $\Delta$, and the cost
-# changes by about $\frac{\partial C_0}{\partial x}\,\Delta$. We can test the promise
-# directly, by measuring $\Delta C = C(x+\Delta) - C(x)$ and dividing by the prediction.
+# A derivative is a promise about small changes: nudge $w$ by $\Delta$, and the cost
+# changes by about $\frac{\partial C_0}{\partial w}\,\Delta$. We can test the promise
+# directly, by measuring $\Delta C = C_0(w+\Delta) - C_0(w)$ and dividing by the
+# prediction. (The same holds for $b$ and $a^{(L-1)}$.)
 
 # %%
 for delta in [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6]:
@@ -402,7 +403,7 @@ for delta in [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6]:
 #
 # 1. Drag $\Delta$ down from $1$ to $10^{-6}$ and watch the ratio approach 1.
 # 2. Keep going to $10^{-12}$. On the right plot the error stops shrinking around
-#    $10^{-17}$: that is round-off. $C(x+\Delta)$ and $C(x)$ agree in almost all of their
+#    $10^{-17}$: that is round-off. $C_0(w+\Delta)$ and $C_0(w)$ agree in almost all of their
 #    16 digits, and the subtraction leaves mostly noise.
 # 3. Set $a^{(L-1)} = 0$ and nudge `w`: the cost does not move at all.
 # 4. Set $y$ close to the current $a$: every derivative fades, because there is no
