@@ -40,10 +40,10 @@ import pytest
 
 from bp_helpers.data import load_mnist
 from bp_helpers.evaluation import GradientRecorder, look_inside, misclassified
-from bp_helpers.models import RECIPES, train_or_load
 from bp_helpers.network import Network
 from bp_helpers.panels.wishes import WishesState, next_mistake, wishes_result
 from bp_helpers.plots.mnist import misclassified_gallery
+from bp_helpers.recipes import RECIPES, train_or_load
 from bp_helpers.training import sgd
 
 pytestmark = pytest.mark.every_cpu  # the lesson's claims hold under every CPU's kernels

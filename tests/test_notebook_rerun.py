@@ -13,9 +13,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from lessons import LESSONS
 from nbclient import NotebookClient
-
-from bp_helpers.lessons import LESSONS
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"

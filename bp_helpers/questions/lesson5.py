@@ -1,14 +1,17 @@
-"""Lesson 5's quizzes and exercises: answers, references and worked solutions.
+"""Lesson 5's quizzes, predictions and exercises: answers, references and worked solutions.
 
 The lesson shows each question (`lesson5.quiz("which_weights")`,
-`lesson5.exercise("accuracy").check(my_accuracy, cases)`); what would give it
+`lesson5.exercise("accuracy").grade(my_accuracy, cases)`); what would give it
 away lives here.
 """
 
+
 import numpy as np
 
-from bp_helpers.exercises import Catalogue, Exercise, Solution, read_only
-from bp_helpers.network import one_hot
+from bp_helpers.evaluation import gradient_sizes
+from bp_helpers.exercises import Catalogue, Exercise, Solution, lock_module
+from bp_helpers.network import Network, one_hot
+from bp_helpers.panels.predict import Answer, Prediction
 
 
 def _accuracy(outputs, labels):
@@ -76,4 +79,48 @@ EXERCISES = {
 questions = Catalogue("lesson 5", QUIZZES, EXERCISES)
 quiz, exercise = questions.quiz, questions.exercise
 
-read_only(__name__)
+# Predictions ------------------------------------------------------------------------------
+
+def favoured_digit(network, X, labels, j, guess=None):
+    """Lesson 5: which digit's average image drives first-layer neuron j hardest?"""
+    digits = tuple(str(d) for d in range(10))
+
+    def solve():
+        means = np.array([X[labels == d].mean(axis=0) for d in range(10)])
+        z = means @ network.W[0][j] + network.b[0][j]
+        best, worst = int(np.argmax(z)), int(np.argmin(z))
+        why = (f"Weigh the average image of each digit with neuron {j}'s weights: its weighted "
+               f"input z is highest for the average {best} (z = {z[best]:.2f}) and lowest for "
+               f"the average {worst} (z = {z[worst]:.2f}): its blue (positive) weights, less "
+               f"its red ones, overlap the {best}s' ink more than any other digit's.")
+        return Answer(str(best), f"the digit {best}", why)
+
+    return Prediction(f"Look at neuron {j}'s weight image above. Which digit does it favour, "
+                      "that is, which digit's average image gives it the largest weighted "
+                      "input?", "choice", solve, options=digits, guess=guess)
+
+
+GAP_OPTIONS = ("about the same (less than 3 times)", "3 to 30 times weaker",
+               "30 to 1000 times weaker", "more than 1000 times weaker")
+
+
+def first_layer_gap(recipe, X, labels, guess=None):
+    """Lesson 5: how much weaker layer 1's gradient is than the output layer's, untrained."""
+
+    def solve():
+        net = Network(recipe.sizes, activation=recipe.activation, cost=recipe.cost,
+                      seed=recipe.seed)
+        sizes = gradient_sizes(net, X, labels)
+        ratio = float(sizes[-1] / sizes[0])
+        bucket = int(np.searchsorted([3, 30, 1000], ratio))
+        why = (f"Before training, the typical |∂C/∂w| is {sizes[0]:.2g} in layer 1 and "
+               f"{sizes[-1]:.2g} in layer {len(sizes)}: {ratio:.0f} times weaker. The signal "
+               f"crossed {len(sizes) - 1} more layers of w σ′ factors, each σ′ at most 1/4.")
+        return Answer(GAP_OPTIONS[bucket], f"{ratio:.0f} times weaker", why)
+
+    return Prediction(f"In the untrained {recipe.name} network {recipe.sizes}, how much weaker "
+                      "is the first layer's typical weight gradient than the output layer's?",
+                      "choice", solve, options=GAP_OPTIONS, guess=guess)
+
+
+lock_module(__name__)

@@ -1,7 +1,7 @@
-"""The checker behind the exercises: feedback a learner can act on, and a check that the
+"""The grader behind the exercises: feedback a learner can act on, and grading that the
 learner's own code cannot fool.
 
-`check_function` runs a learner's function on a few cases and compares it with a
+`grade_function` runs a learner's function on a few cases and compares it with a
 reference from bp_helpers. Whatever the function does, the result is a
 `Feedback` that says what was expected and what came, never a traceback:
 
@@ -19,8 +19,8 @@ reference from bp_helpers. Whatever the function does, the result is a
   own variables change;
 - it never returns: it is stopped after `timeout` seconds (`call_with_timeout`).
 
-This module is read-only once imported (`checking._compare = ...` raises), so
-checking cannot be switched off from a lesson; `read_only` does the same for
+This module is read-only once imported (`grading._compare = ...` raises), so
+grading cannot be switched off from a lesson; `lock_module` does the same for
 the modules built on it (bp_helpers.exercises, the lessons' questions). A
 write that goes around it, into a module's `__dict__`, is found by
 `tampered()`, and every check then says so instead of judging.
@@ -90,7 +90,7 @@ def tampered():
             "the cells from the top.")
 
 
-class _ReadOnlyModule(types.ModuleType):
+class _LockedModule(types.ModuleType):
     """A module whose attributes cannot be set or deleted once it is loaded."""
 
     def __setattr__(self, name, value):
@@ -102,10 +102,10 @@ class _ReadOnlyModule(types.ModuleType):
                              f"answers are checked (tried to delete {name!r})")
 
 
-def read_only(module_name):
+def lock_module(module_name):
     """Make the loaded module `module_name` read-only; call it at the end of the module."""
     module = sys.modules[module_name]
-    module.__class__ = _ReadOnlyModule
+    module.__class__ = _LockedModule
     _take_snapshot(module)
 
 
@@ -366,7 +366,7 @@ def _compare(got, expected, rtol):
             f"{_show(got_array[first], expected[first])}"), True
 
 
-def check_function(fn, reference, cases, name=None, hint="", rtol=1e-9, timeout=TIMEOUT):
+def grade_function(fn, reference, cases, name=None, hint="", rtol=1e-9, timeout=TIMEOUT):
     """Compare a learner's `fn` with `reference` on `cases`; return Feedback.
 
     cases: a list of dicts of keyword arguments, e.g. [{"z": 0.0}, {"z": 2.0}].
@@ -411,4 +411,4 @@ def check_function(fn, reference, cases, name=None, hint="", rtol=1e-9, timeout=
     return Feedback(True, f"{name} matches bp_helpers on {checks}. Well done!")
 
 
-read_only(__name__)
+lock_module(__name__)
