@@ -1,6 +1,6 @@
-"""Self-checking exercises and quizzes, as widgets a lesson shows.
+"""Self-grading exercises and quizzes, as widgets a lesson shows.
 
-`Exercise` bundles a reference, a hint and a worked `Solution`; `Exercise.check`
+`Exercise` bundles a reference, a hint and a worked `Solution`; `Exercise.grade`
 runs bp_helpers.grading.grade_function on the learner's function and shows the
 `Feedback` with a button that reveals the solution after an attempt. `Quiz` is
 a multiple-choice question as a widget. `Catalogue` holds a lesson's quizzes and
@@ -8,7 +8,7 @@ exercises by name (see bp_helpers.questions).
 
 grade_function, Feedback and lock_module are bp_helpers.grading's, named here
 too, so a lesson's questions import everything from one place. Like the
-checker, this module is read-only once imported (`exercises.grade_function =
+grader, this module is read-only once imported (`exercises.grade_function =
 ...` raises), so grading cannot be switched off from a lesson.
 """
 
@@ -52,7 +52,7 @@ class Solution:
 
 
 class GradedAnswer(Displayable):
-    """The feedback of one check, with a button that reveals the worked solution.
+    """The feedback of one grading, with a button that reveals the worked solution.
 
     The button is there only after an attempt (a function that runs, right or
     wrong); the solution's text reaches the widget only when it is pressed, so

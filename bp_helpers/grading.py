@@ -23,7 +23,7 @@ This module is read-only once imported (`grading._compare = ...` raises), so
 grading cannot be switched off from a lesson; `lock_module` does the same for
 the modules built on it (bp_helpers.exercises, the lessons' questions). A
 write that goes around it, into a module's `__dict__`, is found by
-`tampered()`, and every check then says so instead of judging.
+`tampered()`, and every grader then says so instead of judging.
 """
 
 import copy
@@ -111,7 +111,7 @@ def lock_module(module_name):
 
 @dataclass(frozen=True)
 class Feedback:
-    """The outcome of a check: passed or not, and a message for the learner.
+    """The outcome of grading: passed or not, and a message for the learner.
 
     attempted is False when there was nothing to judge yet (the function is
     still `raise NotImplementedError`, or no quiz option was picked).
@@ -144,7 +144,7 @@ def _call_with_alarm(fn, kwargs, seconds):
     alarm repeats every REPEAT seconds, and each time it also traces the
     learner's frames: the next line they run (the `pass` of that `except:`,
     outside its `try`) raises again. The alarm and the tracing act only while
-    the learner's code is on the stack, never in the checker's own clean-up.
+    the learner's code is on the stack, never in the grader's own clean-up.
     """
     def learners_call():
         return fn(**kwargs)
@@ -191,7 +191,7 @@ def _call_in_thread(fn, kwargs, seconds):
         except BaseException as error:  # handed back to the caller's thread
             outcome["error"] = error
 
-    worker = threading.Thread(target=run, name="bp_helpers exercise check", daemon=True)
+    worker = threading.Thread(target=run, name="bp_helpers exercise grading", daemon=True)
     worker.start()
     worker.join(seconds)
     if worker.is_alive():
@@ -373,7 +373,7 @@ def grade_function(fn, reference, cases, name=None, hint="", rtol=1e-9, timeout=
     `fn` and `reference` each get their own deep copy of every case, so neither
     can change the other's inputs or the caller's. The first failing case is
     reported; `hint` is added to a wrong value. `fn` is stopped after `timeout`
-    seconds per case. An error in the reference is the checker's, and said so.
+    seconds per case. An error in the reference is the grader's, and said so.
     """
     name = name or getattr(fn, "__name__", "your function")
     if not callable(fn):
@@ -389,7 +389,7 @@ def grade_function(fn, reference, cases, name=None, hint="", rtol=1e-9, timeout=
         call = f"{name}({_describe(args)})"
         try:
             expected = reference(**copy.deepcopy(args))
-        except Exception as error:  # the checker's fault, not the learner's
+        except Exception as error:  # the grader's fault, not the learner's
             return Feedback(False, f"The check itself failed on {call} before judging your "
                                    f"function ({type(error).__name__}: {error_text(error)}); "
                                    "this is a fault in the course, not in your code.",

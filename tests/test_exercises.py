@@ -1,4 +1,4 @@
-"""Self-checking exercises: feedback for every kind of wrong answer, never a traceback,
+"""Self-grading exercises: feedback for every kind of wrong answer, never a traceback,
 and a checker that the learner's own code cannot fool."""
 
 import html
@@ -221,7 +221,7 @@ def test_a_wrong_big_array_is_summarised_by_shape_and_first_difference():
         "function gives -1.0. Hint: look again")
 
 
-# --- checking cannot be switched off from a lesson
+# --- grading cannot be switched off from a lesson
 
 
 @pytest.mark.parametrize(("module", "names"), [
