@@ -27,12 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bp_helpers.lessons import LESSONS, PANELS
-
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
 
-from labrunner import (  # noqa: E402 (the support module lives with the browser tests)
+from labrunner import (  # noqa: E402 (the support modules live with the tests)
     NOTEBOOKS,
     Chromium,
     LabServer,
@@ -40,6 +38,7 @@ from labrunner import (  # noqa: E402 (the support module lives with the browser
     Slider,
     missing_requirement,
 )
+from lessons import LESSONS, PANELS  # noqa: E402
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -48,7 +47,7 @@ except ImportError:  # reported by missing_requirement() in main()
 
 TARGET_MS = 250.0
 
-# Each lesson's first panel that has a timed slider (bp_helpers.lessons): the output it
+# Each lesson's first panel that has a timed slider (tests/lessons.py): the output it
 # sits in, the slider to step, the readout element that must change, whether the plot
 # repaints on that slider.
 READOUT = ".widget-html-content"

@@ -2,7 +2,7 @@
 
     BP_MNIST_DIR=/path/to/mnist .venv/bin/python benchmarks/bench_mnist.py
 
-Trains models.RECIPES["sigmoid"] (target: 95% of the test set, the videos quote
+Trains recipes.RECIPES["sigmoid"] (target: 95% of the test set, the videos quote
 about 96%), RECIPES["videos-relu"] (the same 784-16-16-10 network with ReLU,
 softmax and cross-entropy; target: the videos' "about 96%", 95.8% or more, as
 it scores 96.17% to 96.37% depending on the CPU's kernels) and
@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_training
 
 from bp_helpers.data import load_mnist
-from bp_helpers.models import RECIPES
+from bp_helpers.recipes import RECIPES
 
 TARGETS = {"sigmoid": 0.95, "videos-relu": 0.958, "relu": 0.98}
 

@@ -34,6 +34,42 @@ Randomness
 ----------
 Everything random takes a ``seed`` (int) or a ``numpy.random.Generator``, so
 every lesson gives the same numbers on every run.
+
+The package's face
+------------------
+What the lessons call is importable from here, from ``bp_helpers.panels`` (the live
+widgets) and from ``bp_helpers.plots`` (the static figures), so a lesson's imports
+fit in a few lines; each name still lives in the one module that defines it.
 """
 
 __version__ = "0.1.0"
+
+from bp_helpers.activations import relu_prime, sigmoid, sigmoid_prime
+from bp_helpers.backprop_vs_nudging import layer_evaluations, time_gradients
+from bp_helpers.data import load_digits, load_mnist
+from bp_helpers.display import say
+from bp_helpers.gradcheck import check_gradients, in_notation
+from bp_helpers.network import Network, one_hot
+from bp_helpers.network_loops import backprop_loops
+from bp_helpers.recipes import RECIPES, train_or_load
+from bp_helpers.training import History, sgd
+
+__all__ = [
+    "RECIPES",
+    "History",
+    "Network",
+    "backprop_loops",
+    "check_gradients",
+    "in_notation",
+    "layer_evaluations",
+    "load_digits",
+    "load_mnist",
+    "one_hot",
+    "relu_prime",
+    "say",
+    "sgd",
+    "sigmoid",
+    "sigmoid_prime",
+    "time_gradients",
+    "train_or_load",
+]

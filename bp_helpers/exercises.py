@@ -1,15 +1,15 @@
-"""Self-checking exercises and quizzes, as widgets a lesson shows.
+"""Self-grading exercises and quizzes, as widgets a lesson shows.
 
-`Exercise` bundles a reference, a hint and a worked `Solution`; `Exercise.check`
-runs bp_helpers.checking.check_function on the learner's function and shows the
+`Exercise` bundles a reference, a hint and a worked `Solution`; `Exercise.grade`
+runs bp_helpers.grading.grade_function on the learner's function and shows the
 `Feedback` with a button that reveals the solution after an attempt. `Quiz` is
 a multiple-choice question as a widget. `Catalogue` holds a lesson's quizzes and
 exercises by name (see bp_helpers.questions).
 
-check_function, Feedback and read_only are bp_helpers.checking's, named here
+grade_function, Feedback and lock_module are bp_helpers.grading's, named here
 too, so a lesson's questions import everything from one place. Like the
-checker, this module is read-only once imported (`exercises.check_function =
-...` raises), so checking cannot be switched off from a lesson.
+grader, this module is read-only once imported (`exercises.grade_function =
+...` raises), so grading cannot be switched off from a lesson.
 """
 
 import copy
@@ -23,8 +23,8 @@ from functools import partial
 
 import ipywidgets as widgets
 
-from bp_helpers.checking import TIMEOUT, Feedback, check_function, read_only
 from bp_helpers.display import Displayable
+from bp_helpers.grading import TIMEOUT, Feedback, grade_function, lock_module
 
 # A quiz adds its own verdict ("Right." / "Not quite."), so an explanation gives the reason.
 VERDICT = re.compile(r"^\s*(right|correct|incorrect|wrong|not quite)\s*[.:,!]", re.IGNORECASE)
@@ -51,8 +51,8 @@ class Solution:
                 f"<pre>{html.escape(self.code)}</pre></div>")
 
 
-class CheckedAnswer(Displayable):
-    """The feedback of one check, with a button that reveals the worked solution.
+class GradedAnswer(Displayable):
+    """The feedback of one grading, with a button that reveals the worked solution.
 
     The button is there only after an attempt (a function that runs, right or
     wrong); the solution's text reaches the widget only when it is pressed, so
@@ -93,7 +93,7 @@ class CheckedAnswer(Displayable):
 
 @dataclass(frozen=True)
 class Exercise:
-    """A function for the learner to write, checked against `reference`.
+    """A function for the learner to write, graded against `reference`.
 
     reference(**case, **context) computes the right answer with bp_helpers;
     context holds lesson objects the reference needs beyond the learner's
@@ -107,12 +107,12 @@ class Exercise:
     rtol: float = 1e-9
     timeout: float = TIMEOUT
 
-    def check(self, fn, cases, **context):
-        """Check the learner's `fn` on `cases` (a list of dicts of its keyword arguments)."""
+    def grade(self, fn, cases, **context):
+        """Grade the learner's `fn` on `cases` (a list of dicts of its keyword arguments)."""
         reference = partial(self.reference, **copy.deepcopy(context))
-        feedback = check_function(fn, reference, cases, hint=self.hint, rtol=self.rtol,
+        feedback = grade_function(fn, reference, cases, hint=self.hint, rtol=self.rtol,
                                   timeout=self.timeout)
-        return CheckedAnswer(feedback, self.solution)
+        return GradedAnswer(feedback, self.solution)
 
 
 class Quiz(Displayable):
@@ -175,7 +175,7 @@ class Catalogue:
 
     quizzes: name -> the keyword arguments of a Quiz; exercises: name -> Exercise.
     A lesson cell shows only `lessonN.quiz("name")` or
-    `lessonN.exercise("name").check(my_function, cases)`.
+    `lessonN.exercise("name").grade(my_function, cases)`.
     """
 
     lesson: str
@@ -193,7 +193,7 @@ class Catalogue:
         return Quiz(**self._pick(self.quizzes, "quiz", "quizzes", name))
 
     def exercise(self, name):
-        """The Exercise `name`; check a function with `.check(fn, cases)`."""
+        """The Exercise `name`; grade a function with `.grade(fn, cases)`."""
         return self._pick(self.exercises, "exercise", "exercises", name)
 
     def _pick(self, entries, kind, kinds, name):
@@ -203,7 +203,17 @@ class Catalogue:
         return entries[name]
 
 
-__all__ = ["RESTARTED", "Catalogue", "CheckedAnswer", "Exercise", "Feedback", "Quiz", "Solution",
-           "check_function", "read_only", "restarted_note"]
+__all__ = [
+    "RESTARTED",
+    "Catalogue",
+    "Exercise",
+    "Feedback",
+    "GradedAnswer",
+    "Quiz",
+    "Solution",
+    "grade_function",
+    "lock_module",
+    "restarted_note",
+]
 
-read_only(__name__)
+lock_module(__name__)

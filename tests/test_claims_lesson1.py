@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bp_helpers import chain, predictions
+from bp_helpers import chain
 from bp_helpers.activations import relu_prime, sigmoid, sigmoid_prime
 from bp_helpers.data import load_mnist
 from bp_helpers.network import Network, one_hot
@@ -43,6 +43,7 @@ from bp_helpers.panels import NudgeState, nudge_result
 from bp_helpers.panels.levers import LeversState, levers_result
 from bp_helpers.panels.view import fmt
 from bp_helpers.panels.wishes import WishesState, next_example, wishes_result
+from bp_helpers.questions import lesson1
 
 pytestmark = pytest.mark.every_cpu  # the lesson's claims hold under every CPU's kernels
 
@@ -203,7 +204,7 @@ def test_the_untrained_network_gets_the_2_wrong(untrained_and_a_2):
     assert mnist.y_test[two] == 2 and not np.any(mnist.y_test[:two] == 2)  # the first 2
     a = network.output(mnist.X_test[two])
     assert 0.1 < a.min() and a.max() < 0.9 and np.argmax(a) != 2  # garbage: all middling
-    r = reveal(predictions.untrained_answer(network, mnist.X_test[two], label=2),
+    r = reveal(lesson1.untrained_answer(network, mnist.X_test[two], label=2),
                "All ten middling, another output the largest")
     assert r.correct
     wish = -2 * (a - one_hot(2, 10))
@@ -219,7 +220,7 @@ def test_every_average_output_wish_of_the_untrained_network_points_down(untraine
                       mnist.y_test)
     assert np.all(r.batch_output_wishes < 0)  # "every average points down"
     assert list(r.batch) == list(range(two, two + 10))  # this 2 and the nine after it
-    p = reveal(predictions.batch_wishes_up(network, mnist.X_test, mnist.y_test, first=two,
+    p = reveal(lesson1.batch_wishes_up(network, mnist.X_test, mnist.y_test, first=two,
                                            batch_size=10), 0)
     assert p.correct and p.answer.value == 0
     said = float(network.output(mnist.X_test[two:two + 10]).mean())

@@ -35,13 +35,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bp_helpers import chain, predictions
+from bp_helpers import chain
 from bp_helpers.backprop_vs_nudging import layer_evaluations, loglog_slope, time_gradients
 from bp_helpers.gradcheck import difference_quotient
 from bp_helpers.network import Network
 from bp_helpers.panels import ChainState, chain_result
 from bp_helpers.panels.chain import PARAM_RANGE, RANGES, error_floor
 from bp_helpers.plots import backprop_vs_nudging_plot
+from bp_helpers.questions import lesson2
 
 pytestmark = pytest.mark.every_cpu  # the lesson's claims hold under every CPU's kernels
 
@@ -163,10 +164,10 @@ def test_counts_and_their_ratio():
 
 
 def test_the_prediction_for_a_100_layer_chain_is_2L():
-    reveal = predictions.nudging_ratio(L=100, guess=200).reveal
+    reveal = lesson2.nudging_ratio(L=100, guess=200).reveal
     assert reveal.correct and reveal.answer.shown == "200 times as many"
     assert "40,000 layer evaluations" in reveal.answer.why and ": 200." in reveal.answer.why
-    assert not predictions.nudging_ratio(L=100, guess=100).reveal.correct  # L, not 2L
+    assert not lesson2.nudging_ratio(L=100, guess=100).reveal.correct  # L, not 2L
 
 
 def test_nudging_really_evaluates_4L2_layers(monkeypatch):

@@ -43,7 +43,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bp_helpers import predictions
 from bp_helpers.data import load_digits
 from bp_helpers.descent import (
     HIDDEN_K,
@@ -62,6 +61,7 @@ from bp_helpers.descent import (
 )
 from bp_helpers.network import Network
 from bp_helpers.panels.descent import RISE, DescentState, descent_result, readout_rows
+from bp_helpers.questions import lesson4
 
 pytestmark = pytest.mark.every_cpu  # the lesson's claims hold under every CPU's kernels
 
@@ -114,7 +114,7 @@ def test_the_wishes_for_w34(data):
     a3 = network.output(X)[:, 3]
     assert np.all((0.3 < a3) & (a3 < 0.4))  # "about 0.35 to every digit"
     assert np.all(network.forward(X).activations[1][:, 4] > 0)  # hidden neuron 4 is active
-    reveal = predictions.wishes_larger(wishes, y, digit=3, guess="About one in ten").reveal
+    reveal = lesson4.wishes_larger(wishes, y, digit=3, guess="About one in ten").reveal
     assert reveal.correct and reveal.answer.shown == "9 of 100"
     assert "9 of those are 3s (9 of the 100 digits are 3s)" in reveal.answer.why
 

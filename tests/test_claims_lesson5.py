@@ -42,13 +42,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bp_helpers import predictions
 from bp_helpers.data import load_mnist
 from bp_helpers.evaluation import GradientRecorder, look_inside, misclassified
-from bp_helpers.models import RECIPES, train_or_load
 from bp_helpers.network import Network
 from bp_helpers.panels.wishes import WishesState, next_mistake, wishes_result
 from bp_helpers.plots.mnist import misclassified_gallery
+from bp_helpers.questions import lesson5
+from bp_helpers.recipes import RECIPES, train_or_load
 from bp_helpers.training import sgd
 
 pytestmark = pytest.mark.every_cpu  # the lesson's claims hold under every CPU's kernels
@@ -97,7 +97,7 @@ def test_one_examples_step_moves_z_j_by_eta_delta_j_times_squared_pixels_plus_on
 
 
 def test_a_step_here_reaches_several_times_as_far_as_in_lesson_4(mnist):
-    reveal = predictions.step_reach(mnist.X_train, lr=0.3, lr_lesson4=3,
+    reveal = lesson5.step_reach(mnist.X_train, lr=0.3, lr_lesson4=3,
                                     guess="2 to 10 times as far").reveal
     assert reveal.correct, reveal.answer
     ratio = float(reveal.answer.shown.split()[0])

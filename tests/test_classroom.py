@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from bp_helpers.data import load_mnist
-from bp_helpers.models import RECIPES, train_or_load
+from bp_helpers.recipes import RECIPES, train_or_load
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = "notebooks/05_mnist.ipynb"

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from bp_helpers.lessons import LESSONS
+from lessons import LESSONS
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = [ROOT / lesson.notebook for lesson in LESSONS]
@@ -104,7 +103,7 @@ def test_the_readme_opens_every_lesson_on_colab_and_binder():
 BARE = """
 import importlib, json, pkgutil
 import bp_helpers
-from bp_helpers import models
+from bp_helpers import recipes
 from bp_helpers.data import load_mnist, mnist_dir
 from bp_helpers.data.locate import data_home
 
@@ -113,7 +112,7 @@ for module in pkgutil.walk_packages(bp_helpers.__path__, "bp_helpers."):
         importlib.import_module(module.name)
 print(json.dumps({
     "package": bp_helpers.__file__, "home": str(data_home()), "mnist": str(mnist_dir()),
-    "weights": str(models.WEIGHTS_DIR), "source": load_mnist().source,
+    "weights": str(recipes.WEIGHTS_DIR), "source": load_mnist().source,
 }))
 """
 

@@ -1,4 +1,4 @@
-"""Self-checking exercises: feedback for every kind of wrong answer, never a traceback,
+"""Self-grading exercises: feedback for every kind of wrong answer, never a traceback,
 and a checker that the learner's own code cannot fool."""
 
 import html
@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bp_helpers import checking, exercises
+from bp_helpers import exercises, grading
 from bp_helpers.activations import sigmoid, sigmoid_prime
-from bp_helpers.exercises import Exercise, Feedback, Quiz, Solution, check_function
+from bp_helpers.exercises import Exercise, Feedback, Quiz, Solution, grade_function
 from bp_helpers.network import one_hot
 from bp_helpers.panels import example_network
 
@@ -24,7 +24,7 @@ CASES = [{"z": 0.0}, {"z": 2.0}, {"z": np.array([-1.0, 3.0])}]
 
 
 def check(fn, **kwargs):
-    return check_function(fn, sigmoid_prime, CASES, name="my_sigmoid_prime",
+    return grade_function(fn, sigmoid_prime, CASES, name="my_sigmoid_prime",
                           hint="think slope", **kwargs)
 
 
@@ -59,7 +59,7 @@ def test_wrong_answers_get_feedback_that_names_what_was_expected(fn, message):
 
 
 def test_array_of_the_wrong_shape_is_named():
-    feedback = check_function(lambda z: np.zeros(3), sigmoid_prime, [{"z": np.zeros(2)}],
+    feedback = grade_function(lambda z: np.zeros(3), sigmoid_prime, [{"z": np.zeros(2)}],
                               name="f")
     assert "should return an array of shape (2,), but returned shape (3,)" in feedback.message
 
@@ -85,7 +85,7 @@ def test_zeroing_an_input_in_place_neither_passes_nor_touches_the_lessons_weight
         W_next *= 0
         return np.zeros(len(z))
 
-    feedback = check_function(sabotage, reference_delta,
+    feedback = grade_function(sabotage, reference_delta,
                               [dict(W_next=network.W[1], delta_next=g.deltas[1], z=g.zs[0])])
     assert not feedback.passed
     assert "Well done" not in feedback.message
@@ -100,7 +100,7 @@ def test_a_right_formula_that_edits_its_input_in_place_is_judged_right():
         a *= -2
         return a
 
-    feedback = check_function(wishes_in_place, lambda a, label: -2 * (a - one_hot(label, 10)),
+    feedback = grade_function(wishes_in_place, lambda a, label: -2 * (a - one_hot(label, 10)),
                               [dict(a=a, label=3), dict(a=a, label=7)])
     assert feedback.passed, feedback.message
     np.testing.assert_array_equal(a, np.linspace(0.05, 0.95, 10))
@@ -111,7 +111,7 @@ def test_the_reference_sees_pristine_inputs_even_if_it_edits_its_own():
         a += 1.0
         return a.copy()
 
-    feedback = check_function(lambda a: a + 1.0, reference, [dict(a=np.zeros(3))])
+    feedback = grade_function(lambda a: a + 1.0, reference, [dict(a=np.zeros(3))])
     assert feedback.passed, feedback.message
 
 
@@ -171,11 +171,11 @@ def test_the_timeout_stops_an_infinite_loop_inside_a_jupyter_kernel():
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "from bp_helpers.exercises import check_function\n"
+        "from bp_helpers.exercises import grade_function\n"
         "def my_f(z):\n"
         "    while True:\n"
         "        pass\n"
-        "check_function(my_f, lambda z: z, [{'z': 1.0}], timeout=0.5)")])
+        "grade_function(my_f, lambda z: z, [{'z': 1.0}], timeout=0.5)")])
     nbclient.NotebookClient(notebook, timeout=60, kernel_name="python3").execute()
     text = notebook.cells[0].outputs[0]["data"]["text/plain"]
     assert "my_f(z = 1.0) did not return within 0.5 s, so it was stopped" in text
@@ -186,14 +186,14 @@ def test_the_timeout_stops_an_infinite_loop_inside_a_jupyter_kernel():
 
 @pytest.mark.parametrize("got", [0.25 + 5j, np.array([0.25 + 0j, 1.0])])
 def test_a_complex_result_is_rejected_with_a_clear_message(got):
-    feedback = check_function(lambda z: got, lambda z: 0.25 + 0 * z, [{"z": 0.0}], name="f")
+    feedback = grade_function(lambda z: got, lambda z: 0.25 + 0 * z, [{"z": 0.0}], name="f")
     assert not feedback.passed
     assert "returned a complex number" in feedback.message
     assert "but the answer is real" in feedback.message
 
 
 def test_a_truth_value_is_not_a_number():
-    feedback = check_function(lambda z: True, lambda z: 1.0, [{"z": 0.0}], name="f")
+    feedback = grade_function(lambda z: True, lambda z: 1.0, [{"z": 0.0}], name="f")
     assert feedback.message == "f(z = 0.0) returned True/False (True), but the answer is a number"
 
 
@@ -202,10 +202,10 @@ def test_any_case_argument_can_be_named_in_feedback(value):
     def raises(word):
         raise ValueError("no")
 
-    feedback = check_function(raises, lambda word: 1.0, [{"word": value}], name="f")
+    feedback = grade_function(raises, lambda word: 1.0, [{"word": value}], name="f")
     assert feedback.message.startswith("f(word = ")
     assert feedback.message.endswith(") raised ValueError: no")
-    wrong = check_function(lambda word: 2.0, lambda word: 1.0, [{"word": value}], name="f")
+    wrong = grade_function(lambda word: 2.0, lambda word: 1.0, [{"word": value}], name="f")
     assert "should be 1.0, but your function gives 2.0" in wrong.message
 
 
@@ -214,7 +214,7 @@ def test_a_wrong_big_array_is_summarised_by_shape_and_first_difference():
     got = expected.copy()
     got[2, 3] = -1.0
     got[5, 0] = -2.0
-    feedback = check_function(lambda outputs: got, lambda outputs: expected,
+    feedback = grade_function(lambda outputs: got, lambda outputs: expected,
                               [dict(outputs=np.ones((8, 10)))], name="f", hint="look again")
     assert feedback.message == (
         "f(outputs = an array of shape (8, 10)) returns an array of the right shape (8, 10), "
@@ -222,13 +222,13 @@ def test_a_wrong_big_array_is_summarised_by_shape_and_first_difference():
         "function gives -1.0. Hint: look again")
 
 
-# --- checking cannot be switched off from a lesson
+# --- grading cannot be switched off from a lesson
 
 
 @pytest.mark.parametrize(("module", "names"), [
-    (checking, ["_compare", "check_function", "Feedback", "call_with_timeout", "TIMEOUT"]),
-    (importlib.import_module("bp_helpers.questions.lesson6"), ["check_fix", "check_backprop"]),
-    (exercises, ["check_function", "Feedback", "Exercise", "TIMEOUT"]),
+    (grading, ["_compare", "grade_function", "Feedback", "call_with_timeout", "TIMEOUT"]),
+    (importlib.import_module("bp_helpers.questions.lesson6"), ["grade_fix", "grade_backprop"]),
+    (exercises, ["grade_function", "Feedback", "Exercise", "TIMEOUT"]),
 ])
 def test_the_checker_cannot_be_switched_off_by_setting_its_attributes(monkeypatch, module, names):
     for name in names:
@@ -253,7 +253,7 @@ def test_a_lessons_questions_cannot_be_swapped_out():
     exercise = lesson1.exercise("dC0_dw")
     with pytest.raises(AttributeError):
         exercise.reference = lambda **kwargs: 0.0
-    assert not exercise.check(lambda w, b, a_prev, y: 0.0, [dict(w=1.0, b=0.0, a_prev=1.0,
+    assert not exercise.grade(lambda w, b, a_prev, y: 0.0, [dict(w=1.0, b=0.0, a_prev=1.0,
                                                                   y=0.0)]).passed
 
 
@@ -320,12 +320,12 @@ def lessons():
 def test_the_worked_solution_appears_only_after_an_attempt():
     exercise = Exercise(reference=sigmoid_prime, hint="", solution=Solution(
         steps=(r"Use $\sigma(1 - \sigma)$.",), code="def f(z):\n    return 1 < 2\n"))
-    untried = exercise.check(not_written, CASES)
+    untried = exercise.grade(not_written, CASES)
     assert not untried.feedback.attempted
     assert untried.button is None and len(untried.widget.children) == 2
     with pytest.raises(RuntimeError, match="only after a first attempt"):
         untried.reveal()
-    tried = exercise.check(lambda z: 0.0, CASES)
+    tried = exercise.grade(lambda z: 0.0, CASES)
     assert tried.button in tried.widget.children and tried.solution.value == ""
     tried.button.click()
     assert "Use $\\sigma(1 - \\sigma)$." in tried.solution.value
@@ -380,9 +380,9 @@ def test_every_worked_solution_passes_its_own_exercise_and_a_wrong_answer_does_n
             function = next(value for key, value in scope.items()
                             if key.startswith("my_") and callable(value))
             extra = context.get(lesson.__name__.rsplit(".", 1)[1], {})
-            right = exercise.check(function, cases[name], **extra)
+            right = exercise.grade(function, cases[name], **extra)
             assert right.passed, f"{lesson.__name__} {name}: {right.feedback.message}"
-            wrong = exercise.check(lambda **kwargs: 0.123456, cases[name], **extra)
+            wrong = exercise.grade(lambda **kwargs: 0.123456, cases[name], **extra)
             assert not wrong.passed and wrong.feedback.attempted, name
             assert len(exercise.solution.steps) >= 2, f"{name}: give the reasoning, not just code"
             checked += 1
@@ -427,10 +427,10 @@ def test_no_visible_cell_holds_a_quiz_answer_or_an_exercise_solution(path):
     code = "\n".join(cell.source for cell in cells if cell.cell_type == "code")
     assert "answer=" not in code
     assert not re.search(r"def reference", code)
-    assert "Quiz(" not in code and "check_function(" not in code
+    assert "Quiz(" not in code and "grade_function(" not in code
     lesson = lesson_questions(path)
     for name, exercise in lesson.questions.exercises.items():
-        assert f'exercise("{name}").check(' in code, f"{path.name} does not set {name}"
+        assert f'exercise("{name}").grade(' in code, f"{path.name} does not set {name}"
         for line in solution_lines(exercise):
             assert line not in code, f"{path.name} shows a line of {name}'s solution: {line}"
     for name, quiz in lesson.questions.quizzes.items():
@@ -573,7 +573,7 @@ def test_a_float32_answer_is_judged_at_float32_precision():
 
 
 def test_a_float64_answer_right_to_float32_precision_is_told_so_with_digits_that_differ():
-    feedback = check_function(lambda z: float(np.float32(sigmoid_prime(z))), sigmoid_prime,
+    feedback = grade_function(lambda z: float(np.float32(sigmoid_prime(z))), sigmoid_prime,
                               [{"z": 2.0}], name="f")
     assert not feedback.passed and "Hint" not in feedback.message
     assert feedback.message == (
@@ -590,21 +590,21 @@ def test_a_float64_answer_right_to_float32_precision_is_told_so_with_digits_that
                                "[0.3, 1e-07]"),
 ])
 def test_two_different_numbers_never_look_equal(got, expected, shown):
-    feedback = check_function(lambda z: np.array(got), lambda z: np.array(expected),
+    feedback = grade_function(lambda z: np.array(got), lambda z: np.array(expected),
                               [{"z": 0.0}], name="f", rtol=1e-12)
     assert shown in feedback.message
 
 
 def test_nan_where_the_reference_has_nan_is_right():
-    feedback = check_function(lambda z: np.array([np.nan, 1.0]),
+    feedback = grade_function(lambda z: np.array([np.nan, 1.0]),
                               lambda z: np.array([np.nan, 1.0]), [{"z": 0.0}], name="f")
     assert feedback.passed, feedback.message
-    wrong = check_function(lambda z: np.nan, lambda z: 1.0, [{"z": 0.0}], name="f")
+    wrong = grade_function(lambda z: np.nan, lambda z: 1.0, [{"z": 0.0}], name="f")
     assert wrong.message == "f(z = 0.0) should be 1.0, but your function gives nan"
 
 
 def test_an_empty_list_of_cases_checks_nothing_and_says_so():
-    feedback = check_function(lambda z: z, lambda z: z, [], name="f")
+    feedback = grade_function(lambda z: z, lambda z: z, [], name="f")
     assert not feedback.passed and not feedback.attempted
     assert feedback.message == "There is nothing to check f on: the check was given no cases."
 
@@ -618,17 +618,17 @@ class BadRepr:
 
 
 def test_an_answer_or_argument_whose_repr_raises_is_described():
-    feedback = check_function(lambda z: BadRepr(), lambda z: 1.0, [{"z": 0.0}], name="f")
+    feedback = grade_function(lambda z: BadRepr(), lambda z: 1.0, [{"z": 0.0}], name="f")
     assert feedback.message == ("f(z = 0.0) should return a number or an array of numbers, "
                                 "but returned BadRepr: (its repr raised ValueError)")
-    feedback = check_function(lambda z: 2.0, lambda z: 1.0, [{"z": BadRepr()}], name="f")
+    feedback = grade_function(lambda z: 2.0, lambda z: 1.0, [{"z": BadRepr()}], name="f")
     assert feedback.message.startswith("f(z = BadRepr (its repr raised ValueError)) should be")
 
 
 def test_sys_exit_in_an_answer_is_a_sentence_not_the_end_of_the_kernel():
     import sys
 
-    feedback = check_function(lambda z: sys.exit(), lambda z: 1.0, [{"z": 0.0}], name="f")
+    feedback = grade_function(lambda z: sys.exit(), lambda z: 1.0, [{"z": 0.0}], name="f")
     assert feedback.message == ("f(z = 0.0) called sys.exit() (or exit()), which ends the "
                                 "program: a function should `return` its answer instead.")
 
@@ -642,23 +642,23 @@ def my_dC0_dw(z):
 
 
 def test_an_unfinished_function_called_by_a_finished_one_is_named_instead():
-    feedback = check_function(my_dC0_dw, lambda z: 1.0, [{"z": 0.0}])
+    feedback = grade_function(my_dC0_dw, lambda z: 1.0, [{"z": 0.0}])
     assert feedback.message == ("my_dC0_dw calls my_sigma_prime, which is not written yet (it "
                                 "still raises NotImplementedError): finish my_sigma_prime first, "
                                 "then run this cell again.")
     assert feedback.attempted  # my_dC0_dw was written: its worked solution may be shown
-    assert not check_function(my_sigma_prime, lambda z: 1.0, [{"z": 0.0}]).attempted
+    assert not grade_function(my_sigma_prime, lambda z: 1.0, [{"z": 0.0}]).attempted
 
 
 def test_an_error_in_the_reference_is_the_checkers_not_the_learners():
-    feedback = check_function(lambda z: 1.0, lambda z: 1 / 0, [{"z": 0.0}], name="f")
+    feedback = grade_function(lambda z: 1.0, lambda z: 1 / 0, [{"z": 0.0}], name="f")
     assert not feedback.attempted
     assert feedback.message == ("The check itself failed on f(z = 0.0) before judging your "
                                 "function (ZeroDivisionError: division by zero); this is a "
                                 "fault in the course, not in your code.")
 
 
-@pytest.mark.parametrize("module", ["checking", "exercises", "questions.lesson1",
+@pytest.mark.parametrize("module", ["grading", "exercises", "questions.lesson1",
                                     "questions.lesson6"])
 def test_a_write_into_a_read_only_modules_dict_is_found_and_said(module):
     target = importlib.import_module(f"bp_helpers.{module}")
@@ -680,7 +680,7 @@ def test_a_write_into_a_read_only_modules_dict_is_found_and_said(module):
 def test_every_button_says_what_to_do_after_a_kernel_restart():
     quiz = Quiz("2 + 2?", ["3", "4"], answer=1, explanations=["Off by one.", "Two and two."])
     tried = Exercise(reference=sigmoid_prime, hint="", solution=Solution(
-        steps=("a", "b"), code="def f(z):\n    return z\n")).check(lambda z: 0.0, CASES)
+        steps=("a", "b"), code="def f(z):\n    return z\n")).grade(lambda z: 0.0, CASES)
     for widget in (quiz.widget, tried.widget):
         assert any(exercises.RESTARTED in str(getattr(child, "value", ""))
                    for child in widget.children)
@@ -697,7 +697,7 @@ def test_an_answer_1e_5_off_is_wrong_in_float32_as_in_float64():
         return np.float32(sigmoid_prime(z) * (1 + 1e-5))
 
     for fn in (off, off32):
-        feedback = check_function(fn, reference, [{"z": 0.3}])
+        feedback = grade_function(fn, reference, [{"z": 0.3}])
         assert not feedback.passed and "precision of float32" not in feedback.message
         assert "should be" in feedback.message
 
@@ -717,5 +717,5 @@ def test_a_tiny_answer_twice_too_large_is_wrong():
     def twice(z):
         return 2e-6 * sigmoid(z)
 
-    feedback = check_function(twice, reference, [{"z": 0.3}])
+    feedback = grade_function(twice, reference, [{"z": 0.3}])
     assert not feedback.passed and "should be" in feedback.message

@@ -24,31 +24,31 @@ def stub(*args, **kwargs):
 
 @pytest.mark.parametrize("name", STEPS)
 def test_the_worked_solutions_pass_their_checks(name):
-    assert lesson6.check_step(name, getattr(lesson6, name)).passed
+    assert lesson6.grade_step(name, getattr(lesson6, name)).passed
 
 
 def test_a_pass_on_one_case_reads_as_one_check():
-    answer = lesson6.check_step("output_error", lesson6.output_error)
+    answer = lesson6.grade_step("output_error", lesson6.output_error)
     assert "output_error matches bp_helpers on its one check. Well done!" in repr(answer.feedback)
 
 
 @pytest.mark.parametrize("name", STEPS)
 def test_a_stub_is_not_an_attempt_and_a_wrong_answer_is(name):
-    answer = lesson6.check_step(name, stub)
+    answer = lesson6.grade_step(name, stub)
     assert not answer.passed and "not written yet" in answer.feedback.message
     assert not answer.feedback.attempted and answer.button is None
-    answer = lesson6.check_step(name, lambda **kwargs: 0.0 * next(iter(kwargs.values())))
+    answer = lesson6.grade_step(name, lambda **kwargs: 0.0 * next(iter(kwargs.values())))
     assert not answer.passed and "should" in answer.feedback.message
     assert answer.feedback.attempted and answer.button is not None
 
 
 def test_classic_step_mistakes_get_clear_feedback():
-    transposed = lesson6.check_step(
+    transposed = lesson6.grade_step(
         "error_back", lambda W_next, delta_next, z: (delta_next @ W_next.T) * z)
     assert "raised ValueError" in transposed.feedback.message
-    summed = lesson6.check_step("weight_gradient", lambda delta, a_prev: delta.T @ a_prev)
+    summed = lesson6.grade_step("weight_gradient", lambda delta, a_prev: delta.T @ a_prev)
     assert "Hint" in summed.feedback.message
-    wrong_axis = lesson6.check_step("bias_gradient", lambda delta: delta.mean(axis=1))
+    wrong_axis = lesson6.grade_step("bias_gradient", lambda delta: delta.mean(axis=1))
     assert "shape (4,)" in wrong_axis.feedback.message and "(3,)" in wrong_axis.feedback.message
 
 
@@ -56,9 +56,9 @@ def test_classic_step_mistakes_get_clear_feedback():
 def test_the_worked_solution_opens_after_an_attempt_with_its_reasoning(name):
     # The same mechanism as lessons 1-5: a button under the check's answer.
     if name == "backprop":
-        answer, _ = lesson6.check_backprop(lambda network, X, Y: None)
+        answer, _ = lesson6.grade_backprop(lambda network, X, Y: None)
     else:
-        answer = lesson6.check_step(name, lambda *args, **kwargs: 0.0)
+        answer = lesson6.grade_step(name, lambda *args, **kwargs: 0.0)
     assert answer.solution.value == ""
     answer.button.click()
     shown = answer.solution.value
@@ -67,23 +67,23 @@ def test_the_worked_solution_opens_after_an_attempt_with_its_reasoning(name):
     assert answer.button.layout.display == "none"
 
 
-def test_check_backprop_passes_the_solution_and_shows_where_a_bug_is():
-    answer, report = lesson6.check_backprop(stub)
+def test_grade_backprop_passes_the_solution_and_shows_where_a_bug_is():
+    answer, report = lesson6.grade_backprop(stub)
     assert not answer.passed and report is None and "not written yet" in answer.feedback.message
     assert not answer.feedback.attempted and answer.button is None
-    answer, report = lesson6.check_backprop(lambda network, X, Y: None)
+    answer, report = lesson6.grade_backprop(lambda network, X, Y: None)
     assert not answer.passed and "should return (dC_dW, dC_db)" in answer.feedback.message
     assert answer.feedback.attempted
-    answer, report = lesson6.check_backprop(lesson6.backprop)
+    answer, report = lesson6.grade_backprop(lesson6.backprop)
     assert answer.passed and report.ok and "all 74 parameters" in answer.feedback.message
-    answer, report = lesson6.check_backprop(BUGS[0].backprop)
+    answer, report = lesson6.grade_backprop(BUGS[0].backprop)
     assert not answer.passed and not report.ok and "heat map" in answer.feedback.message
 
 
 @pytest.mark.parametrize("bug", BUGS[:8], ids=[bug.name for bug in BUGS[:8]])
-def test_check_backprop_catches_every_quadratic_zoo_bug_on_the_lessons_network(bug):
+def test_grade_backprop_catches_every_quadratic_zoo_bug_on_the_lessons_network(bug):
     """The 6-5-4-3 network's sizes all differ: a bug fails by its numbers or by a shape."""
-    feedback, _ = lesson6.check_backprop(bug.backprop)
+    feedback, _ = lesson6.grade_backprop(bug.backprop)
     assert not feedback.passed
 
 
@@ -168,7 +168,7 @@ def test_the_lessons_recipe_is_stated_as_it_runs():
     assert "rng = np.random.default_rng(0)" in lesson
     assert "batch_size=10, lr=0.5, rng=rng,\n" in lesson
     assert "epochs=epochs, batch_size=10, lr=0.5, seed=0," in lesson
-    assert "$\\eta = 0.5$ and batches of 10: 30 passes" in lesson
+    assert "$\\eta = 0.5$ and batches of 10 (" in lesson and "# 30 passes over the 4,000" in lesson
 
 
 def test_the_lessons_solution_trains_past_90_percent():
@@ -204,7 +204,7 @@ def biases_as_lists(network, X, Y):
 
 
 def test_a_backprop_that_passes_with_lists_also_trains():
-    answer, _ = lesson6.check_backprop(biases_as_lists)
+    answer, _ = lesson6.grade_backprop(biases_as_lists)
     assert answer.passed, answer.feedback.message
     used = lesson6.use_backprop(biases_as_lists)
     network = Network([6, 5, 3], seed=4)
@@ -238,7 +238,7 @@ def with_result(result):
      "backprop(network, X, Y) returned dC_dW with 2 arrays, but the network has 3 layers"),
 ])
 def test_a_malformed_result_is_described_not_reported_as_raised(fn, message):
-    answer, report = lesson6.check_backprop(fn)
+    answer, report = lesson6.grade_backprop(fn)
     assert not answer.passed and report is None and answer.feedback.attempted
     assert answer.feedback.message.startswith(message)
     assert "raised" not in answer.feedback.message
@@ -258,9 +258,9 @@ def test_a_correct_backprop_that_edits_Y_in_place_passes():
             dC_db[l - 1] = delta.mean(axis=0)
         return dC_dW, dC_db
 
-    answer, _ = lesson6.check_backprop(in_place)
+    answer, _ = lesson6.grade_backprop(in_place)
     assert answer.passed, answer.feedback.message
-    assert lesson6.check_fix(1, in_place).passed
+    assert lesson6.grade_fix(1, in_place).passed
 
 
 def test_an_unfinished_step_called_by_backprop_is_named():
@@ -271,7 +271,7 @@ def test_an_unfinished_step_called_by_backprop_is_named():
         zs, activations = network.forward(X)
         output_error(activations[-1], Y, zs[-1])
 
-    answer, _ = lesson6.check_backprop(mine)
+    answer, _ = lesson6.grade_backprop(mine)
     assert answer.feedback.message == (
         "backprop calls output_error, which is not written yet (it still raises "
         "NotImplementedError): finish output_error first, then run this cell again.")
@@ -288,22 +288,22 @@ def loops_forever(network, X, Y):
 
 
 def test_backprop_and_fix_checks_stop_a_backprop_that_never_returns():
-    answer, report = lesson6.check_backprop(loops_forever)
+    answer, report = lesson6.grade_backprop(loops_forever)
     assert report is None and answer.feedback.message == (
         "backprop(network, X, Y) did not return within 5 s, so it was stopped. Look for a "
         "loop that never ends.")
-    assert lesson6.check_fix(2, loops_forever).message == (
+    assert lesson6.grade_fix(2, loops_forever).message == (
         "fix(network, X, Y) did not return within 5 s, so it was stopped. Look for a loop "
         "that never ends.")
     assert lesson6.use_backprop(loops_forever) is lesson6.backprop
 
 
 def test_the_usual_shape_mistakes_get_a_hint_about_rows_not_the_answer():
-    transposed = lesson6.check_step(
+    transposed = lesson6.grade_step(
         "error_back", lambda W_next, delta_next, z: (W_next.T @ delta_next) * sigmoid_prime(z))
     assert "raised ValueError" in transposed.feedback.message
     assert "Hint: examples are rows here" in transposed.feedback.message
-    outer = lesson6.check_step("weight_gradient", lambda delta, a_prev: delta @ a_prev.T)
+    outer = lesson6.grade_step("weight_gradient", lambda delta, a_prev: delta @ a_prev.T)
     assert "Hint: examples are rows here" in outer.feedback.message
     for name, (_, _, hint, shape_hint) in lesson6.STEPS.items():
         solution = lesson6.SOLUTIONS[name].code.splitlines()[-1].split("return ")[-1]
@@ -350,7 +350,7 @@ def loop(step=1.0, shuffle=True, last=True, in_place=True):
     (loop(step=-1.0), False, "After 2 epochs the weights differ from training.sgd's"),
 ])
 def test_the_loop_is_checked_against_sgd_with_the_same_seed(fn, passed, message):
-    answer = lesson6.check_loop(fn)
+    answer = lesson6.grade_loop(fn)
     assert answer.passed == passed and message in answer.feedback.message
 
 
@@ -358,7 +358,7 @@ def test_the_loops_check_stops_a_loop_that_never_ends():
     def forever(network, X, Y, batch_size, lr, rng, backprop):
         loops_forever(network, X, Y)
 
-    answer = lesson6.check_loop(forever)
+    answer = lesson6.grade_loop(forever)
     assert answer.feedback.message.startswith("sgd_epoch(network, X, Y, batch_size=7, lr=0.5, "
                                               "rng, backprop) did not return within 5 s")
 

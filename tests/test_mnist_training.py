@@ -16,7 +16,7 @@ import os
 import pytest
 
 from bp_helpers.data import load_mnist
-from bp_helpers.models import RECIPES
+from bp_helpers.recipes import RECIPES
 
 
 @pytest.fixture(scope="module")

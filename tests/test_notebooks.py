@@ -10,8 +10,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
-
-from bp_helpers.lessons import LESSONS
+from lessons import LESSONS
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = [ROOT / lesson.notebook for lesson in LESSONS]

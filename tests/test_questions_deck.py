@@ -73,7 +73,7 @@ def test_the_master_challenge_comes_once_the_gradient_vector_is_taught():
     """Lesson 4, right after the whole vector of partial derivatives is printed, and before
     the text says what a large entry means; no longer in lesson 3."""
     text = (TEXTS / "04_gradient_descent.py").read_text()
-    vector = text.index("grad = gradient_vector(network, X, y)")
+    vector = text.index("grad = descent.gradient_vector(network, X, y)")
     quiz = text.index('lesson4.quiz("master_challenge")')
     answer = text.index("A large entry does not mean the connection is important")
     assert vector < quiz < answer

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bp_helpers.data import Dataset
-from bp_helpers.models import RECIPES, Recipe, _note, train_or_load
+from bp_helpers.recipes import RECIPES, Recipe, _note, train_or_load
 from bp_helpers.training import sgd
 
 SCHEDULED = Recipe(

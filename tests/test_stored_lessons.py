@@ -14,9 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from lessons import LESSONS
 from matplotlib.image import imread
-
-from bp_helpers.lessons import LESSONS
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 PATHS = [NOTEBOOKS.parent / lesson.notebook for lesson in LESSONS]

@@ -6,12 +6,11 @@ import re
 import numpy as np
 import pytest
 
-from bp_helpers import blas
 from bp_helpers.activations import Activation, sigmoid, sigmoid_prime
 from bp_helpers.data import load_mnist
-from bp_helpers.engine import EVALUATION_ROWS, Trainer
-from bp_helpers.models import RECIPES
+from bp_helpers.engine import Trainer
 from bp_helpers.network import COSTS, Network, one_hot
+from bp_helpers.recipes import RECIPES
 from bp_helpers.training import EpochRecord, History, sgd
 
 rng = np.random.default_rng(0)
@@ -136,35 +135,6 @@ def test_the_records_hold_the_networks_cost_and_accuracy_on_mnist(digits):
                                rtol=1e-5)
     assert history.test_accuracies[-1] == pytest.approx(
         network.accuracy(digits.X_test, digits.y_test), abs=0.002)
-
-
-@pytest.mark.parametrize(("sizes", "rows", "threads"), [
-    ([784, 16, 16, 10], 79, 1),  # 79 * 16 * 784 multiply-adds: OpenBLAS's small kernel
-    ([784, 256, 10], EVALUATION_ROWS, None),  # large products: every BLAS thread
-])
-def test_the_evaluation_multiplies_skinny_layers_in_small_chunks(sizes, rows, threads):
-    trainer = Trainer(Network(sizes), np.float32)
-    assert trainer.first_layer_rows() == rows
-    assert blas.threads_for(trainer.largest_evaluation_product()) == threads
-
-
-def test_steps_and_every_evaluation_run_on_one_blas_thread_for_small_products(monkeypatch):
-    controller = blas.controller()
-    if controller is None or not controller.select(user_api="blas").lib_controllers:
-        pytest.skip("threadpoolctl finds no BLAS to limit")
-    seen = []
-
-    def spy(method):
-        def spied(self, *args):
-            seen.append((method.__name__, controller.select(user_api="blas").info()[0]
-                         ["num_threads"]))
-            return method(self, *args)
-        return spied
-
-    for name in ("epoch", "evaluate"):
-        monkeypatch.setattr(Trainer, name, spy(getattr(Trainer, name)))
-    sgd(blobs_network(), X, LABELS, epochs=3, batch_size=10, lr=1.0)
-    assert seen == [("evaluate", 1)] + [("epoch", 1), ("evaluate", 1)] * 3
 
 
 def test_saturated_starting_weights_train_without_warnings():

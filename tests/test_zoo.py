@@ -242,10 +242,10 @@ def test_every_bug_has_its_words():
 
 
 @pytest.mark.parametrize("number", range(1, len(BUGS) + 1))
-def test_check_fix_confirms_a_fix_and_rejects_the_bug(number):
+def test_grade_fix_confirms_a_fix_and_rejects_the_bug(number):
     bug = BUGS[number - 1]
-    assert lesson6.check_fix(number, bug.fixed).passed
-    feedback = lesson6.check_fix(number, bug.backprop)
+    assert lesson6.grade_fix(number, bug.fixed).passed
+    feedback = lesson6.grade_fix(number, bug.backprop)
     assert not feedback.passed
     assert feedback.message.startswith(f"Still broken: specimen {number}'s gradient check")
 
@@ -256,16 +256,16 @@ def test_a_specimen_shown_does_not_name_its_mistake():
         assert shown.startswith("def backprop(network, X, Y):") and bug.name not in shown
 
 
-def test_check_fix_explains_an_empty_or_broken_fix():
+def test_grade_fix_explains_an_empty_or_broken_fix():
     def stub(network, X, Y):
         raise NotImplementedError
 
     def crashes(network, X, Y):
         return network.W[0] @ X
 
-    assert "not written yet" in lesson6.check_fix(1, stub).message
-    assert "Nothing to check" in lesson6.check_fix(1, None).message
-    assert "raised ValueError" in lesson6.check_fix(1, crashes).message
+    assert "not written yet" in lesson6.grade_fix(1, stub).message
+    assert "Nothing to check" in lesson6.grade_fix(1, None).message
+    assert "raised ValueError" in lesson6.grade_fix(1, crashes).message
 
 
 def test_the_stored_lesson_gives_no_specimen_away():

@@ -7,7 +7,7 @@ DIR defaults to $BP_MNIST_DIR, else mnist/ in the data home (the clone's
 data/ folder; see bp_helpers.data.locate.data_home). Exit status
 0 means all four files are there and intact. `verify` also lists what
 interrupted downloads left in DIR, and interrupted saves of trained weights
-left in FOLDER (default: where lesson 5 keeps them, bp_helpers.models.WEIGHTS_DIR).
+left in FOLDER (default: where lesson 5 keeps them, bp_helpers.recipes.WEIGHTS_DIR).
 """
 
 import argparse
@@ -24,7 +24,7 @@ from bp_helpers.data.locate import (
     partial_pattern,
     verified_files,
 )
-from bp_helpers.models import WEIGHTS_DIR
+from bp_helpers.recipes import WEIGHTS_DIR
 from bp_helpers.saved import temporary_pattern
 
 

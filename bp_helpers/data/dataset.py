@@ -36,10 +36,10 @@ class Dataset:
         """
         train, test = stratified_split(y, test_size, seed)
         return cls(
-            X_train=read_only(X[train]),
-            y_train=read_only(y[train]),
-            X_test=read_only(X[test]),
-            y_test=read_only(y[test]),
+            X_train=read_only_array(X[train]),
+            y_train=read_only_array(y[train]),
+            X_test=read_only_array(X[test]),
+            y_test=read_only_array(y[test]),
             source=source,
             description=description,
         )
@@ -75,7 +75,7 @@ def stratified_split(y, test_size, seed):
     return rng.permutation(np.concatenate(train)), rng.permutation(np.concatenate(test))
 
 
-def read_only(array):
+def read_only_array(array):
     """Mark a freshly made array read-only and return it."""
     array.flags.writeable = False
     return array

@@ -18,7 +18,7 @@ import functools
 
 import numpy as np
 
-from bp_helpers.data.dataset import Dataset, read_only
+from bp_helpers.data.dataset import Dataset, read_only_array
 from bp_helpers.data.download import MIRRORS, download_mnist, is_offline
 from bp_helpers.data.embedded import embedded_path, read_embedded
 from bp_helpers.data.idx import read_images_and_labels
@@ -111,7 +111,7 @@ def _full(directory):
     arrays = []
     for images_name, labels_name in ((TRAIN_IMAGES, TRAIN_LABELS), (TEST_IMAGES, TEST_LABELS)):
         images, labels = read_images_and_labels(directory / images_name, directory / labels_name)
-        arrays += [read_only(_pixels(images)), read_only(labels.astype(np.int64))]
+        arrays += [read_only_array(_pixels(images)), read_only_array(labels.astype(np.int64))]
     n_train, n_test = len(arrays[0]), len(arrays[2])
     description = (
         f"Using the full MNIST set: {n_train:,} training and {n_test:,} test images "

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bp_helpers.activations import sigmoid, sigmoid_prime
-from bp_helpers.data.dataset import read_only
+from bp_helpers.data.dataset import read_only_array
 from bp_helpers.validate import as_float, lessons_network, positive, whole_number
 
 MAX_GRID = 200  # points along each axis of CostSlice.grid
@@ -55,7 +55,7 @@ class CostSlice:
         rest = forward.zs[-1][:, j] - w0 * a_k - b0
         squared = (forward.activations[-1] - Y) ** 2
         others = float(np.mean(np.sum(np.delete(squared, j, axis=1), axis=1)))
-        arrays = [read_only(v) for v in (a_k, rest, Y[:, j].copy())]
+        arrays = [read_only_array(v) for v in (a_k, rest, Y[:, j].copy())]
         return cls(*arrays, others=others, j=j, k=k, w0=w0, b0=b0)
 
     @property
@@ -186,8 +186,8 @@ def descend(cost_slice, start, lr, batch_size, epochs, seed=0, max_points=400):
     recorded = np.unique(np.linspace(0, step, min(max_points, step + 1)).round().astype(int))
     return DescentPath(
         lr=lr, batch_size=batch_size, epochs=epochs, n=n,
-        w=read_only(ws), b=read_only(bs), examples=read_only(examples),
-        recorded=read_only(recorded), cost=read_only(cost_slice.cost(ws[recorded],
+        w=read_only_array(ws), b=read_only_array(bs), examples=read_only_array(examples),
+        recorded=read_only_array(recorded), cost=read_only_array(cost_slice.cost(ws[recorded],
                                                                      bs[recorded])),
     )
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bp_helpers.data.dataset import read_only
+from bp_helpers.data.dataset import read_only_array
 from bp_helpers.validate import positive, whole_number
 
 
@@ -80,7 +80,7 @@ def gradient_vector(network, X, Y):
     for l, (W, b) in enumerate(zip(network.W, network.b, strict=True), start=1):
         names += [f"w({l})[{j}, {k}]" for j in range(W.shape[0]) for k in range(W.shape[1])]
         names += [f"b({l})[{j}]" for j in range(len(b))]
-    return GradientVector(values=read_only(values), names=tuple(names))
+    return GradientVector(values=read_only_array(values), names=tuple(names))
 
 
 def parameter_vector(network):

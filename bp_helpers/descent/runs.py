@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bp_helpers.data.dataset import read_only
+from bp_helpers.data.dataset import read_only_array
 from bp_helpers.descent.setup import SIZES
 from bp_helpers.network import Network
 from bp_helpers.training import sgd
@@ -135,12 +135,12 @@ def train_run(X, y, batch_size, lr, epochs, X_test=None, y_test=None, sizes=SIZE
         undone = replay_epoch(network, X, y, int(epochs_done[-1]) + 1, batch_size, lr, seed)
     accuracy = [np.nan if a is None else a for a in history.test_accuracies]
     return TrainingRun(
-        batch_size=batch_size, lr=float(lr), n=n, epochs=read_only(epochs_done),
-        steps=read_only(epochs_done * math.ceil(n / batch_size)),
-        examples=read_only(epochs_done * n),
-        seconds=read_only(np.cumsum([r.seconds for r in history.records])),
-        cost=read_only(np.array(history.costs)),
-        test_accuracy=read_only(np.array(accuracy, dtype=float)),
+        batch_size=batch_size, lr=float(lr), n=n, epochs=read_only_array(epochs_done),
+        steps=read_only_array(epochs_done * math.ceil(n / batch_size)),
+        examples=read_only_array(epochs_done * n),
+        seconds=read_only_array(np.cumsum([r.seconds for r in history.records])),
+        cost=read_only_array(np.array(history.costs)),
+        test_accuracy=read_only_array(np.array(accuracy, dtype=float)),
         stopped=history.stopped, undone=undone, saturated=saturated, neurons=neurons,
         plateau_cost=same_output_cost(y, network.sizes[-1]),
     )

@@ -11,6 +11,9 @@ Each module holds one panel, and names its parts alike (for a panel "name"):
 - NamePanel: the view. It builds the controls, calls the logic on every
   change and updates its readout and plot artists in place; set_state moves
   the controls (see view.PanelView).
+
+Beside them, predict.Prediction is the predict-then-reveal widget that the lessons'
+predictions (bp_helpers.questions.lessonN) return.
 """
 
 from bp_helpers.panels.chain import ChainPanel, ChainState, chain_result
@@ -20,7 +23,7 @@ from bp_helpers.panels.inside import InsidePanel, InsideState
 from bp_helpers.panels.monitor import TrainingMonitor
 from bp_helpers.panels.nudge import NudgePanel, NudgeState, nudge_result
 from bp_helpers.panels.paths import PathsPanel, PathsState, example_network, paths_result
-from bp_helpers.panels.wishes import WishesPanel, WishesState, wishes_result
+from bp_helpers.panels.wishes import WishesPanel, WishesState, next_example, wishes_result
 
 __all__ = [
     "ChainPanel",
@@ -40,6 +43,7 @@ __all__ = [
     "chain_result",
     "descent_result",
     "example_network",
+    "next_example",
     "nudge_result",
     "paths_result",
     "wishes_result",

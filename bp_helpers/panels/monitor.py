@@ -1,7 +1,7 @@
 """Watching training: a progress bar and live curves of cost and test accuracy.
 
 A TrainingMonitor is the callback of `training.sgd` (and of
-`models.train_or_load`, which replays a saved history through it): after
+`recipes.train_or_load`, which replays a saved history through it): after
 every epoch it moves the bar and extends both curves.
 
 Why the curves are an image the kernel pushes, not an ipympl canvas: ipympl's

@@ -24,19 +24,33 @@ from bp_helpers.plots.graphs import (
     draw_network,
     network_and_matrix,
 )
+from bp_helpers.plots.mnist import (
+    confusion_plot,
+    first_layer_weights,
+    gradient_sizes_plot,
+    learning_curves,
+    misclassified_gallery,
+    sample_digits,
+)
 
 __all__ = [
     "backprop_vs_nudging_plot",
     "chain_graph",
     "computation_tree",
+    "confusion_plot",
     "descent_paths",
     "draw_graph",
     "draw_matrix",
     "draw_network",
+    "first_layer_weights",
     "gradient_check_heatmap",
     "gradient_per_layer",
+    "gradient_sizes_plot",
+    "learning_curves",
     "learning_rate_paths",
+    "misclassified_gallery",
     "network_and_matrix",
+    "sample_digits",
     "slice_contours",
     "training_curves",
 ]

@@ -1,13 +1,18 @@
-"""Lesson 1's quizzes and exercises: answers, references and worked solutions.
+"""Lesson 1's quizzes, predictions and exercises: answers, references and worked solutions.
 
 The lesson shows each question (`lesson1.quiz("zero_input")`,
-`lesson1.exercise("dC0_dw").check(my_dC0_dw, cases)`); what would give it
+`lesson1.exercise("dC0_dw").grade(my_dC0_dw, cases)`); what would give it
 away lives here.
 """
 
+
+import numpy as np
+
 from bp_helpers import chain
 from bp_helpers.activations import sigmoid_prime
-from bp_helpers.exercises import Catalogue, Exercise, Solution, read_only
+from bp_helpers.exercises import Catalogue, Exercise, Solution, lock_module
+from bp_helpers.panels.predict import Answer, Prediction
+from bp_helpers.panels.wishes import WishesState, wishes_result
 
 
 def _dC0_dw(w, b, a_prev, y):
@@ -105,4 +110,100 @@ EXERCISES = {
 questions = Catalogue("lesson 1", QUIZZES, EXERCISES)
 quiz, exercise = questions.quiz, questions.exercise
 
-read_only(__name__)
+# Predictions ------------------------------------------------------------------------------
+
+def untrained_answer(network, x, label, guess=None):
+    """Lesson 1: what an untrained 784-16-16-10 network answers for one digit x (784,)."""
+    options = (f"Output {label} near 1, the others near 0",
+               f"All ten middling, output {label} the largest",
+               "All ten middling, another output the largest",
+               "All ten near 0")
+
+    def solve():
+        a = network.output(x)
+        others = np.delete(a, label)
+        if a[label] > 0.9 and others.max() < 0.1:
+            outcome = options[0]
+        elif a.max() < 0.1:
+            outcome = options[3]
+        else:
+            outcome = options[1] if int(np.argmax(a)) == label else options[2]
+        largest = int(np.argmax(a))
+        why = (f"The ten outputs lie between {a.min():.2f} and {a.max():.2f}; the largest is "
+               f"output {largest} ({a[largest]:.2f}), and output {label} says {a[label]:.2f}. "
+               "With random weights and biases each output is a sigmoid of a random mix of "
+               "pixels: the network has no idea yet.")
+        return Answer(outcome, outcome, why)
+
+    return Prediction(f"This network has never been trained. What do its ten outputs say "
+                      f"for this {label}?", "choice", solve, options=options, guess=guess)
+
+
+def batch_wishes_up(network, X, labels, first, batch_size, guess=None):
+    """Lesson 1: how many of the ten output wishes, averaged over a mini-batch, point up?
+
+    The mini-batch is the one the wishes panel averages: batch_size examples of X
+    from index `first` on.
+    """
+
+    def solve():
+        result = wishes_result(WishesState(index=first, batch_size=batch_size), network, X,
+                               labels)
+        wishes = result.batch_output_wishes
+        up = int(np.sum(wishes > 0))
+        said = float(network.output(X[result.batch]).mean())
+        why = (f"{up} of the 10 point up: the averages run from {wishes.min():+.2f} to "
+               f"{wishes.max():+.2f}. Each digit asks for its own output up and the nine "
+               f"others down; this network's outputs average {said:.2f} on these digits, "
+               f"where a target averages 0.1")
+        why += (", so on average every output is asked to say less." if up == 0 else
+                "; where an output already says little, the one digit that wants it up "
+                "can outweigh the others.")
+        return Answer(up, f"{up} of 10", why)
+
+    return Prediction(f"Average the output wishes over a mini-batch of {batch_size} digits "
+                      "(this one and the next ones). How many of the ten averages point up "
+                      "(0 to 10)?", "number", solve, tolerance=0, guess=guess)
+
+
+FACTORS = ("a(L-1)", "σ′(z(L))", "2(a(L) − y)")
+
+
+def smallest_factor(w, b, a_prev, y, guess=None):
+    """Lesson 1: which of the three factors of dC0/dw(L) is smallest in size here?"""
+
+    def solve():
+        g = chain.backward([w], [b], a_prev, y)
+        values = (a_prev, float(g.sigma_prime[0]), float(g.dC_da[1]))
+        smallest = int(np.argmin(np.abs(values)))
+        listed = ", ".join(f"{name} = {v:.4g}" for name, v in zip(FACTORS, values, strict=True))
+        why = (f"The three factors are {listed}; the smallest in size is {FACTORS[smallest]}."
+               f" Their product is ∂C0/∂w = {g.dC_dw[0]:.4g}.")
+        if smallest == 1:
+            why += " The sigmoid's slope is never more than 1/4, so it is often the smallest."
+        return Answer(FACTORS[smallest], f"{FACTORS[smallest]} = {values[smallest]:.4g}", why)
+
+    return Prediction(f"With w = {w:g}, b = {b:g}, a(L-1) = {a_prev:g} and y = {y:g}, which "
+                      "of the three factors of ∂C0/∂w(L) is smallest in size?",
+                      "choice", solve, options=FACTORS, guess=guess)
+
+
+def dead_relu_slope(w, b, a_prev, y, guess=None):
+    """Lesson 1: dC0/dw(L) for a ReLU neuron whose weighted input is negative."""
+
+    def solve():
+        g = chain.backward([w], [b], a_prev, y, activation="relu")
+        z, a, slope = float(g.forward.z[0]), float(g.forward.a[1]), float(g.dC_dw[0])
+        why = (f"z = {w:g} × {a_prev:g} + ({b:g}) = {z:.4g}"
+               + (f" is negative, so relu′(z) = 0 and the product a(L-1) × 0 × 2(a − y) is 0, "
+                  f"even though the output a = {a:.4g} is far from y = {y:g}."
+                  if z < 0 else
+                  " is positive, so relu′(z) = 1 and the product is a(L-1) × 2(a − y)."))
+        return Answer(slope, f"∂C0/∂w = {slope:.4g}", why)
+
+    return Prediction(f"A ReLU neuron with w = {w:g}, b = {b:g} and a(L-1) = {a_prev:g} should "
+                      f"output y = {y:g}. What is ∂C0/∂w(L)?", "number", solve,
+                      tolerance=0.01, guess=guess)
+
+
+lock_module(__name__)

@@ -1,14 +1,18 @@
-"""Lesson 3's quizzes and exercises: answers, references and worked solutions.
+"""Lesson 3's quizzes, predictions and exercises: answers, references and worked solutions.
 
 The lesson shows each question (`lesson3.quiz("weight_index")`,
-`lesson3.exercise("delta").check(my_delta, cases)`); what would give it away
+`lesson3.exercise("delta").grade(my_delta, cases)`); what would give it away
 lives here.
 """
+
 
 import numpy as np
 
 from bp_helpers.activations import sigmoid_prime
-from bp_helpers.exercises import Catalogue, Exercise, Solution, read_only
+from bp_helpers.exercises import Catalogue, Exercise, Solution, lock_module
+from bp_helpers.panels.paths import PathsState, paths_result
+from bp_helpers.panels.predict import Answer, Prediction, sign_of
+from bp_helpers.validate import whole_number
 
 
 def _dC_da_k(W, z, a, y, k):
@@ -83,4 +87,68 @@ EXERCISES = {
 questions = Catalogue("lesson 3", QUIZZES, EXERCISES)
 quiz, exercise = questions.quiz, questions.exercise
 
-read_only(__name__)
+# Predictions ------------------------------------------------------------------------------
+
+def _neuron(name, value, layer, network):
+    """value as a neuron index of layer `layer` of network, or an error naming `name`.
+
+    Checked when the question is asked: inside the Commit button's callback a
+    bad index would end in an error the learner never sees.
+    """
+    return whole_number(f"{name} (a neuron of layer {layer})", value, 0,
+                        network.sizes[layer] - 1)
+
+
+def _factor_word(value):
+    return "negative" if value < 0 else "positive"
+
+
+def path_sign(network, x, y, layer, k, j, guess=None):
+    """Lesson 3: the sign of one path's product, from a_k(layer) through output neuron j.
+
+    Such a path has one weight, so layer is the last before the output.
+    """
+    last = len(network.W) - 1
+    if whole_number("layer", layer) != last:
+        raise ValueError(f"layer must be {last}, the last before the output (a path from it "
+                         f"to the cost has one weight), got {layer}")
+    k, j = _neuron("k", k, layer, network), _neuron("j", j, last + 1, network)
+
+    def solve():
+        result = paths_result(PathsState(layer=layer, k=k), network, x, y)
+        path = next(p for p in result.paths if p.neurons[-1] == j and len(p.neurons) == 2)
+        g = network.backward(x, y)
+        w_jk = float(network.W[layer][j, k])
+        error = float(g.dC_da[-1][j])
+        why = (f"The path's product is w_{j}{k} × σ′(z_{j}) × 2(a_{j} − y_{j}) = {w_jk:.3g} × "
+               f"{float(network.activation.df(g.zs[layer][j])):.3g} × {error:.3g}. σ′ is always "
+               f"positive; the weight is {_factor_word(w_jk)} and the error "
+               f"{_factor_word(error)}, so the product is {sign_of(path.contribution)}.")
+        return Answer(path.contribution, f"{path.contribution:+.4g}", why)
+
+    return Prediction(f"Follow the path from a_{k}({layer}) through output neuron {j} to the "
+                      f"cost. Is its product w_{j}{k} σ′(z_{j}) 2(a_{j} − y_{j}) positive or "
+                      f"negative?", "sign", solve, guess=guess)
+
+
+def weight_derivative(network, x, y, j, k, guess=None):
+    """Lesson 3: dC0/dw_jk of the last layer, estimated from the printed activations."""
+    L = len(network.W)
+    j, k = _neuron("j", j, L, network), _neuron("k", k, L - 1, network)
+
+    def solve():
+        g = network.backward(x, y)
+        L = len(network.W)
+        a_prev, a = g.activations[L - 1], g.activations[L]
+        value = float(g.dC_dW[-1][j, k])
+        why = (f"a_{k}({L - 1}) σ′(z_{j}) 2(a_{j} − y_{j}) = {a_prev[k]:.4f} × "
+               f"{a[j] * (1 - a[j]):.4f} × {2 * (a[j] - y[j]):.4f}, where the sigmoid's "
+               f"slope is σ′(z_{j}) = a_{j}(1 − a_{j}). One path, three factors, as in lesson 1.")
+        return Answer(value, f"∂C0/∂w_{j}{k}({L}) = {value:+.4f}", why)
+
+    return Prediction(f"From the activations printed above (and σ′(z) = a(1 − a) for the "
+                      f"sigmoid), estimate ∂C0/∂w_{j}{k}({len(network.W)}).", "number", solve,
+                      tolerance=0.02, guess=guess)
+
+
+lock_module(__name__)

@@ -1,12 +1,17 @@
-"""Lesson 4's quizzes and exercises: answers, references and worked solutions.
+"""Lesson 4's quizzes, predictions and exercises: answers, references and worked solutions.
 
 The lesson shows each question (`lesson4.quiz("counting_steps")`,
-`lesson4.exercise("step").check(my_step, cases, cost_slice=cost_slice)`);
+`lesson4.exercise("step").grade(my_step, cases, cost_slice=cost_slice)`);
 what would give it away lives here. The references take the lesson's
 `cost_slice` (a bp_helpers.descent.CostSlice) as context.
 """
 
-from bp_helpers.exercises import Catalogue, Exercise, Solution, read_only
+
+import numpy as np
+
+from bp_helpers.descent import descend, gradient_step, train_run
+from bp_helpers.exercises import Catalogue, Exercise, Solution, lock_module
+from bp_helpers.panels.predict import Answer, Prediction
 
 
 def _step(w, b, lr, cost_slice):
@@ -118,4 +123,113 @@ EXERCISES = {
 questions = Catalogue("lesson 4", QUIZZES, EXERCISES)
 quiz, exercise = questions.quiz, questions.exercise
 
-read_only(__name__)
+# Predictions ------------------------------------------------------------------------------
+
+STEP_OUTCOMES = (
+    "The cost falls by about what the promise says",
+    "The cost falls, but by less than promised",
+    "The cost goes up",
+)
+
+
+def one_large_step(network, X, y, lr, guess=None):
+    """Lesson 4: does one full-batch step of size lr keep the first-order promise?"""
+
+    def solve():
+        C = network.cost(X, y)
+        dC_dW, dC_db = network.backprop(X, y)
+        promised = C - lr * sum(float(np.sum(g**2)) for g in dC_dW + dC_db)
+        after = gradient_step(network, X, y, lr).cost(X, y)
+        if after > C:
+            outcome = STEP_OUTCOMES[2]
+        elif abs(after - promised) < 0.05 * (C - promised):  # within 5% of the promised fall
+            outcome = STEP_OUTCOMES[0]
+        else:
+            outcome = STEP_OUTCOMES[1]
+        why = (f"C goes from {C:.4f} to {after:.4f}; the promise C − η Σ(∂C/∂w)² said "
+               f"{promised:.4f}. The promise is a tangent-line prediction: "
+               + ("a step this short stays where the tangent describes the cost."
+                  if outcome == STEP_OUTCOMES[0] else
+                  "a step this long leaves the region where the tangent describes the cost."))
+        return Answer(outcome, outcome, why)
+
+    return Prediction(f"One full-batch step with η = {lr:g}: lesson 1's promise says the cost "
+                      "falls by η Σ(∂C/∂w)². What happens?", "choice", solve,
+                      options=STEP_OUTCOMES, guess=guess)
+
+
+def which_ends_lower(cost_slice, start, lr, full_epochs, batch_size, mini_epochs, guess=None):
+    """Lesson 4: full batch or mini-batches, which descent on the slice ends lower?"""
+    options = (f"full batch, {full_epochs} epochs", f"B = {batch_size}, {mini_epochs} epochs")
+
+    def solve():
+        full = descend(cost_slice, start, lr=lr, batch_size=cost_slice.n, epochs=full_epochs)
+        mini = descend(cost_slice, start, lr=lr, batch_size=batch_size, epochs=mini_epochs)
+        lower = options[1] if mini.final_cost < full.final_cost else options[0]
+        why = (f"Full batch ends at C = {full.final_cost:.4f} after {full.steps} steps; "
+               f"B = {batch_size} ends at C = {mini.final_cost:.4f} after {mini.steps} steps. "
+               f"Each mini-batch step is rougher, but there are "
+               f"{mini.steps / full.steps:.0f} times as many of them.")
+        return Answer(lower, lower, why)
+
+    return Prediction(f"Both start from the square with η = {lr:g}. Sketch the two cost "
+                      f"curves in your head: which one ends lower?", "choice", solve,
+                      options=options, guess=guess)
+
+
+LARGE_LR_OUTCOMES = (
+    "It learns faster: bigger steps, quicker descent",
+    "The cost explodes to ever larger values",
+    "The neurons saturate, learning stalls, and training stops itself",
+)
+
+
+def large_learning_rate(X, y, lr, batch_size, epochs, guess=None):
+    """Lesson 4: what a too-large learning rate does to the whole sigmoid network."""
+
+    def solve():
+        run = train_run(X, y, batch_size=batch_size, lr=lr, epochs=epochs)
+        # training.sgd says in words why it stopped; saturation is the quiet failure.
+        if run.stopped is None:
+            outcome = LARGE_LR_OUTCOMES[0]
+            why = (f"Training ran all {epochs} epochs and ended at C = {run.final_cost:.4f}.")
+        else:
+            outcome = LARGE_LR_OUTCOMES[2 if "saturated" in run.stopped else 1]
+            why = run.stopped
+        return Answer(outcome, outcome, why)
+
+    return Prediction(f"Train the whole network with η = {lr:g} (ten times η = 3), B = "
+                      f"{batch_size}, for {epochs} epochs. What happens?", "choice", solve,
+                      options=LARGE_LR_OUTCOMES, guess=guess)
+
+
+WISH_COUNTS = ("None of them", "About one in ten", "About half", "Nearly all of them")
+
+
+def wishes_larger(wishes, labels, digit, guess=None):
+    """Lesson 4: how many examples wish one weight into output `digit` larger.
+
+    wishes (n,): each example's wish -dC0/dw for that weight; labels (n,): their digits.
+    """
+    wishes, labels = np.asarray(wishes, dtype=float), np.asarray(labels)
+    if wishes.shape != labels.shape or wishes.ndim != 1:
+        raise ValueError(f"wishes and labels must be two lists of the same length, one entry "
+                         f"per example, got shapes {wishes.shape} and {labels.shape}")
+
+    def solve():
+        n, up = len(wishes), int(np.sum(wishes > 0))
+        mine = int(np.sum(labels == digit))
+        up_and_mine = int(np.sum((wishes > 0) & (labels == digit)))
+        share = up / n
+        outcome = WISH_COUNTS[0 if up == 0 else 1 if share <= 0.2 else 2 if share <= 0.7 else 3]
+        why = (f"{up} of the {n} wish it larger, and {up_and_mine} of those are {digit}s "
+               f"({mine} of the {n} digits are {digit}s). Each digit asks output {digit} to "
+               f"move towards its own target, 1 for a {digit} and 0 for any other digit.")
+        return Answer(outcome, f"{up} of {n}", why)
+
+    return Prediction(f"Each of these {len(wishes)} digits wishes the weight into output "
+                      f"{digit} larger or smaller. How many wish it larger?", "choice", solve,
+                      options=WISH_COUNTS, guess=guess)
+
+
+lock_module(__name__)

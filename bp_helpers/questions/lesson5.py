@@ -1,14 +1,18 @@
-"""Lesson 5's quizzes and exercises: answers, references and worked solutions.
+"""Lesson 5's quizzes, predictions and exercises: answers, references and worked solutions.
 
 The lesson shows each question (`lesson5.quiz("which_weights")`,
-`lesson5.exercise("accuracy").check(my_accuracy, cases)`); what would give it
+`lesson5.exercise("accuracy").grade(my_accuracy, cases)`); what would give it
 away lives here.
 """
 
+
 import numpy as np
 
-from bp_helpers.exercises import Catalogue, Exercise, Solution, read_only
-from bp_helpers.network import one_hot
+from bp_helpers.data import load_digits
+from bp_helpers.evaluation import gradient_sizes
+from bp_helpers.exercises import Catalogue, Exercise, Solution, lock_module
+from bp_helpers.network import Network, one_hot
+from bp_helpers.panels.predict import Answer, Prediction
 
 
 def _accuracy(outputs, labels):
@@ -76,4 +80,79 @@ EXERCISES = {
 questions = Catalogue("lesson 5", QUIZZES, EXERCISES)
 quiz, exercise = questions.quiz, questions.exercise
 
-read_only(__name__)
+# Predictions ------------------------------------------------------------------------------
+
+def favoured_digit(network, X, labels, j, guess=None):
+    """Lesson 5: which digit's average image drives first-layer neuron j hardest?"""
+    digits = tuple(str(d) for d in range(10))
+
+    def solve():
+        means = np.array([X[labels == d].mean(axis=0) for d in range(10)])
+        z = means @ network.W[0][j] + network.b[0][j]
+        best, worst = int(np.argmax(z)), int(np.argmin(z))
+        why = (f"Weigh the average image of each digit with neuron {j}'s weights: its weighted "
+               f"input z is highest for the average {best} (z = {z[best]:.2f}) and lowest for "
+               f"the average {worst} (z = {z[worst]:.2f}): its blue (positive) weights, less "
+               f"its red ones, overlap the {best}s' ink more than any other digit's.")
+        return Answer(str(best), f"the digit {best}", why)
+
+    return Prediction(f"Look at neuron {j}'s weight image above. Which digit does it favour, "
+                      "that is, which digit's average image gives it the largest weighted "
+                      "input?", "choice", solve, options=digits, guess=guess)
+
+
+GAP_OPTIONS = ("about the same (less than 3 times)", "3 to 30 times weaker",
+               "30 to 1000 times weaker", "more than 1000 times weaker")
+
+
+def first_layer_gap(recipe, X, labels, guess=None):
+    """Lesson 5: how much weaker layer 1's gradient is than the output layer's, untrained."""
+
+    def solve():
+        net = Network(recipe.sizes, activation=recipe.activation, cost=recipe.cost,
+                      seed=recipe.seed)
+        sizes = gradient_sizes(net, X, labels)
+        ratio = float(sizes[-1] / sizes[0])
+        bucket = int(np.searchsorted([3, 30, 1000], ratio))
+        why = (f"Before training, the typical |∂C/∂w| is {sizes[0]:.2g} in layer 1 and "
+               f"{sizes[-1]:.2g} in layer {len(sizes)}: {ratio:.0f} times weaker. The signal "
+               f"crossed {len(sizes) - 1} more layers of w σ′ factors, each σ′ at most 1/4.")
+        return Answer(GAP_OPTIONS[bucket], f"{ratio:.0f} times weaker", why)
+
+    return Prediction(f"In the untrained {recipe.name} network {recipe.sizes}, how much weaker "
+                      "is the first layer's typical weight gradient than the output layer's?",
+                      "choice", solve, options=GAP_OPTIONS, guess=guess)
+
+
+REACH_OPTIONS = ("About as far", "2 to 10 times as far", "10 to 100 times as far",
+                 "More than 100 times as far")
+
+
+def step_reach(X, lr, lr_lesson4, guess=None):
+    """Lesson 5: how much farther one example's step moves a first-layer neuron here.
+
+    One example's step moves first-layer neuron j's weighted input by
+    -lr delta_j (|x|^2 + 1); X (n, 784) and lesson 4's 8x8 digits (m, 64) are
+    compared by the mean of |x|^2 + 1 over their training rows.
+    """
+
+    def solve():
+        X_lesson4 = load_digits().X_train
+        here, there = (float(np.mean(np.sum(np.square(inputs), axis=1))) + 1
+                       for inputs in (X, X_lesson4))
+        ratio = here / there
+        outcome = REACH_OPTIONS[int(np.searchsorted([2, 10, 100], ratio))]
+        why = (f"|x|² + 1 averages {here:.0f} over these digits' {X.shape[1]} pixels, and "
+               f"{there:.0f} over lesson 4's {X_lesson4.shape[1]}: {ratio:.1f} times as far "
+               f"at the same η. So η = {lr:g} reaches as far as η = {lr * ratio:.2g} did in lesson "
+               f"4: {lr * ratio / lr_lesson4:.2g} of its η = {lr_lesson4:g} step, not the "
+               f"{lr / lr_lesson4:.2g} that the two η suggest.")
+        return Answer(outcome, f"{ratio:.1f} times as far", why)
+
+    return Prediction(f"Lesson 4 stepped with η = {lr_lesson4:g}; this recipe steps with "
+                      f"η = {lr:g}. At the same η and δ_j, how much farther does one MNIST "
+                      "digit's step move z_j than one of lesson 4's 8×8 digits, on average?",
+                      "choice", solve, options=REACH_OPTIONS, guess=guess)
+
+
+lock_module(__name__)

@@ -1,13 +1,13 @@
-"""Lesson 6's worked solutions, the checks of its exercises, and the bug zoo's cases.
+"""Lesson 6's worked solutions, the grading of its exercises, and the bug zoo's cases.
 
 The learner writes the four equations and backprop for a sigmoid network
 with the quadratic cost, examples as rows. Each step is checked against
 `bp_helpers.equations`, backprop against numerical gradients; as in lessons
 1-5, a check's feedback comes with a button that shows the worked solution
-after a first attempt (exercises.CheckedAnswer). The worked solutions below
+after a first attempt (exercises.GradedAnswer). The worked solutions below
 are also the functions the lesson runs on until the learner's own pass.
 
-Every check of learner code runs it on copies, with bp_helpers.checking's
+Every check of learner code runs it on copies, with bp_helpers.grading's
 timeout, and describes what it returned rather than blaming it for the
 checker's own errors. The zoo's specimens are `Specimen` panels: the
 gradient check first, the learner's diagnosis, then the code and the line.
@@ -24,7 +24,18 @@ import numpy as np
 
 from bp_helpers import equations, zoo
 from bp_helpers.activations import sigmoid_prime
-from bp_helpers.checking import (
+from bp_helpers.display import Displayable, say
+from bp_helpers.exercises import (
+    Catalogue,
+    Feedback,
+    GradedAnswer,
+    Solution,
+    grade_function,
+    lock_module,
+    restarted_note,
+)
+from bp_helpers.gradcheck import check_gradients
+from bp_helpers.grading import (
     TimedOut,
     call_with_timeout,
     raised,
@@ -32,17 +43,6 @@ from bp_helpers.checking import (
     tampered,
     timed_out,
 )
-from bp_helpers.display import Displayable, say
-from bp_helpers.exercises import (
-    Catalogue,
-    CheckedAnswer,
-    Feedback,
-    Solution,
-    check_function,
-    read_only,
-    restarted_note,
-)
-from bp_helpers.gradcheck import check_gradients
 from bp_helpers.network import Network, one_hot
 from bp_helpers.plots import gradient_check_heatmap
 from bp_helpers.training import EpochRecord, sgd
@@ -185,21 +185,21 @@ STEPS = {
 }
 
 
-def check_step(name, fn):
+def grade_step(name, fn):
     """The feedback on the learner's version of equation `name`, with its worked solution.
 
     A shape error numpy raised inside fn (the usual sign of a column-layout
     habit) gets the step's hint about the rows-are-examples layout.
     """
     reference, cases, hint, shape_hint = STEPS[name]
-    feedback = check_function(fn, reference, cases, name, hint)
+    feedback = grade_function(fn, reference, cases, name, hint)
     if " raised ValueError: " in feedback.message and any(
             word in feedback.message for word in ("matmul", "broadcast", "shape")):
         feedback = Feedback(False, f"{feedback.message}. Hint: {shape_hint}")
-    return CheckedAnswer(feedback, SOLUTIONS[name])
+    return GradedAnswer(feedback, SOLUTIONS[name])
 
 
-def check_network():
+def grading_network():
     """(network, X, Y): a seeded 6-5-4-3 sigmoid network and 8 examples, for checking backprop.
 
     Every layer has a different size, so a transposed matrix raises a shape error.
@@ -300,15 +300,15 @@ def as_arrays(fn):
     return backprop
 
 
-def check_backprop(fn, name="backprop"):
-    """(CheckedAnswer, GradientReport or None): fn gradient-checked on check_network().
+def grade_backprop(fn, name="backprop"):
+    """(GradedAnswer, GradientReport or None): fn gradient-checked on grading_network().
 
     The answer's button shows the worked backprop after a first attempt.
     """
-    network, X, Y = check_network()
+    network, X, Y = grading_network()
     dC_dW, dC_db, feedback = run_backprop(fn, network, X, Y, name)
     if feedback is not None:
-        return CheckedAnswer(feedback, SOLUTIONS["backprop"]), None
+        return GradedAnswer(feedback, SOLUTIONS["backprop"]), None
     report = check_gradients(network, X, Y, backprop=lambda network, X, Y: (dC_dW, dC_db))
     if report.ok:
         count = sum(w.size + b.size for w, b in zip(network.W, network.b, strict=True))
@@ -316,7 +316,7 @@ def check_backprop(fn, name="backprop"):
     else:
         message = (f"{name} disagrees with the nudged gradients: worst relative error "
                    f"{report.worst:.2g}. The heat map shows where.")
-    return CheckedAnswer(Feedback(report.ok, message), SOLUTIONS["backprop"]), report
+    return GradedAnswer(Feedback(report.ok, message), SOLUTIONS["backprop"]), report
 
 
 def _yours_or_solution(name, yours, solution, passed):
@@ -330,12 +330,12 @@ def _yours_or_solution(name, yours, solution, passed):
 
 
 def passes(fn):
-    """Whether fn passes check_backprop."""
-    return check_backprop(fn)[0].passed
+    """Whether fn passes grade_backprop."""
+    return grade_backprop(fn)[0].passed
 
 
 def use_backprop(yours):
-    """The learner's backprop if it passes check_backprop (as_arrays), else the worked solution.
+    """The learner's backprop if it passes grade_backprop (as_arrays), else the worked solution.
 
     So the rest of the lesson runs either way, and what passed the check is
     what training gets: its lists and tuples become float arrays.
@@ -344,8 +344,8 @@ def use_backprop(yours):
 
 
 def use_loop(yours):
-    """The learner's sgd_epoch if it passes check_loop, else the worked solution."""
-    return _yours_or_solution("sgd_epoch", yours, sgd_epoch, check_loop(yours).passed)
+    """The learner's sgd_epoch if it passes grade_loop, else the worked solution."""
+    return _yours_or_solution("sgd_epoch", yours, sgd_epoch, grade_loop(yours).passed)
 
 
 def record(network, mnist, epoch, seconds):
@@ -376,7 +376,7 @@ LOOP = dict(sizes=[6, 5, 3], seed=4, m=30, batch_size=7, lr=0.5, epochs=2, rng_s
 
 
 def _loop_case():
-    """(network, X, labels, Y) for check_loop: 30 examples, batches of 7 (the last has 2)."""
+    """(network, X, labels, Y) for grade_loop: 30 examples, batches of 7 (the last has 2)."""
     rng = np.random.default_rng(62)
     network = Network(LOOP["sizes"], seed=LOOP["seed"])
     X = rng.uniform(0, 1, (LOOP["m"], LOOP["sizes"][0]))
@@ -398,7 +398,7 @@ def _loop_reference(network, X, labels, order="shuffled"):
     return network
 
 
-def check_loop(fn, name="sgd_epoch"):
+def grade_loop(fn, name="sgd_epoch"):
     """The feedback on the learner's sgd_epoch: LOOP's epochs, compared with training.sgd.
 
     fn runs twice (two epochs) on a copy of a small network, with one rng of
@@ -411,9 +411,9 @@ def check_loop(fn, name="sgd_epoch"):
     if not callable(fn):
         feedback = Feedback(False, f"Nothing to check yet: {name} should be a function.",
                             attempted=False)
-        return CheckedAnswer(feedback, SOLUTIONS["sgd_epoch"])
+        return GradedAnswer(feedback, SOLUTIONS["sgd_epoch"])
     if tampered():
-        return CheckedAnswer(Feedback(False, tampered(), attempted=False), SOLUTIONS["sgd_epoch"])
+        return GradedAnswer(Feedback(False, tampered(), attempted=False), SOLUTIONS["sgd_epoch"])
     learner, rng, sizes = network.copy(), np.random.default_rng(LOOP["rng_seed"]), []
 
     def counted(network, X, Y):
@@ -428,12 +428,12 @@ def check_loop(fn, name="sgd_epoch"):
                                        batch_size=LOOP["batch_size"], lr=LOOP["lr"], rng=rng,
                                        backprop=counted))
         except TimedOut as stop:
-            return CheckedAnswer(Feedback(False, timed_out(call, stop)), SOLUTIONS["sgd_epoch"])
+            return GradedAnswer(Feedback(False, timed_out(call, stop)), SOLUTIONS["sgd_epoch"])
         except KeyboardInterrupt:
             raise
         except BaseException as error:  # the learner's code may raise anything
-            return CheckedAnswer(raised(name, call, error, fn), SOLUTIONS["sgd_epoch"])
-    return CheckedAnswer(_judge_loop(name, learner, network, X, labels, sizes),
+            return GradedAnswer(raised(name, call, error, fn), SOLUTIONS["sgd_epoch"])
+    return GradedAnswer(_judge_loop(name, learner, network, X, labels, sizes),
                          SOLUTIONS["sgd_epoch"])
 
 
@@ -472,7 +472,7 @@ def _sizes(sizes):
     return ", ".join(map(str, sizes)) if sizes else "none"
 
 
-def check_fix(specimen, fn):
+def grade_fix(specimen, fn):
     """Feedback on a learner's fix of zoo specimen number `specimen` (1 to len(BUGS)).
 
     The fix is gradient-checked on the specimen's network, with the steps it
@@ -733,11 +733,11 @@ QUIZZES = {
 }
 
 
-# Lesson 6's steps are checked by check_step and check_backprop, with their own
+# Lesson 6's steps are checked by grade_step and grade_backprop, with their own
 # cases, so the catalogue holds only the quizzes.
 questions = Catalogue("lesson 6", QUIZZES, {})
 quiz = questions.quiz
 
 
 
-read_only(__name__)
+lock_module(__name__)

@@ -46,13 +46,9 @@ if "google.colab" in sys.modules:
 # %matplotlib inline
 import numpy as np
 
-from bp_helpers import chain, predictions
-from bp_helpers.activations import relu_prime, sigmoid, sigmoid_prime
-from bp_helpers.data import load_mnist
-from bp_helpers.network import Network, one_hot
-from bp_helpers.panels import NudgePanel, NudgeState, WishesPanel, nudge_result
+from bp_helpers import Network, chain, load_mnist, one_hot, relu_prime, sigmoid, sigmoid_prime
+from bp_helpers.panels import NudgePanel, NudgeState, WishesPanel, next_example, nudge_result
 from bp_helpers.panels.levers import LeversPanel, LeversState, levers_result
-from bp_helpers.panels.wishes import next_example
 from bp_helpers.plots import computation_tree
 from bp_helpers.questions import lesson1
 
@@ -70,7 +66,7 @@ mnist = load_mnist("embedded")
 network = Network([784, 16, 16, 10], seed=0)
 two = next_example(mnist.y_test, 2, after=-1)  # the position of the first 2
 x = mnist.X_test[two]
-predictions.untrained_answer(network, x, label=2)
+lesson1.untrained_answer(network, x, label=2)
 
 # %% [markdown]
 # To see how far off each output is, compare it with its target $y_j$: 1 for the 2, 0
@@ -189,7 +185,7 @@ lesson1.quiz("bright_pixel")
 # Predict first:
 
 # %%
-predictions.batch_wishes_up(network, mnist.X_test, mnist.y_test, first=two, batch_size=10)
+lesson1.batch_wishes_up(network, mnist.X_test, mnist.y_test, first=two, batch_size=10)
 
 # %%
 WishesPanel(network, mnist.X_test, mnist.y_test, digit=2)
@@ -299,7 +295,7 @@ lesson1.quiz("zero_input")
 # `chain.backward` computes all of these in one pass:
 
 # %%
-predictions.smallest_factor(w=1.5, b=-0.5, a_prev=a_prev, y=0.0)
+lesson1.smallest_factor(w=1.5, b=-0.5, a_prev=a_prev, y=0.0)
 
 # %%
 g = chain.backward(w=[1.5], b=[-0.5], x=a_prev, y=0.0)
@@ -456,7 +452,7 @@ for z in [0.0, 2.0, 5.0, 10.0, -3.0]:
 # is (nearly) zero however wrong the output is. Here is the dead ReLU in numbers:
 
 # %%
-predictions.dead_relu_slope(w=-2.0, b=-0.5, a_prev=0.8, y=1.0)
+lesson1.dead_relu_slope(w=-2.0, b=-0.5, a_prev=0.8, y=1.0)
 
 # %%
 dead = nudge_result(NudgeState(w=-2.0, b=-0.5, a_prev=0.8, y=1.0, wrt="w", activation="relu"))
@@ -509,7 +505,7 @@ def my_sigmoid_prime(z):
 
 
 cases = [{"z": 0.0}, {"z": 2.0}, {"z": np.array([-1.0, 3.0])}]
-lesson1.exercise("sigmoid_prime").check(my_sigmoid_prime, cases)
+lesson1.exercise("sigmoid_prime").grade(my_sigmoid_prime, cases)
 
 # %% [markdown]
 # **2. Write $\partial C_0/\partial w^{(L)}$** for the sigmoid neuron, from `w`, `b`,
@@ -523,7 +519,7 @@ def my_dC0_dw(w, b, a_prev, y):
 
 cases = [{"w": 1.5, "b": -0.5, "a_prev": 0.8, "y": 0.0},
          {"w": -1.0, "b": 2.0, "a_prev": 0.3, "y": 1.0}]
-lesson1.exercise("dC0_dw").check(my_dC0_dw, cases)
+lesson1.exercise("dC0_dw").grade(my_dC0_dw, cases)
 
 # %% [markdown]
 # **3. A quick question.** Pick an answer and press the button.

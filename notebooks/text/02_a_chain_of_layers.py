@@ -41,9 +41,7 @@ if "google.colab" in sys.modules:
 # %matplotlib inline
 import numpy as np
 
-from bp_helpers import chain
-from bp_helpers.activations import sigmoid, sigmoid_prime
-from bp_helpers.backprop_vs_nudging import layer_evaluations, time_gradients
+from bp_helpers import chain, layer_evaluations, sigmoid, sigmoid_prime, time_gradients
 from bp_helpers.panels import ChainPanel
 from bp_helpers.plots import backprop_vs_nudging_plot, chain_graph, gradient_per_layer
 from bp_helpers.questions import lesson2
@@ -108,9 +106,8 @@ print("a(0..3) =", np.round(fwd.a, 4), "  C0 =", round(fwd.C0, 4))
 # is, layer by layer, on our chain:
 
 # %%
-from bp_helpers import predictions
 
-predictions.first_weight_sign(w, b, x, y)
+lesson2.first_weight_sign(w, b, x, y)
 
 # %%
 g = chain.backward(w, b, x, y)
@@ -275,7 +272,7 @@ ChainPanel()
 # their biases, under three activations:
 
 # %%
-predictions.vanishing_powers(*chain.random_chain(12, seed=0))
+lesson2.vanishing_powers(*chain.random_chain(12, seed=0))
 
 # %%
 w12, b12, x12, y12 = chain.random_chain(12, seed=0)
@@ -340,7 +337,7 @@ gradient_per_layer(scaled, quantity="dC_db", relative=True)
 # backward pass: about $2L$. Before the table, work it out for a long chain:
 
 # %%
-predictions.nudging_ratio(L=100)
+lesson2.nudging_ratio(L=100)
 
 # %%
 for L in [1, 3, 10, 100, 1000]:
@@ -406,7 +403,7 @@ def my_backward(w, b, x, y):
 
 
 cases = [{"w": [2.0], "b": [0.0], "x": 0.5, "y": 1.0}, {"w": w, "b": b, "x": x, "y": y}]
-lesson2.exercise("backward").check(my_backward, cases)
+lesson2.exercise("backward").grade(my_backward, cases)
 
 # %% [markdown]
 # **2. Vanishing gradients.**

@@ -41,8 +41,7 @@ if "google.colab" in sys.modules:
 # %matplotlib inline
 import numpy as np
 
-from bp_helpers.gradcheck import check_gradients, in_notation
-from bp_helpers.network_loops import backprop_loops
+from bp_helpers import backprop_loops, check_gradients, in_notation
 from bp_helpers.panels import PathsPanel, example_network
 from bp_helpers.plots import gradient_check_heatmap, network_and_matrix
 from bp_helpers.questions import lesson3
@@ -101,9 +100,8 @@ print(f"C0 = {network.cost(x, y):.4f}")
 # once from the formula and once from `network.backward`:
 
 # %%
-from bp_helpers import predictions
 
-predictions.weight_derivative(network, x, y, j=1, k=0)
+lesson3.weight_derivative(network, x, y, j=1, k=0)
 
 # %%
 j, k = 1, 0
@@ -149,7 +147,7 @@ print(f"formula: {by_formula:.6f}   backprop: {by_backprop:.6f}")
 #    shrink it again and they meet.
 
 # %%
-predictions.path_sign(network, x, y, layer=1, k=0, j=0)
+lesson3.path_sign(network, x, y, layer=1, k=0, j=0)
 
 # %%
 PathsPanel()
@@ -322,7 +320,7 @@ def my_dC_da_k(W, z, a, y, k):
 
 cases = [dict(W=network.W[1], z=forward.zs[1], a=forward.activations[2], y=y, k=k)
          for k in range(4)]
-lesson3.exercise("dC_da_k").check(my_dC_da_k, cases)
+lesson3.exercise("dC_da_k").grade(my_dC_da_k, cases)
 
 # %% [markdown]
 # **2. The matrix form.** Given `W_next` $= W^{(l+1)}$, `delta_next` $= \delta^{(l+1)}$
@@ -335,7 +333,7 @@ def my_delta(W_next, delta_next, z):
 
 g = network.backward(x, y)
 cases = [dict(W_next=network.W[1], delta_next=g.deltas[1], z=g.zs[0])]
-lesson3.exercise("delta").check(my_delta, cases)
+lesson3.exercise("delta").grade(my_delta, cases)
 
 # %% [markdown]
 # **3. Reading a weight matrix.**

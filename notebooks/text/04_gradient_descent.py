@@ -43,25 +43,8 @@ if "google.colab" in sys.modules:
 # %matplotlib inline
 import numpy as np
 
-from bp_helpers import predictions
-from bp_helpers.activations import sigmoid, sigmoid_prime
-from bp_helpers.data import load_digits
-from bp_helpers.descent import (
-    HIDDEN_K,
-    OUTPUT_J,
-    START,
-    WINDOW,
-    CostSlice,
-    descend,
-    gradient_step,
-    gradient_vector,
-    head_start,
-    parameter_vector,
-    per_example_gradients,
-    train_run,
-)
-from bp_helpers.display import say
-from bp_helpers.network import Network
+from bp_helpers import Network, descent, load_digits, say, sigmoid, sigmoid_prime
+from bp_helpers.descent import START, CostSlice, descend, gradient_step, head_start, train_run
 from bp_helpers.panels import DescentPanel
 from bp_helpers.plots import descent_paths, learning_rate_paths, slice_contours, training_curves
 from bp_helpers.questions import lesson4
@@ -107,7 +90,7 @@ print(f"X has shape {X.shape}, y has shape {y.shape}; the first labels are {y[:8
 
 # %%
 network = Network([64, 16, 10], seed=0)
-dC0_dW, dC0_db = per_example_gradients(network, X[:100], y[:100])
+dC0_dW, dC0_db = descent.per_example_gradients(network, X[:100], y[:100])
 wishes_W, wishes_b = [-g for g in dC0_dW], [-g for g in dC0_db]  # each example's −∂C_k/∂w
 dC_dW, dC_db = network.backprop(X[:100], y[:100])
 print("wishes for W(2):", wishes_W[1].shape, "   backprop's dC/dW(2):", dC_dW[1].shape)
@@ -145,7 +128,7 @@ print("all 160 agree to 1e-8:", np.allclose(mean_gradient, by_nudging, rtol=0, a
 # the 100 digits' wishes for it, predict:
 
 # %%
-predictions.wishes_larger(wishes_W[1][:, 3, 4], y[:100], digit=3)
+lesson4.wishes_larger(wishes_W[1][:, 3, 4], y[:100], digit=3)
 
 # %%
 wishes = wishes_W[1][:, 3, 4]
@@ -183,7 +166,7 @@ print(f"{np.sum(wishes < 0)} wish w smaller, {np.sum(wishes > 0)} wish it larger
 
 # %%
 network = head_start(X, y)
-predictions.one_large_step(network, X, y, lr=10)
+lesson4.one_large_step(network, X, y, lr=10)
 
 # %%
 C = network.cost(X, y)
@@ -222,10 +205,10 @@ for lr in [0.1, 1, 3, 10, 100]:
 # order:
 
 # %%
-grad = gradient_vector(network, X, y)
-w = parameter_vector(network)
+grad = descent.gradient_vector(network, X, y)
+w = descent.parameter_vector(network)
 print(f"∇C has {grad.values.size} entries; its length is {np.linalg.norm(grad.values):.4f}")
-stepped = parameter_vector(gradient_step(network, X, y, lr=1))
+stepped = descent.parameter_vector(gradient_step(network, X, y, lr=1))
 print("one step in vector form = gradient_step:", np.allclose(stepped, w - 1 * grad.values))
 for name, dC in grad.largest(5):
     print(f"  ∂C/∂{name:11} = {dC:+.4f}")
@@ -262,11 +245,11 @@ lesson4.quiz("master_challenge")
 # the cost is lower. The square marks the start we will use for every descent.
 
 # %%
-cost_slice = CostSlice.from_network(network, X, y, j=OUTPUT_J, k=HIDDEN_K)
-grid = cost_slice.grid(*WINDOW)
+cost_slice = CostSlice.from_network(network, X, y, j=descent.OUTPUT_J, k=descent.HIDDEN_K)
+grid = cost_slice.grid(*descent.WINDOW)
 w0, b0 = cost_slice.w0, cost_slice.b0
 print(f"the network's own (w, b) = ({w0:.4f}, {b0:.4f}), where C = {cost_slice.cost(w0, b0):.4f}")
-slice_contours(grid, OUTPUT_J, HIDDEN_K, start=START)
+slice_contours(grid, descent.OUTPUT_J, descent.HIDDEN_K, start=START)
 
 # %% [markdown]
 # Notice the shape: a long, narrow, slightly bent valley. Output 3 computes
@@ -292,8 +275,8 @@ slice_contours(grid, OUTPUT_J, HIDDEN_K, start=START)
 # steps); mini-batches of 10 get only 2 epochs, a tenth of the reading.
 
 # %%
-predictions.which_ends_lower(cost_slice, START, lr=10, full_epochs=20, batch_size=10,
-                             mini_epochs=2)
+lesson4.which_ends_lower(cost_slice, START, lr=10, full_epochs=20, batch_size=10,
+                         mini_epochs=2)
 
 # %%
 full = descend(cost_slice, START, lr=10, batch_size=cost_slice.n, epochs=20)
@@ -355,7 +338,7 @@ training_curves(runs)
 # says why. A plain loop, like the ones in most textbooks, would carry on regardless.
 
 # %%
-predictions.large_learning_rate(X, y, lr=30, batch_size=10, epochs=5)
+lesson4.large_learning_rate(X, y, lr=30, batch_size=10, epochs=5)
 
 # %% [markdown]
 # ## How large a step?
@@ -529,7 +512,7 @@ def my_step(w, b, lr):
 
 
 cases = [dict(w=0.0, b=-4.0, lr=10.0), dict(w=-3.0, b=0.5, lr=1.0), dict(w=5.0, b=2.0, lr=60.0)]
-lesson4.exercise("step").check(my_step, cases, cost_slice=cost_slice)
+lesson4.exercise("step").grade(my_step, cases, cost_slice=cost_slice)
 
 # %% [markdown]
 # **2. A mini-batch's gradient.** Compute the gradient of the cost of a mini-batch, the
@@ -547,7 +530,7 @@ def my_batch_gradient(w, b, rows):
 
 
 cases = [dict(w=2.0, b=1.0, rows=np.arange(10)), dict(w=-3.0, b=0.5, rows=np.array([16, 23, 500]))]
-lesson4.exercise("batch_gradient").check(my_batch_gradient, cases, cost_slice=cost_slice)
+lesson4.exercise("batch_gradient").grade(my_batch_gradient, cases, cost_slice=cost_slice)
 
 # %% [markdown]
 # **3. Counting steps.**

@@ -40,24 +40,11 @@ if "google.colab" in sys.modules:
 # %%
 # %matplotlib inline
 import numpy as np
-from IPython.display import display
 
-from bp_helpers.data import load_mnist
-from bp_helpers.display import say
+from bp_helpers import RECIPES, Network, load_mnist, one_hot, plots, say, sgd, train_or_load
 from bp_helpers.evaluation import GradientRecorder, confusion_matrix, misclassified
-from bp_helpers.models import RECIPES, train_or_load
-from bp_helpers.network import Network, one_hot
 from bp_helpers.panels import DrawPanel, InsidePanel, TrainingMonitor, WishesPanel
-from bp_helpers.plots.mnist import (
-    confusion_plot,
-    first_layer_weights,
-    gradient_sizes_plot,
-    learning_curves,
-    misclassified_gallery,
-    sample_digits,
-)
 from bp_helpers.questions import lesson5
-from bp_helpers.training import sgd
 
 # %% [markdown]
 # ## The data
@@ -82,7 +69,7 @@ print(f"training examples: {len(mnist.X_train)},  test examples: {len(mnist.X_te
 # a few test digits:
 
 # %%
-sample_digits(mnist.X_test, mnist.y_test)
+plots.sample_digits(mnist.X_test, mnist.y_test)
 
 # %% [markdown]
 # ## The network and its cost
@@ -118,9 +105,7 @@ print("target for the digit 3:", one_hot(3, 10))
 # The bracket grows with the number of inked pixels. Predict:
 
 # %%
-from bp_helpers import predictions
-
-predictions.step_reach(mnist.X_train, lr=recipe.lr, lr_lesson4=3)
+lesson5.step_reach(mnist.X_train, lr=recipe.lr, lr_lesson4=3)
 
 # %% [markdown]
 # At the same $\eta$, a step here moves the first layer several times as far as in
@@ -170,7 +155,7 @@ print(f"test accuracy after {history.epochs[-1]} epochs: {history.test_accuracie
 # the big off-diagonal numbers show which digits look alike to the network.
 
 # %%
-confusion_plot(confusion_matrix(network, mnist.X_test, mnist.y_test))
+plots.confusion_plot(confusion_matrix(network, mnist.X_test, mnist.y_test))
 
 # %% [markdown]
 # And here are the mistakes it is most confident about. Each title reads *true digit →
@@ -179,7 +164,7 @@ confusion_plot(confusion_matrix(network, mnist.X_test, mnist.y_test))
 
 # %%
 indices, predicted, true = misclassified(network, mnist.X_test, mnist.y_test, limit=20)
-misclassified_gallery(mnist.X_test, indices, predicted, true)
+plots.misclassified_gallery(mnist.X_test, indices, predicted, true)
 
 # %% [markdown]
 # ## Look inside: what the first layer sees
@@ -191,7 +176,7 @@ misclassified_gallery(mnist.X_test, indices, predicted, true)
 # separate the digits, not a human way.
 
 # %%
-first_layer_weights(network.W[0])
+plots.first_layer_weights(network.W[0])
 
 # %% [markdown]
 # A weight image is hard to read on its own. Take one neuron and guess which digit it
@@ -199,7 +184,7 @@ first_layer_weights(network.W[0])
 # largest weighted input.
 
 # %%
-predictions.favoured_digit(network, mnist.X_test, mnist.y_test, j=7)
+lesson5.favoured_digit(network, mnist.X_test, mnist.y_test, j=7)
 
 # %% [markdown]
 # ## Look inside: backprop's wishes for one digit
@@ -363,7 +348,7 @@ DrawPanel(network)
 # First, the start:
 
 # %%
-predictions.first_layer_gap(RECIPES["sigmoid"], mnist.X_train[:1000], mnist.y_train[:1000])
+lesson5.first_layer_gap(RECIPES["sigmoid"], mnist.X_train[:1000], mnist.y_train[:1000])
 
 # %%
 X_probe, y_probe = mnist.X_train[:1000], mnist.y_train[:1000]
@@ -377,7 +362,7 @@ for name, (activation, cost, lr) in variants.items():
     sgd(net, mnist.X_train[:10_000], mnist.y_train[:10_000], epochs=5, batch_size=10,
         lr=lr, seed=0, callback=recorder)
     sizes[name] = recorder.sizes
-gradient_sizes_plot(sizes)
+plots.gradient_sizes_plot(sizes)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -410,7 +395,8 @@ display(relu_monitor)
 relu_network, relu_history = train_or_load(RECIPES["relu"], mnist, callback=relu_monitor)
 
 # %%
-learning_curves({"sigmoid, quadratic cost": history, "ReLU, softmax + cross-entropy": relu_history})
+plots.learning_curves({"sigmoid, quadratic cost": history,
+                       "ReLU, softmax + cross-entropy": relu_history})
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -526,7 +512,7 @@ def my_accuracy(outputs, labels):
 
 rng = np.random.default_rng(5)
 cases = [dict(outputs=rng.uniform(0, 1, (8, 10)), labels=rng.integers(0, 10, 8)) for _ in range(3)]
-lesson5.exercise("accuracy").check(my_accuracy, cases)
+lesson5.exercise("accuracy").grade(my_accuracy, cases)
 
 # %% [markdown]
 # **2. The output layer's wishes.** For the quadratic cost, return
@@ -539,7 +525,7 @@ def my_wishes(a, label):
 
 
 cases = [dict(a=rng.uniform(0, 1, 10), label=d) for d in (0, 3, 9)]
-lesson5.exercise("wishes").check(my_wishes, cases)
+lesson5.exercise("wishes").grade(my_wishes, cases)
 
 # %% [markdown]
 # **3. Which weights move?**

@@ -43,30 +43,11 @@ if "google.colab" in sys.modules:
 import time
 
 import numpy as np
-from IPython.display import display
 
-from bp_helpers.activations import sigmoid_prime
-from bp_helpers.data import load_mnist
-from bp_helpers.display import say
-from bp_helpers.gradcheck import check_gradients
-from bp_helpers.network import Network, one_hot
+from bp_helpers import History, Network, check_gradients, load_mnist, one_hot, sgd, sigmoid_prime
 from bp_helpers.panels import TrainingMonitor
-from bp_helpers.plots import gradient_check_heatmap
-from bp_helpers.plots.mnist import learning_curves
+from bp_helpers.plots import gradient_check_heatmap, learning_curves
 from bp_helpers.questions import lesson6
-from bp_helpers.questions.lesson6 import (
-    check_backprop,
-    check_fix,
-    check_loop,
-    check_network,
-    check_step,
-    record,
-    use_backprop,
-    use_loop,
-    what_ran,
-)
-from bp_helpers.training import History, sgd
-from bp_helpers.zoo import fingerprint
 
 # %% [markdown]
 # ## The four equations, for a whole batch
@@ -106,7 +87,7 @@ def output_error(a_L, y, z_L):
     raise NotImplementedError
 
 
-check_step("output_error", output_error)
+lesson6.grade_step("output_error", output_error)
 
 # %% [markdown]
 # ## Step 2 · The error passed back
@@ -125,7 +106,7 @@ def error_back(W_next, delta_next, z):
     raise NotImplementedError
 
 
-check_step("error_back", error_back)
+lesson6.grade_step("error_back", error_back)
 
 # %% [markdown]
 # ## Step 3 · The weight gradient
@@ -141,7 +122,7 @@ def weight_gradient(delta, a_prev):
     raise NotImplementedError
 
 
-check_step("weight_gradient", weight_gradient)
+lesson6.grade_step("weight_gradient", weight_gradient)
 
 # %% [markdown]
 # ## Step 4 · The bias gradient
@@ -155,7 +136,7 @@ def bias_gradient(delta):
     raise NotImplementedError
 
 
-check_step("bias_gradient", bias_gradient)
+lesson6.grade_step("bias_gradient", bias_gradient)
 
 # %% [markdown]
 # ## Step 5 · Backprop, assembled
@@ -176,7 +157,7 @@ def backprop(network, X, Y):
     return dC_dW, dC_db
 
 
-feedback, report = check_backprop(backprop)
+feedback, report = lesson6.grade_backprop(backprop)
 feedback
 
 # %% [markdown]
@@ -198,9 +179,9 @@ else:
 # solution until it does, so everything below runs either way:
 
 # %%
-my_backprop = use_backprop(backprop)
-network, X, Y = check_network()
-print(fingerprint(check_gradients(network, X, Y, backprop=my_backprop)))
+my_backprop = lesson6.use_backprop(backprop)
+network, X, Y = lesson6.grading_network()
+print(lesson6.fingerprint(check_gradients(network, X, Y, backprop=my_backprop)))
 
 # %% [markdown]
 # ## Step 6 · The training loop
@@ -225,14 +206,14 @@ def sgd_epoch(network, X, Y, batch_size, lr, rng, backprop):
     raise NotImplementedError
 
 
-check_loop(sgd_epoch)
+lesson6.grade_loop(sgd_epoch)
 
 # %% [markdown]
 # As with backprop, the cells below use your loop once it passes its check:
 
 # %%
-my_sgd_epoch = use_loop(sgd_epoch)
-ran = what_ran(my_backprop, my_sgd_epoch)
+my_sgd_epoch = lesson6.use_loop(sgd_epoch)
+ran = lesson6.what_ran(my_backprop, my_sgd_epoch)
 print(f"The training below runs {ran}.")
 
 # %% [markdown]
@@ -247,7 +228,7 @@ print(f"The training below runs {ran}.")
 # NBVAL_IGNORE_OUTPUT
 # (which MNIST is present differs between machines)
 mnist = load_mnist()
-say(mnist.description)
+print(mnist.description)
 # On the embedded subset, 30 epochs at lr=0.5 end at 92.2% for the worked solution's loop
 # and backprop and for the engine alike, and at 91.7% or more in each of the last five
 # epochs, under OpenBLAS's default, Haswell, SkylakeX and Sandybridge kernels (measured
@@ -260,13 +241,13 @@ Y_train = one_hot(mnist.y_train, 10)
 rng = np.random.default_rng(0)
 monitor = TrainingMonitor(epochs, name=ran)
 display(monitor)
-mine = History(records=[record(network, mnist, epoch=0, seconds=0.0)])
+mine = History(records=[lesson6.record(network, mnist, epoch=0, seconds=0.0)])
 monitor(mine.records[-1])
 for epoch in range(1, epochs + 1):
     started = time.perf_counter()
     my_sgd_epoch(network, mnist.X_train, Y_train, batch_size=10, lr=0.5, rng=rng,
                  backprop=my_backprop)
-    mine.records.append(record(network, mnist, epoch, time.perf_counter() - started))
+    mine.records.append(lesson6.record(network, mnist, epoch, time.perf_counter() - started))
     monitor(mine.records[-1])
 
 # %% [markdown]
@@ -352,7 +333,7 @@ def fix(network, X, Y):
     raise NotImplementedError  # replace this line with specimen 1's body, corrected
 
 
-check_fix(1, fix)
+lesson6.grade_fix(1, fix)
 
 # %% [markdown]
 # ### Specimen 2
@@ -365,7 +346,7 @@ def fix(network, X, Y):
     raise NotImplementedError  # replace this line with specimen 2's body, corrected
 
 
-check_fix(2, fix)
+lesson6.grade_fix(2, fix)
 
 # %% [markdown]
 # ### Specimen 3
@@ -378,7 +359,7 @@ def fix(network, X, Y):
     raise NotImplementedError  # replace this line with specimen 3's body, corrected
 
 
-check_fix(3, fix)
+lesson6.grade_fix(3, fix)
 
 # %% [markdown]
 # ### Specimen 4
@@ -391,7 +372,7 @@ def fix(network, X, Y):
     raise NotImplementedError  # replace this line with specimen 4's body, corrected
 
 
-check_fix(4, fix)
+lesson6.grade_fix(4, fix)
 
 # %% [markdown]
 # ### Specimen 5
@@ -404,7 +385,7 @@ def fix(network, X, Y):
     raise NotImplementedError  # replace this line with specimen 5's body, corrected
 
 
-check_fix(5, fix)
+lesson6.grade_fix(5, fix)
 
 # %% [markdown]
 # ### Specimen 6
@@ -417,7 +398,7 @@ def fix(network, X, Y):
     raise NotImplementedError  # replace this line with specimen 6's body, corrected
 
 
-check_fix(6, fix)
+lesson6.grade_fix(6, fix)
 
 # %% [markdown]
 # ### Specimen 7
@@ -430,7 +411,7 @@ def fix(network, X, Y):
     raise NotImplementedError  # replace this line with specimen 7's body, corrected
 
 
-check_fix(7, fix)
+lesson6.grade_fix(7, fix)
 
 # %% [markdown]
 # ### Specimen 8
@@ -443,7 +424,7 @@ def fix(network, X, Y):
     raise NotImplementedError  # replace this line with specimen 8's body, corrected
 
 
-check_fix(8, fix)
+lesson6.grade_fix(8, fix)
 
 # %% [markdown]
 # ### Specimen 9
@@ -456,7 +437,7 @@ def fix(network, X, Y):
     raise NotImplementedError  # replace this line with specimen 9's body, corrected
 
 
-check_fix(9, fix)
+lesson6.grade_fix(9, fix)
 
 # %% [markdown]
 # ### Specimen 10, the mystery
@@ -472,7 +453,7 @@ def fix(network, X, Y):
     raise NotImplementedError  # replace this line with specimen 10's body, corrected
 
 
-check_fix(10, fix)
+lesson6.grade_fix(10, fix)
 
 # %% [markdown]
 # ## Fingerprints

@@ -20,7 +20,7 @@ LESSON = NOTEBOOKS / "01_the_last_link.ipynb"
 WRONG = "def my_sigmoid_prime(z):\n    return sigmoid(z)\n"
 RIGHT = "def my_sigmoid_prime(z):\n    s = sigmoid(z)\n    return s * (1 - s)\n"
 CHECK = ('\n\ncases = [{"z": 0.0}, {"z": 2.0}, {"z": np.array([-1.0, 3.0])}]\n'
-         'lesson1.exercise("sigmoid_prime").check(my_sigmoid_prime, cases)')
+         'lesson1.exercise("sigmoid_prime").grade(my_sigmoid_prime, cases)')
 SOLUTION_LINE = "return s * (1 - s)"
 
 

@@ -57,7 +57,7 @@ def test_lesson6_runs_clean_and_a_learner_can_solve_step_one(open_lesson):
     lesson.page.keyboard.press("Escape")  # leave the line's automatic indentation, if any
     editor.click()
     lesson.page.keyboard.press("Control+End")
-    lesson.page.keyboard.type('\ncheck_step("output_error", output_error)')
+    lesson.page.keyboard.type('\nlesson6.grade_step("output_error", output_error)')
     lesson.page.keyboard.press("Shift+Enter")
     wait_until(lambda: "output_error matches bp_helpers" in cell.text_content(), TIMEOUT,
                "step 1's check to pass")
@@ -91,13 +91,14 @@ def test_lesson6_runs_clean_and_a_learner_can_solve_step_one(open_lesson):
 
     # The learner pastes the corrected body into the fix cell below and runs it.
     cell = lesson.notebook.locator(".jp-CodeCell").filter(
-        has=lesson.page.locator(".jp-InputArea", has_text="check_fix(1, fix)")).first
+        has=lesson.page.locator(".jp-InputArea", has_text="grade_fix(1, fix)")).first
     body = BUGS[0].source().split("\n", 1)[1].replace(
         "delta = 2 * (activations[L] - Y)", "delta = output_error(activations[L], Y, zs[L - 1])")
     editor = cell.locator(".cm-content")
     editor.click()
     lesson.page.keyboard.press("Control+A")
-    lesson.page.keyboard.insert_text(f"def fix(network, X, Y):\n{body}\n\ncheck_fix(1, fix)\n")
+    lesson.page.keyboard.insert_text(
+        f"def fix(network, X, Y):\n{body}\n\nlesson6.grade_fix(1, fix)\n")
     lesson.page.keyboard.press("Shift+Enter")
     wait_until(lambda: "Fixed: specimen 1's gradient check passes" in cell.text_content(),
                TIMEOUT, "the fix to be checked")

@@ -5,7 +5,7 @@ must show no error and render every widget and figure. Then its panels are
 driven with the keyboard and the mouse, and what the page shows is compared
 with bp_helpers' own math for the slider values read back from the page.
 
-The lessons and the panels each shows come from bp_helpers.lessons, the one
+The lessons and the panels each shows come from tests/lessons.py, the one
 list of them: every lesson gets the checks every lesson gets, and each panel
 is found by its PANELS marker. A new kind of panel also gets tests of its own.
 
@@ -28,9 +28,9 @@ from labrunner import (
     page_number,
     wait_until,
 )
+from lessons import LESSONS, PANELS
 from matplotlib.figure import Figure
 
-from bp_helpers.lessons import LESSONS, PANELS
 from bp_helpers.panels import (
     ChainPanel,
     ChainState,
@@ -566,7 +566,7 @@ import tempfile
 import time
 from IPython.display import display
 from bp_helpers.data import load_mnist
-from bp_helpers.models import RECIPES, train_or_load
+from bp_helpers.recipes import RECIPES, train_or_load
 from bp_helpers.panels import TrainingMonitor
 mnist = load_mnist()
 recipe = replace(RECIPES["sigmoid"], name="browser-monitor", epochs=4, lr_drops=())""",

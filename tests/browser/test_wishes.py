@@ -14,8 +14,8 @@ import pytest
 from labrunner import NOTEBOOKS, wait_until
 
 from bp_helpers.data import load_mnist
-from bp_helpers.models import RECIPES, train_or_load
 from bp_helpers.panels.wishes import WishesState, next_example, next_mistake, wishes_result
+from bp_helpers.recipes import RECIPES, train_or_load
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""The course's lessons, in order, and the panels each one shows: the one list of them.
+"""Test metadata: the lessons in order, and how the tests find each one's panels on the page.
 
 The notebook tests, the browser tests, the browser latency benchmark and the
 README check all read `LESSONS`, so a new lesson or panel is added here once.

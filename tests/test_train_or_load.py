@@ -12,11 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bp_helpers import models
+from bp_helpers import recipes
 from bp_helpers.activations import Activation, sigmoid, sigmoid_prime
 from bp_helpers.data import Dataset
 from bp_helpers.data.locate import PROJECT_ROOT, leftovers, set_aside
-from bp_helpers.models import (
+from bp_helpers.network import Network
+from bp_helpers.recipes import (
     RECIPES,
     WEIGHTS_FORMAT,
     Recipe,
@@ -24,7 +25,6 @@ from bp_helpers.models import (
     save_weights,
     train_or_load,
 )
-from bp_helpers.network import Network
 from bp_helpers.saved import temporary_pattern
 from bp_helpers.training import EpochRecord, History
 
@@ -148,10 +148,10 @@ def test_a_diverged_training_is_saved_and_replayed_with_its_message(tmp_path):
 
 
 def weights_dir_in_a_new_process(**env):
-    """models.WEIGHTS_DIR as a fresh Python sees it, with `env` over os.environ less
+    """recipes.WEIGHTS_DIR as a fresh Python sees it, with `env` over os.environ less
     BP_WEIGHTS_DIR."""
     environ = {k: v for k, v in os.environ.items() if k != "BP_WEIGHTS_DIR"} | env
-    code = "from bp_helpers import models; print(models.WEIGHTS_DIR)"
+    code = "from bp_helpers import recipes; print(recipes.WEIGHTS_DIR)"
     return Path(subprocess.run([sys.executable, "-c", code], env=environ, check=True,
                                capture_output=True, text=True).stdout.strip())
 
@@ -165,7 +165,7 @@ def test_bp_weights_dir_names_another_folder(tmp_path):
 
 def test_the_default_place_is_the_projects_ignored_data_directory(tmp_path, monkeypatch):
     assert "data/*" in (PROJECT_ROOT / ".gitignore").read_text().splitlines()
-    monkeypatch.setattr(models, "WEIGHTS_DIR", tmp_path / "data" / "weights")
+    monkeypatch.setattr(recipes, "WEIGHTS_DIR", tmp_path / "data" / "weights")
     train_or_load(TINY, blobs())
     assert os.listdir(tmp_path / "data" / "weights") == ["tiny-synthetic.npz"]
 
@@ -254,7 +254,7 @@ def course(tmp_path, monkeypatch):
     """WEIGHTS_DIR in tmp_path/course, and the user's cache in tmp_path/cache."""
     course = tmp_path / "course" / "data" / "weights"
     course.mkdir(parents=True)
-    monkeypatch.setattr(models, "WEIGHTS_DIR", course)
+    monkeypatch.setattr(recipes, "WEIGHTS_DIR", course)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     return course
 
@@ -319,7 +319,7 @@ def test_a_damaged_file_that_cannot_be_moved_aside_is_left_and_the_cache_used(
     def refuse(path, judged):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(models, "set_aside", refuse)
+    monkeypatch.setattr(recipes, "set_aside", refuse)
     with pytest.warns(UserWarning) as warned:
         train_or_load(TINY, blobs())
     assert re.search(r"is not an .npz archive. It could not be moved aside \(Permission "
@@ -330,14 +330,14 @@ def test_a_damaged_file_that_cannot_be_moved_aside_is_left_and_the_cache_used(
 def test_a_file_that_cannot_be_read_is_left_and_the_cache_used(course, tmp_path, monkeypatch):
     path = course / "tiny-synthetic.npz"
     save_weights(TINY.network(), path)
-    real_load = models.load_saved
+    real_load = recipes.load_saved
 
     def unreadable(where):
         if where == path:  # as for a student, when the instructor's umask is 077
             raise PermissionError(13, "Permission denied", str(where))
         return real_load(where)
 
-    monkeypatch.setattr(models, "load_saved", unreadable)
+    monkeypatch.setattr(recipes, "load_saved", unreadable)
     with pytest.warns(UserWarning) as warned:
         network, _ = train_or_load(TINY, blobs())
     assert str(warned[0].message) == (f"The saved weights {path} cannot be read (Permission "
@@ -348,7 +348,7 @@ def test_a_file_that_cannot_be_read_is_left_and_the_cache_used(course, tmp_path,
 def test_a_folder_that_cannot_be_looked_in_is_passed_over(tmp_path, monkeypatch):
     blocked = tmp_path / "a file, not a folder"
     blocked.write_text("mine")
-    monkeypatch.setattr(models, "WEIGHTS_DIR", blocked)
+    monkeypatch.setattr(recipes, "WEIGHTS_DIR", blocked)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     with pytest.warns(UserWarning) as warned:
         train_or_load(TINY, blobs())
@@ -372,7 +372,7 @@ def test_without_a_home_folder_the_course_folder_still_works(course, monkeypatch
     def no_home():
         raise RuntimeError("Could not determine home directory.")
 
-    monkeypatch.setattr(models, "cache_home", no_home)
+    monkeypatch.setattr(recipes, "cache_home", no_home)
     network, _ = train_or_load(TINY, blobs())
     assert_same_weights(load_saved(course / "tiny-synthetic.npz").network, network)
 
@@ -424,16 +424,16 @@ def read_only_course(tmp_path, monkeypatch):
     """WEIGHTS_DIR in a folder that refuses writes (as a shared read-only copy does; root can
     write anywhere, so the refusal is simulated), and the user's cache in tmp_path/cache."""
     course = tmp_path / "course" / "data" / "weights"
-    monkeypatch.setattr(models, "WEIGHTS_DIR", course)
+    monkeypatch.setattr(recipes, "WEIGHTS_DIR", course)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    real_save = models.save_weights
+    real_save = recipes.save_weights
 
     def refuse_in_the_course(network, path, *args, **kwargs):
         if course in path.parents:
             raise PermissionError(13, "Permission denied", str(path))
         return real_save(network, path, *args, **kwargs)
 
-    monkeypatch.setattr(models, "save_weights", refuse_in_the_course)
+    monkeypatch.setattr(recipes, "save_weights", refuse_in_the_course)
     return course
 
 
@@ -455,7 +455,7 @@ def test_a_network_that_cannot_be_saved_anywhere_is_returned_all_the_same(
     def refuse(network, path, *args, **kwargs):
         raise OSError(30, "Read-only file system", str(path))
 
-    monkeypatch.setattr(models, "save_weights", refuse)
+    monkeypatch.setattr(recipes, "save_weights", refuse)
     with pytest.warns(UserWarning, match="could not be saved .*Read-only file system.*It works "
                                          "all the same in this session"):
         network, history = train_or_load(TINY, blobs())

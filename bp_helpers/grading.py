@@ -1,7 +1,7 @@
-"""The checker behind the exercises: feedback a learner can act on, and a check that the
+"""The grader behind the exercises: feedback a learner can act on, and grading that the
 learner's own code cannot fool.
 
-`check_function` runs a learner's function on a few cases and compares it with a
+`grade_function` runs a learner's function on a few cases and compares it with a
 reference from bp_helpers. Whatever the function does, the result is a
 `Feedback` that says what was expected and what came, never a traceback:
 
@@ -19,11 +19,11 @@ reference from bp_helpers. Whatever the function does, the result is a
   own variables change;
 - it never returns: it is stopped after `timeout` seconds (`call_with_timeout`).
 
-This module is read-only once imported (`checking._compare = ...` raises), so
-checking cannot be switched off from a lesson; `read_only` does the same for
+This module is read-only once imported (`grading._compare = ...` raises), so
+grading cannot be switched off from a lesson; `lock_module` does the same for
 the modules built on it (bp_helpers.exercises, the lessons' questions). A
 write that goes around it, into a module's `__dict__`, is found by
-`tampered()`, and every check then says so instead of judging.
+`tampered()`, and every grader then says so instead of judging.
 """
 
 import copy
@@ -90,7 +90,7 @@ def tampered():
             "the cells from the top.")
 
 
-class _ReadOnlyModule(types.ModuleType):
+class _LockedModule(types.ModuleType):
     """A module whose attributes cannot be set or deleted once it is loaded."""
 
     def __setattr__(self, name, value):
@@ -102,16 +102,16 @@ class _ReadOnlyModule(types.ModuleType):
                              f"answers are checked (tried to delete {name!r})")
 
 
-def read_only(module_name):
+def lock_module(module_name):
     """Make the loaded module `module_name` read-only; call it at the end of the module."""
     module = sys.modules[module_name]
-    module.__class__ = _ReadOnlyModule
+    module.__class__ = _LockedModule
     _take_snapshot(module)
 
 
 @dataclass(frozen=True)
 class Feedback:
-    """The outcome of a check: passed or not, and a message for the learner.
+    """The outcome of grading: passed or not, and a message for the learner.
 
     attempted is False when there was nothing to judge yet (the function is
     still `raise NotImplementedError`, or no quiz option was picked).
@@ -215,7 +215,7 @@ def _call_in_thread(fn, kwargs, seconds):
         except BaseException as error:  # handed back to the caller's thread
             outcome["error"] = error
 
-    worker = threading.Thread(target=run, name="bp_helpers exercise check", daemon=True)
+    worker = threading.Thread(target=run, name="bp_helpers exercise grading", daemon=True)
     worker.start()
     worker.join(seconds)
     if worker.is_alive():
@@ -390,14 +390,14 @@ def _compare(got, expected, rtol):
             f"{_show(got_array[first], expected[first])}"), True
 
 
-def check_function(fn, reference, cases, name=None, hint="", rtol=1e-9, timeout=TIMEOUT):
+def grade_function(fn, reference, cases, name=None, hint="", rtol=1e-9, timeout=TIMEOUT):
     """Compare a learner's `fn` with `reference` on `cases`; return Feedback.
 
     cases: a list of dicts of keyword arguments, e.g. [{"z": 0.0}, {"z": 2.0}].
     `fn` and `reference` each get their own deep copy of every case, so neither
     can change the other's inputs or the caller's. The first failing case is
     reported; `hint` is added to a wrong value. `fn` is stopped after `timeout`
-    seconds per case. An error in the reference is the checker's, and said so.
+    seconds per case. An error in the reference is the grader's, and said so.
     """
     name = name or getattr(fn, "__name__", "your function")
     if not callable(fn):
@@ -413,7 +413,7 @@ def check_function(fn, reference, cases, name=None, hint="", rtol=1e-9, timeout=
         call = f"{name}({_describe(args)})"
         try:
             expected = reference(**copy.deepcopy(args))
-        except Exception as error:  # the checker's fault, not the learner's
+        except Exception as error:  # the grader's fault, not the learner's
             return Feedback(False, f"The check itself failed on {call} before judging your "
                                    f"function ({type(error).__name__}: {error_text(error)}); "
                                    "this is a fault in the course, not in your code.",
@@ -435,4 +435,4 @@ def check_function(fn, reference, cases, name=None, hint="", rtol=1e-9, timeout=
     return Feedback(True, f"{name} matches bp_helpers on {checks}. Well done!")
 
 
-read_only(__name__)
+lock_module(__name__)
