@@ -33,7 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 600  # seconds per mutant: a mutant that makes the tests hang counts as killed
 # Modules whose tests import them through another module's names.
-ALSO_TESTED_BY = {"bp_helpers/saved.py": ["tests/test_models.py"]}
+ALSO_TESTED_BY = {"bp_helpers/saved.py": ["tests/test_models.py"],
+                  "bp_helpers/validate.py": ["tests/test_network.py"]}
 # Left out: lesson 5's claims train the three recipes on MNIST (minutes per mutant), and
 # the modules' own tests check the same code directly.
 LEFT_OUT = {"tests/test_claims_lesson5.py"}
@@ -91,14 +92,14 @@ MUTANTS = [
     Mutant("bp_helpers/equations.py", "return (delta_next @ W_next) * sigma_prime(z)",
            "return delta_next @ W_next", "error_back forgets sigma'(z)"),
     # network
-    Mutant("bp_helpers/network.py", "ok = np.isin(Y, (0, 1)).all(axis=1) & (Y.sum(axis=1) == 1)",
+    Mutant("bp_helpers/validate.py", "ok = np.isin(Y, (0, 1)).all(axis=1) & (Y.sum(axis=1) == 1)",
            "ok = np.isin(Y, (0, 1)).all(axis=1)", "a one-hot row may hold several 1s"),
-    Mutant("bp_helpers/network.py", '        _check_finite("X", X)\n', "",
+    Mutant("bp_helpers/validate.py", '    _check_finite("X", X)\n', "",
            "X is no longer checked for nan and inf"),
-    Mutant("bp_helpers/network.py", 'hint = " (examples are rows: did you mean X.T?)" if '
+    Mutant("bp_helpers/validate.py", 'hint = " (examples are rows: did you mean X.T?)" if '
                                     'shape[0] == n_0 else ""',
            'hint = ""', "the X.T hint dropped"),
-    Mutant("bp_helpers/network.py", "if parameters > MAX_PARAMETERS:",
+    Mutant("bp_helpers/validate.py", "if parameters > MAX_PARAMETERS:",
            "if parameters > 10 * MAX_PARAMETERS:", "the network size cap raised tenfold"),
     # chain
     Mutant("bp_helpers/chain.py", "    delta += 0.0  # turn -0.0", "    delta += -0.0  # keep -0.0",

@@ -3,7 +3,7 @@
 At batch size 10, one epoch of MNIST is 6,000 gradient steps, so a step must
 not allocate, check or convert anything. A Trainer holds a network's weights
 (in float32 or float64) in preallocated buffers, checked once, and steps
-them in place by Network.backward's equations; the tests check that both
+them in place by Network.backprop's equations; the tests check that both
 give the same weights. It also computes the cost of a whole set, in blocks
 of rows, for sgd's records and its divergence guard.
 
@@ -82,7 +82,7 @@ class _Plan(NamedTuple):
 class Trainer:
     """The weights during sgd, stepped in place on preallocated buffers.
 
-    These are Network.backward's equations with three changes for speed.
+    These are Network.backprop's equations with three changes for speed.
     Inside, examples are columns (as in Nielsen's network.py), so z = W a + b
     reads as in the lessons and every buffer is contiguous. Each layer keeps
     [W | b] as one (n_l, n_{l-1} + 1) matrix and each a(l) gets a last row of

@@ -9,7 +9,7 @@ in `bp_helpers.engine`: on arrays that were checked once, in preallocated
 buffers updated in place, in float32 by default (like most deep-learning
 libraries), with BLAS on one thread when the matrices are too small for two
 to pay off (`bp_helpers.blas`). The engine computes the same equations as
-`Network.backward`; the tests check that they agree. The cost after each
+`Network.backprop`; the tests check that they agree. The cost after each
 epoch is computed over the whole training set in blocks of rows, with the
 same rule for BLAS threads. Saving and loading trained weights is in
 `bp_helpers.models`.

@@ -62,7 +62,7 @@ def test_the_mean_of_the_per_example_gradients_is_the_batch_gradient(digits):
     for each, gradient in zip(dC0_dW + dC0_db, dC_dW + dC_db, strict=True):
         np.testing.assert_allclose(each.mean(axis=0), gradient, rtol=0, atol=1e-14)
     # each is backprop on that example alone
-    np.testing.assert_allclose(dC0_dW[0][7], network.backprop(X[7], y[7])[0][0], atol=1e-15)
+    np.testing.assert_allclose(dC0_dW[0][7], network.backprop(X[7], y[7]).dC_dW[0], atol=1e-15)
 
 
 def test_the_gradient_vector_holds_every_partial_derivative_in_parameter_order(digits):

@@ -266,7 +266,7 @@ def test_lesson2_vanishing_powers():
 
 def test_lesson3_path_sign():
     network, x, y = example_network()
-    g = network.backward(x, y)
+    g = network.backprop(x, y)
     w00 = network.W[1][0, 0]
     product = w00 * sigmoid_prime(g.zs[1][0]) * 2 * (g.activations[2][0] - y[0])
     r = reveal(predictions.path_sign(network, x, y, layer=1, k=0, j=0), "negative")
@@ -276,7 +276,7 @@ def test_lesson3_path_sign():
 
 def test_lesson3_weight_derivative():
     network, x, y = example_network()
-    g = network.backward(x, y)
+    g = network.backprop(x, y)
     a1, a2 = g.activations[1], g.activations[2]
     by_hand = a1[0] * a2[1] * (1 - a2[1]) * 2 * (a2[1] - y[1])
     r = reveal(predictions.weight_derivative(network, x, y, j=1, k=0), round(by_hand, 2))
@@ -370,7 +370,7 @@ def test_derivation_lesson2_next_step_of_the_recursion():
 
 def test_derivation_lesson3_hidden_bias():
     network, x, y = example_network()
-    g = network.backward(x, y)
+    g = network.backprop(x, y)
     df = network.activation.df
     by_formula = df(g.zs[0]) * (network.W[1].T @ (2 * (g.activations[2] - y) * df(g.zs[1])))
     np.testing.assert_allclose(g.dC_db[0], by_formula, rtol=1e-13)
@@ -394,7 +394,7 @@ def test_derivation_lesson5_softmax_cross_entropy_delta():
     network = Network(recipe.sizes, activation=recipe.activation, cost=recipe.cost, seed=1)
     x = np.random.default_rng(2).uniform(0, 1, 784)
     target = one_hot(3, 10)
-    g = network.backward(x, target)
+    g = network.backprop(x, target)
     by_formula = g.activations[-1] - target
     np.testing.assert_allclose(g.deltas[-1], by_formula, atol=1e-12)
     z_out = g.zs[-1].copy()
@@ -403,7 +403,7 @@ def test_derivation_lesson5_softmax_cross_entropy_delta():
     np.testing.assert_allclose(nudged, by_formula, atol=1e-6)
     # the sigmoid network's output error keeps its σ′ factor
     sig = Network([784, 16, 16, 10], seed=1)
-    s = sig.backward(x, target)
+    s = sig.backprop(x, target)
     np.testing.assert_allclose(
         s.deltas[-1], 2 * (s.activations[-1] - target) * sigmoid_prime(s.zs[-1]), atol=1e-12)
 
