@@ -118,12 +118,14 @@ class Trainer:
         self.sigmas.append(output or self.sigma)
         self.plans = {}
 
-    def epoch(self, X, Y, order, batch_size, lr):
+    def epoch(self, X, Y, order, batch_size, lr, steps=0, after_step=None):
         """One pass over X (m, n_0) and Y (m, n_L) in `order`, one step per batch.
 
         The rows of many batches are gathered at once, into a buffer that is
         reused (np.take into it is about twice as fast as X[order] into a
         new array every time), then copied beside the column of ones.
+        steps counts the steps taken before; after_step(steps), if given,
+        runs after each step. Returns the steps taken in all.
         """
         rows = min(batch_size * max(1, BLOCK_ROWS // batch_size), len(order))
         x = np.empty((rows, X.shape[1]), self.dtype)
@@ -139,6 +141,10 @@ class Trainer:
                 x_block[:, :-1] = x[:n]
                 for i in range(0, n, batch_size):
                     self.step(x_block[i:i + batch_size], y_block[i:i + batch_size], lr)
+                    steps += 1
+                    if after_step is not None:
+                        after_step(steps)
+        return steps
 
     def step(self, x_ones, y, lr):
         """w <- w - lr dC/dw for one batch: x_ones (m, n_0 + 1), last column 1; y (m, n_L)."""
