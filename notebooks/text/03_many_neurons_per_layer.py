@@ -197,10 +197,29 @@ PathsPanel()
 # The third row is an outer product: the entry in row $j$, column $k$ is
 # $\delta_j a_k$, the three-factor formula again.
 #
-# bp_helpers has both forms: `network.backprop` runs the matrix form over a whole batch
-# at once, and `backprop_loops` loops over examples, $j$ and $k$ exactly as the index
-# form reads. On a batch of five random examples they agree to the last digits that
-# floating point keeps:
+# bp_helpers has both forms, and this is the code that runs, read from bp_helpers itself
+# with `inspect.getsource` (not a copy). `network.backprop` runs the matrix form over a
+# whole batch at once: equation (1) gives $\delta^{(L)}$, and `backward` is the matrix
+# column of the table in a short loop, `error_back`, `weight_gradient` and
+# `bias_gradient` being its second, third and fourth rows (examples are rows of a batch,
+# so $W^{(l+1)\top}\delta^{(l+1)}$ is written `delta @ W`):
+
+# %%
+from bp_helpers.display import show_source
+from bp_helpers.network import backward
+
+show_source(network.backprop, backward)
+
+# %% [markdown]
+# `backprop_loops` loops over examples, $j$ and $k$ exactly as the index column reads,
+# calling the same four equations on one neuron or one weight at a time:
+
+# %%
+show_source(backprop_loops)
+
+# %% [markdown]
+# On a batch of five random examples the two forms agree to the last digits that floating
+# point keeps:
 
 # %%
 rng = np.random.default_rng(0)
