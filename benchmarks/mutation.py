@@ -2,7 +2,7 @@
 
 Each mutant below is one small, realistic mistake (a dropped clip, `<` for `<=`,
 a sum for a mean, a missing check) in activations, costs, equations, network,
-chain, gradcheck, the training engine and its guard, the grading of learners'
+chain, gradcheck, the fast trainer and its guard, the grading of learners'
 answers, the IDX reader, the checksum cache, the downloader or the weights
 files. The script copies the course into a temporary folder, applies one mutant
 at a time there (the working tree is never touched), and runs the test files
@@ -144,15 +144,16 @@ MUTANTS = [
            "                failures.append(str(err))\n                (\n"
            '                    f"could not write {name}',
            "a full disk retried like a network error"),
-    # the training engine and sgd's divergence guard
-    Mutant("bp_helpers/engine.py", "return float(np.max(self.highest - self.lowest))",
+    # the fast trainer and sgd's divergence guard
+    Mutant("bp_helpers/fast_trainer.py", "return float(np.max(self.highest - self.lowest))",
            "return float(np.min(self.highest - self.lowest))",
            "_Spread.value with min for max: one dead neuron blanks its layer"),
-    Mutant("bp_helpers/engine.py", "slope = np.inf if self.own_output else -np.inf",
+    Mutant("bp_helpers/fast_trainer.py", "slope = np.inf if self.own_output else -np.inf",
            "slope = -np.inf", "cannot_learn true for every healthy softmax network"),
     Mutant("bp_helpers/training.py", "    if now.cost > ceiling:", "    if now.cost >= ceiling:",
            "the divergence test's > made >= (stops a network at zero cost)"),
-    Mutant("bp_helpers/training.py", "    if not trainer.finite():", "    if False:",
+    Mutant("bp_helpers/training.py", "    if not trainer.finite():\n        return \"a weight",
+           "    if False:\n        return \"a weight",
            "the finite-weights check skipped"),
     # the grading of learners' answers
     Mutant("bp_helpers/checking.py", 'rtol=1e-9, timeout=TIMEOUT):', 'rtol=1e-3, timeout=TIMEOUT):',

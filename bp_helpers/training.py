@@ -3,14 +3,15 @@
 Every epoch `sgd` shuffles the examples (from its seed), cuts them into
 mini-batches and, for each batch, moves every weight and bias downhill:
 w <- w - lr dC/dw, with dC/dw from backprop on that batch alone. This is the
-package's one SGD loop: lesson 4's gradient_step and descend, lesson 5's
-recipes and lesson 6's monitor all train through it.
+package's one SGD loop (lesson 5's recipes, with their learning-rate
+schedules, train through it), and `sgd_step` its one step, which lesson 4's
+gradient_step and descend take too.
 
 At batch size 10, one epoch of MNIST is 6,000 such steps, so the steps run
-in `bp_helpers.engine`: on arrays that were checked once, in preallocated
+in `bp_helpers.fast_trainer`: on arrays that were checked once, in preallocated
 buffers updated in place, in float32 by default (like most deep-learning
 libraries), with BLAS on one thread when the matrices are too small for two
-to pay off (`bp_helpers.blas`). The engine computes the same equations as
+to pay off (`bp_helpers.blas`). The fast trainer computes the same gradients as
 `Network.backprop`; the tests check that they agree. The cost after each
 epoch is computed over the whole training set in blocks of rows, with the
 same rule for BLAS threads. Saving and loading trained weights is in
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bp_helpers import blas
-from bp_helpers.engine import SAME_OUTPUT, Trainer
+from bp_helpers.fast_trainer import SAME_OUTPUT, Trainer
 from bp_helpers.validate import positive, whole_number
 
 # The cost "explodes" when it grows past this multiple of its value before training
@@ -128,7 +129,7 @@ def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
     likewise leaves the weights of the last finished epoch.) Training runs in
     `dtype`, float32 or float64; the costs in the records are computed in it too.
 
-    backprop: None (default) steps with the built-in engine described above;
+    backprop: None (default) steps with the fast trainer described above;
     a function (network, X, Y) -> (dC_dW, dC_db), such as Network.backprop or
     a learner's own, makes every step call it on the batch (X (m, n_0) and
     one-hot or target rows Y (m, n_L), in `dtype`) and move a float64 copy
@@ -252,7 +253,7 @@ def saturated_neurons(network, X):
 
 def _rejected(trainer, network, epoch, cost, X):
     """A RejectedEpoch: what the epoch whose weights the trainer holds did to the network."""
-    if not trainer.finite():
+    if not trainer.finite():  # a weight overflowed
         return RejectedEpoch(epoch, float("nan"), None)
     rejected = network.copy()
     trainer.store(rejected)
@@ -326,7 +327,7 @@ def _append(history, record, callback):
 def _divergence(start_cost, ceiling, last, now, trainer, X):
     """What went wrong in the epoch that led from `last` to `now`, or None.
 
-    last and now are engine.Evaluations of the training set X, after the last good
+    last and now are fast_trainer.Evaluations of the training set X, after the last good
     epoch and after this one; the cost must stay at or below `ceiling`,
     EXPLOSION times the higher of start_cost (before training) and the cost
     of giving every example the same output.

@@ -1,4 +1,4 @@
-"""Mini-batch SGD, its engine, and its divergence guard."""
+"""Mini-batch SGD, its fast trainer, and its divergence guard."""
 
 import dataclasses
 import re
@@ -9,7 +9,7 @@ import pytest
 from bp_helpers import blas
 from bp_helpers.activations import Activation, sigmoid, sigmoid_prime
 from bp_helpers.data import load_mnist
-from bp_helpers.engine import EVALUATION_ROWS, Trainer
+from bp_helpers.fast_trainer import EVALUATION_ROWS, Trainer
 from bp_helpers.models import RECIPES
 from bp_helpers.network import COSTS, Network, one_hot
 from bp_helpers.training import EpochRecord, History, sgd

@@ -1,4 +1,4 @@
-"""The fast training engine behind `training.sgd`: the weights stepped in place.
+"""The fast trainer behind `training.sgd`, private to training: the weights stepped in place.
 
 At batch size 10, one epoch of MNIST is 6,000 gradient steps, so a step must
 not allocate, check or convert anything. A Trainer holds a network's weights
@@ -7,8 +7,8 @@ them in place by Network.backprop's equations; the tests check that both
 give the same weights. It also computes the cost of a whole set, in blocks
 of rows, for sgd's records and its divergence guard.
 
-Examples are columns inside the engine (the one place in the package)
----------------------------------------------------------------------
+Examples are columns inside the fast trainer (the one place in the package)
+---------------------------------------------------------------------------
 The rest of bp_helpers stores a batch with examples as rows, (m, n). A
 Trainer's step works on the transposes, (n, m), with one column per example
 (as in Nielsen's network.py), for two reasons. Each layer is then one BLAS
