@@ -274,7 +274,7 @@ def test_too_large_a_learning_rate_is_stopped_with_advice_not_an_exception(digit
     assert "saturated" in run.stopped and "try a smaller one" in run.stopped
     assert run.saturated == 0 and np.isfinite(run.final_cost)
     assert run.epochs_kept == 0 and run.final_cost == run.cost[0]
-    # The undone epoch, replayed: it saturated most neurons and silenced every output.
+    # The undone epoch, as sgd recorded it: it saturated most neurons and silenced every output.
     assert run.undone.epoch == 1 and run.undone.saturated > 26 / 2
     assert run.undone.cost == pytest.approx(1.0, abs=1e-4)
 

@@ -193,11 +193,13 @@ def descend(cost_slice, start, lr, batch_size, epochs, seed=0, max_points=400):
 
 
 def batch_gradient(w, b, a_k, rest, y_j):
-    """CostSlice.gradient on plain lists of floats: for a few examples, ten times faster.
+    """CostSlice.gradient on plain lists of floats: for a few examples, several times faster.
 
     numpy spends about a microsecond per call however small the array, and a
-    step does a dozen; a loop over 10 floats costs less. sigma is computed
-    from e = exp(-|z|) <= 1, as in bp_helpers.activations, so it never overflows.
+    step does a dozen; a loop over 10 floats costs less (benchmarks/
+    bench_descent_panel.py: descend at B = 1 runs 3 to 5 times slower with
+    numpy, past the panel's half-second target). sigma is computed from
+    e = exp(-|z|) <= 1, as in bp_helpers.activations, so it never overflows.
     """
     dC_dw = dC_db = 0.0
     for a, r, y in zip(a_k, rest, y_j, strict=True):
