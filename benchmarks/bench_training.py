@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import nielsen_reference
 
-from bp_helpers import blas, engine, training
+from bp_helpers import blas, fast_trainer, training
 from bp_helpers.network import Network
 
 SIZES = [784, 16, 16, 10]
@@ -115,16 +115,16 @@ def time_evaluation(X, y, repeats):
 
     Returns {label: seconds} for 1 BLAS thread and for BLAS's default, each
     with X multiplied by W(1) in small chunks (as sgd does) and in whole
-    blocks (engine.SMALL_PRODUCT = 0).
+    blocks (fast_trainer.SMALL_PRODUCT = 0).
     """
     network = Network(SIZES, seed=0)
     X, Y = network.as_batch(X, y, dtype=np.float32)
-    trainer = engine.Trainer(network, np.float32)
-    saved, seconds = engine.SMALL_PRODUCT, {}
+    trainer = fast_trainer.Trainer(network, np.float32)
+    saved, seconds = fast_trainer.SMALL_PRODUCT, {}
     try:
         for _ in range(repeats):
             for small in (saved, 0):
-                engine.SMALL_PRODUCT = small
+                fast_trainer.SMALL_PRODUCT = small
                 for threads in (1, None):
                     with blas.limit(blas.controller(), threads):
                         started = time.perf_counter()
@@ -133,7 +133,7 @@ def time_evaluation(X, y, repeats):
                              f"{'small chunks' if small else 'whole blocks'}")
                     seconds.setdefault(label, []).append(time.perf_counter() - started)
     finally:
-        engine.SMALL_PRODUCT = saved
+        fast_trainer.SMALL_PRODUCT = saved
     return {label: min(times) for label, times in seconds.items()}
 
 
@@ -174,7 +174,7 @@ def print_speed(runs):
     print(f"{SKLEARN:52s} {best(SKLEARN):7.3f}s {median(SKLEARN):7.3f}s")
     nielsen_runs = f"{len(runs[NIELSEN])} run{'s' if len(runs[NIELSEN]) > 1 else ''}"
     print(f"{f'{NIELSEN} ({nielsen_runs})':52s} {best(NIELSEN):7.3f}s {median(NIELSEN):7.3f}s")
-    trainer = engine.Trainer(Network(SIZES), np.float32)
+    trainer = fast_trainer.Trainer(Network(SIZES), np.float32)
     chosen = blas.threads_for(trainer.largest_evaluation_product())
     print(f"\nthe cost of the whole training set, which sgd computes before training and "
           f"after each epoch\n(sgd: {'1 BLAS thread' if chosen else 'default BLAS threads'}, "

@@ -2,7 +2,7 @@
 
 Each mutant below is one small, realistic mistake (a dropped clip, `<` for `<=`,
 a sum for a mean, a missing check) in activations, costs, equations, network,
-chain, gradcheck, the training engine and its guard, the grading of learners'
+chain, gradcheck, the fast trainer and its guard, the grading of learners'
 answers, the IDX reader, the checksum cache, the downloader or the weights
 files. The script copies the course into a temporary folder, applies one mutant
 at a time there (the working tree is never touched), and runs the test files
@@ -33,7 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 600  # seconds per mutant: a mutant that makes the tests hang counts as killed
 # Modules whose tests import them through another module's names.
-ALSO_TESTED_BY = {"bp_helpers/saved.py": ["tests/test_train_or_load.py"]}
+ALSO_TESTED_BY = {"bp_helpers/saved.py": ["tests/test_train_or_load.py"],
+                  "bp_helpers/validate.py": ["tests/test_network.py"]}
 # Left out: lesson 5's claims train the three recipes on MNIST (minutes per mutant), and
 # the modules' own tests check the same code directly.
 LEFT_OUT = {"tests/test_claims_lesson5.py"}
@@ -91,14 +92,14 @@ MUTANTS = [
     Mutant("bp_helpers/equations.py", "return (delta_next @ W_next) * sigma_prime(z)",
            "return delta_next @ W_next", "error_back forgets sigma'(z)"),
     # network
-    Mutant("bp_helpers/network.py", "ok = np.isin(Y, (0, 1)).all(axis=1) & (Y.sum(axis=1) == 1)",
+    Mutant("bp_helpers/validate.py", "ok = np.isin(Y, (0, 1)).all(axis=1) & (Y.sum(axis=1) == 1)",
            "ok = np.isin(Y, (0, 1)).all(axis=1)", "a one-hot row may hold several 1s"),
-    Mutant("bp_helpers/network.py", '        _check_finite("X", X)\n', "",
+    Mutant("bp_helpers/validate.py", '    _check_finite("X", X)\n', "",
            "X is no longer checked for nan and inf"),
-    Mutant("bp_helpers/network.py", 'hint = " (examples are rows: did you mean X.T?)" if '
+    Mutant("bp_helpers/validate.py", 'hint = " (examples are rows: did you mean X.T?)" if '
                                     'shape[0] == n_0 else ""',
            'hint = ""', "the X.T hint dropped"),
-    Mutant("bp_helpers/network.py", "if parameters > MAX_PARAMETERS:",
+    Mutant("bp_helpers/validate.py", "if parameters > MAX_PARAMETERS:",
            "if parameters > 10 * MAX_PARAMETERS:", "the network size cap raised tenfold"),
     # chain
     Mutant("bp_helpers/chain.py", "    delta += 0.0  # turn -0.0", "    delta += -0.0  # keep -0.0",
@@ -143,15 +144,16 @@ MUTANTS = [
            "                failures.append(str(err))\n                (\n"
            '                    f"could not write {name}',
            "a full disk retried like a network error"),
-    # the training engine and sgd's divergence guard
-    Mutant("bp_helpers/engine.py", "return float(np.max(self.highest - self.lowest))",
+    # the fast trainer and sgd's divergence guard
+    Mutant("bp_helpers/fast_trainer.py", "return float(np.max(self.highest - self.lowest))",
            "return float(np.min(self.highest - self.lowest))",
            "_Spread.value with min for max: one dead neuron blanks its layer"),
-    Mutant("bp_helpers/engine.py", "slope = np.inf if self.own_output else -np.inf",
+    Mutant("bp_helpers/fast_trainer.py", "slope = np.inf if self.own_output else -np.inf",
            "slope = -np.inf", "cannot_learn true for every healthy softmax network"),
     Mutant("bp_helpers/training.py", "    if now.cost > ceiling:", "    if now.cost >= ceiling:",
            "the divergence test's > made >= (stops a network at zero cost)"),
-    Mutant("bp_helpers/training.py", "    if not trainer.finite():", "    if False:",
+    Mutant("bp_helpers/training.py", "    if not trainer.finite():\n        return \"a weight",
+           "    if False:\n        return \"a weight",
            "the finite-weights check skipped"),
     # the grading of learners' answers
     Mutant("bp_helpers/grading.py", 'rtol=1e-9, timeout=TIMEOUT):', 'rtol=1e-3, timeout=TIMEOUT):',

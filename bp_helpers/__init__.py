@@ -26,7 +26,7 @@ Batch layout (fixed for the whole package)
 a batch of m examples is a 2-D array of shape ``(m, n)``, the way datasets
 are stored. For one example ``z = W @ a_prev + b``; for a batch
 ``Z = A_prev @ W.T + b``, the same equation applied to every row.
-The one exception is internal to training: ``bp_helpers.engine`` keeps its
+The one exception is internal to training: ``bp_helpers.fast_trainer`` keeps its
 buffers with examples as columns, for speed (its docstring says why); what
 goes in and comes out of it is rows, like everywhere else.
 

@@ -63,8 +63,8 @@ def tanh_prime(z):
     return 4.0 * e / (1.0 + e) ** 2
 
 
-# In-place versions for the training engine (bp_helpers.engine): sigma_into(z, out) and
-# sigma_prime_into(z, a, out), with a = sigma(z), write into the engine's buffer `out`.
+# In-place versions for the fast trainer (bp_helpers.fast_trainer): sigma_into(z, out) and
+# sigma_prime_into(z, a, out), with a = sigma(z), write into the fast trainer's buffer `out`.
 # The output array is passed by position where numpy allows it (not to maximum):
 # that saves a little on each of the thousands of calls per epoch.
 def _sigmoid_into(z, out):
@@ -102,7 +102,7 @@ class Activation(NamedTuple):
     f and df take an array and return a new one, entry by entry. For
     training, the built-in activations also carry in-place kernels,
     f_into(z, out) and df_into(z, a, out) (a = f(z), which the slope may
-    read), that write into the engine's buffers instead of allocating: sgd
+    read), that write into the fast trainer's buffers instead of allocating: sgd
     calls them thousands of times per epoch. An activation without them
     (the default) trains all the same, with the same results, through
     kernels wrapped around f and df (see `in_place`). That generic path

@@ -52,7 +52,7 @@ def cross_entropy_delta(z, y):
     return softmax(z) - y
 
 
-# In-place kernels for the training engine (bp_helpers.engine), which keeps examples as
+# In-place kernels for the fast trainer (bp_helpers.fast_trainer), which keeps examples as
 # columns: z, a, y and out are (n_L, m) there, so softmax runs down each column.
 def _softmax_into(z, out):
     np.subtract(z, z.max(axis=0), out)
@@ -122,12 +122,12 @@ class Cost(NamedTuple):
         Y (m, n_L) the same output (sgd's divergence guard compares with it);
         None: the cost of answering the average target, mean C0(None, Y.mean(0), Y).
     output_into, error_into, error_scale: optional in-place kernels for
-        training (bp_helpers.engine), on arrays with examples as COLUMNS
+        training (bp_helpers.fast_trainer), on arrays with examples as COLUMNS
         ((n_L, m)): output_into(z, out) writes a(L) (with an `output`);
         error_into(z, a, y, out) writes delta(L) (with an `output`) or else
-        dC0/da(L), divided by the constant error_scale, which the engine folds
+        dC0/da(L), divided by the constant error_scale, which the fast trainer folds
         into lr/m (2 for the quadratic cost: it writes a - y). Without them
-        the engine wraps the functions above, which allocate new arrays: the
+        the fast trainer wraps the functions above, which allocate new arrays: the
         results are the same, an epoch somewhat slower.
     """
 
@@ -158,7 +158,7 @@ class Cost(NamedTuple):
             )
 
     def in_place(self):
-        """(output_into or None, error_into, error_scale) for the engine: the cost's own
+        """(output_into or None, error_into, error_scale) for the fast trainer: the cost's own
         kernels, or ones wrapped around its functions (examples as columns, see above)."""
         if self.error_into is not None and (self.output is None or self.output_into):
             return self.output_into, self.error_into, self.error_scale

@@ -20,6 +20,7 @@ sends from `_ipython_display_` is built here instead.
 
 import base64
 import html
+import inspect
 import sys
 import textwrap
 
@@ -100,4 +101,30 @@ def say(text, width=88):
     this. Line breaks already in `text` are kept.
     """
     print("\n".join(textwrap.fill(line, width) if line else "" for line in text.split("\n")))
+
+
+class Source:
+    """The source code of functions, read from bp_helpers itself: the code that runs.
+
+    inspect.getsource reads the very function a lesson calls, never a copy, so
+    what a learner reads cannot drift from what runs. JupyterLab shows it as a
+    Markdown code block with Python highlighting; terminals, nbval and static
+    renderers get the plain text.
+    """
+
+    def __init__(self, functions):
+        self.functions = functions
+        self.text = "\n\n".join(textwrap.dedent(inspect.getsource(f)).rstrip()
+                                 for f in functions)
+
+    def _repr_markdown_(self):
+        return f"```python\n{self.text}\n```"
+
+    def __repr__(self):
+        return self.text
+
+
+def show_source(*functions):
+    """A Source of the functions (or methods), shown in a lesson with `show_source(f)`."""
+    return Source(functions)
 

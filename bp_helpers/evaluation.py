@@ -68,7 +68,7 @@ def look_inside(network, x, label, neuron=0):
     if np.ndim(label) != 0 or label not in range(n_L):  # 3.5 is not 3, nor is "3"
         raise ValueError(f"label must be a whole number from 0 to {n_L - 1}, got {label!r}")
     label = int(label)
-    g = network.backward(x, label)
+    g = network.backprop(x, label)
     return Inside(
         label=label,
         predicted=int(np.argmax(g.activations[-1])),

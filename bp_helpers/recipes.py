@@ -40,7 +40,7 @@ import numbers
 import os
 import re
 import stat
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -49,7 +49,7 @@ from bp_helpers.data.locate import cache_home, data_home, remove_leftovers, set_
 from bp_helpers.network import Network
 from bp_helpers.notices import warn
 from bp_helpers.saved import WEIGHTS_FORMAT, Saved, load_saved, save_weights, temporary_pattern
-from bp_helpers.training import History, sgd
+from bp_helpers.training import sgd
 from bp_helpers.validate import positive, whole_number
 
 # Where trained weights are kept: $BP_WEIGHTS_DIR if set, else data/weights in a clone.
@@ -124,33 +124,13 @@ class Recipe:
         """Train self.network() on data.X_train, y_train, testing on X_test, y_test.
 
         Returns (network, history); callback(record) runs after every epoch
-        (see training.sgd). A schedule runs sgd once per phase, the phase p
-        drawing its orders of examples from seed + p, and numbers the epochs
-        of the phases on from each other in one History.
+        (see training.sgd, which runs the schedule: its phase p draws its
+        orders of examples from seed + p).
         """
         network = self.network()
-        history = History()
-        for phase, (epochs, lr) in enumerate(self.phases()):
-            done = len(history.records) - 1 if history.records else 0
-
-            def renumber(record, done=done):
-                return replace(record, epoch=done + record.epoch)
-
-            def forward(record, renumber=renumber, first=phase == 0):
-                if callback is not None and (first or record.epoch > 0):
-                    callback(renumber(record))
-
-            part = sgd(
-                network, data.X_train, data.y_train, epochs=epochs,
-                batch_size=self.batch_size, lr=lr, seed=self.seed + phase,
-                X_test=data.X_test, y_test=data.y_test, callback=forward,
-            )
-            records = part.records if phase == 0 else part.records[1:]
-            history.records += [renumber(r) for r in records]
-            history.blas_threads = history.blas_threads or part.blas_threads
-            if part.stopped:
-                history.stopped = part.stopped
-                break
+        history = sgd(network, data.X_train, data.y_train, epochs=self.epochs,
+                      batch_size=self.batch_size, lr=list(self.phases()), seed=self.seed,
+                      X_test=data.X_test, y_test=data.y_test, callback=callback)
         return network, history
 
     def file_name(self, source):

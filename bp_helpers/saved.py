@@ -20,7 +20,7 @@ import numpy as np
 from bp_helpers.activations import ACTIVATIONS
 from bp_helpers.costs import COSTS
 from bp_helpers.network import Network
-from bp_helpers.training import EpochRecord, History
+from bp_helpers.training import EpochRecord, History, RejectedEpoch
 
 WEIGHTS_FORMAT = "bp_helpers.network/1"  # the "format" entry of every saved archive
 
@@ -168,6 +168,11 @@ def _history_arrays(history):
         "history_seconds": np.array([r.seconds for r in records], dtype=float),
         "history_stopped": np.array(history.stopped or ""),
         "history_blas_threads": np.array(history.blas_threads or 0, dtype=np.int64),
+        # (epoch, cost, saturated or -1) of the rejected epoch; none: empty
+        "history_rejected": np.array([] if history.rejected is None else [
+            history.rejected.epoch, history.rejected.cost,
+            -1 if history.rejected.saturated is None else history.rejected.saturated]),
+        "history_step_costs": np.array(history.step_costs, dtype=float).reshape(-1, 2),
     }
 
 
@@ -204,7 +209,14 @@ def _history_from(fields):
     ]
     stopped = str(fields["history_stopped"]) or None
     threads = int(fields["history_blas_threads"]) or None
-    return History(records, stopped, threads)
+    rejected = fields.get("history_rejected", np.array([]))  # older files have neither
+    if len(rejected) == 3:
+        epoch, cost, saturated = rejected.tolist()
+        rejected = RejectedEpoch(int(epoch), cost, None if saturated < 0 else int(saturated))
+    step_costs = fields.get("history_step_costs", np.empty((0, 2)))
+    return History(records, stopped, threads,
+                   rejected if isinstance(rejected, RejectedEpoch) else None,
+                   [(int(step), float(cost)) for step, cost in step_costs])
 
 
 __all__ = ["WEIGHTS_FORMAT", "Saved", "load_saved", "save_weights"]

@@ -1,18 +1,21 @@
-"""Mini-batch stochastic gradient descent, with a divergence guard.
+"""Mini-batch stochastic gradient descent, with a learning-rate schedule and a divergence guard.
 
 Every epoch `sgd` shuffles the examples (from its seed), cuts them into
 mini-batches and, for each batch, moves every weight and bias downhill:
-w <- w - lr dC/dw, with dC/dw from backprop on that batch alone.
+w <- w - lr dC/dw, with dC/dw from backprop on that batch alone. This is the
+package's one SGD loop (lesson 5's recipes, with their learning-rate
+schedules, train through it), and `sgd_step` its one step, which lesson 4's
+gradient_step and descend take too.
 
 At batch size 10, one epoch of MNIST is 6,000 such steps, so the steps run
-in `bp_helpers.engine`: on arrays that were checked once, in preallocated
+in `bp_helpers.fast_trainer`: on arrays that were checked once, in preallocated
 buffers updated in place, in float32 by default (like most deep-learning
 libraries), with BLAS on one thread when the matrices are too small for two
-to pay off (`bp_helpers.blas`). The engine computes the same equations as
-`Network.backward`; the tests check that they agree. The cost after each
+to pay off (`bp_helpers.blas`). The fast trainer computes the same gradients as
+`Network.backprop`; the tests check that they agree. The cost after each
 epoch is computed over the whole training set in blocks of rows, with the
 same rule for BLAS threads. Saving and loading trained weights is in
-`bp_helpers.models`.
+`bp_helpers.saved`.
 """
 
 import time
@@ -21,12 +24,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bp_helpers import blas
-from bp_helpers.engine import SAME_OUTPUT, Trainer
+from bp_helpers.fast_trainer import SAME_OUTPUT, Trainer
 from bp_helpers.validate import positive, whole_number
 
 # The cost "explodes" when it grows past this multiple of its value before training
 # (or of the cost of giving every example the same output, if that is higher).
 EXPLOSION = 2.0
+# A neuron is saturated where sigma'(z) < 1e-4 (|z| > 9.2): it passes almost no gradient.
+SATURATED = 1e-4
 
 
 @dataclass(frozen=True)
@@ -44,19 +49,39 @@ class EpochRecord:
     seconds: float
 
 
+@dataclass(frozen=True)
+class RejectedEpoch:
+    """The epoch sgd threw away when it stopped, and what it had done.
+
+    epoch is its number, cost the training cost after it (nan if a weight
+    overflowed), saturated how many neurons (hidden and output) it left
+    saturated on every training example (see saturated_neurons; None if a
+    weight overflowed).
+    """
+
+    epoch: int
+    cost: float
+    saturated: int | None
+
+
 @dataclass
 class History:
     """What `sgd` did: one EpochRecord per epoch, starting with epoch 0.
 
     stopped is None when every epoch ran, else a sentence saying why training
-    stopped early (the network then holds the last good weights).
+    stopped early (the network then holds the last good weights), and
+    rejected says what the epoch it threw away did (a RejectedEpoch).
     blas_threads is how many BLAS threads sgd's steps used: 1 for small
     matrices, where a second thread costs more than it saves (None: unknown).
+    step_costs holds (step, cost) pairs, the cost of the whole training set
+    after every record_every steps, when sgd was asked for them.
     """
 
     records: list = field(default_factory=list)
     stopped: str | None = None
     blas_threads: int | None = None
+    rejected: RejectedEpoch | None = None
+    step_costs: list = field(default_factory=list)
 
     @property
     def epochs(self):
@@ -72,16 +97,20 @@ class History:
 
 
 def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
-        callback=None, dtype=np.float32, backprop=None):
+        callback=None, dtype=np.float32, backprop=None, record_every=None):
     """Train `network` in place by mini-batch SGD; return a History.
 
     X (m, n_0) and Y (labels (m,) or targets (m, n_L)) are checked once.
-    Each epoch visits the examples in a new order drawn from `seed`, so the
-    same seed gives the same weights bit for bit. After epoch 0 (before
-    training) and after every epoch, `callback(record)` receives the
-    EpochRecord, e.g. for a progress bar or a live plot; the network then
-    holds that epoch's weights. With X_test and y_test (labels) each record
-    has the test accuracy.
+    lr is a learning rate, or a schedule: (epochs, lr) phases such as
+    [(20, 0.3), (10, 0.1)], whose epochs add up to `epochs`. Each epoch visits
+    the examples in a new order, drawn from seed (phase p of a schedule draws
+    from seed + p), so the same seed gives the same weights bit for bit.
+    After epoch 0 (before training) and after every epoch, `callback(record)`
+    receives the EpochRecord, e.g. for a progress bar or a live plot; the
+    network then holds that epoch's weights. With X_test and y_test (labels)
+    each record has the test accuracy. record_every = N (steps) also records
+    the cost of the whole training set after every N steps, in
+    history.step_costs, for curves finer than an epoch.
 
     Divergence guard: after each epoch, training stops if
     - the cost or a weight is nan or infinite;
@@ -94,13 +123,13 @@ def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
       neurons saturated (sigma'(z) ~ 0), or a hidden layer went blank, every
       neuron stuck at one value (a ReLU at 0). A too-large step kills a
       sigmoid network this way: its cost cannot explode, C0 <= n_L.
-    The network then keeps the weights of the last good epoch, and
-    history.stopped says what happened and suggests a smaller lr.
-    (Interrupting the kernel likewise leaves the weights of the last finished
-    epoch.) Training runs in `dtype`, float32 or float64; the costs in the
-    records are computed in it too.
+    The network then keeps the weights of the last good epoch,
+    history.stopped says what happened and suggests a smaller lr, and
+    history.rejected what the rejected epoch did. (Interrupting the kernel
+    likewise leaves the weights of the last finished epoch.) Training runs in
+    `dtype`, float32 or float64; the costs in the records are computed in it too.
 
-    backprop: None (default) steps with the built-in engine described above;
+    backprop: None (default) steps with the fast trainer described above;
     a function (network, X, Y) -> (dC_dW, dC_db), such as Network.backprop or
     a learner's own, makes every step call it on the batch (X (m, n_0) and
     one-hot or target rows Y (m, n_L), in `dtype`) and move a float64 copy
@@ -109,7 +138,7 @@ def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
     """
     epochs = whole_number("epochs", epochs, least=1)
     batch_size = whole_number("batch_size", batch_size, least=1)
-    lr = positive("the learning rate lr", lr)
+    phases = _schedule(lr, epochs)
     if np.dtype(dtype) not in (np.float32, np.float64):
         raise ValueError(f"dtype must be float32 or float64, got {np.dtype(dtype)}")
     if callback is not None and not callable(callback):
@@ -118,6 +147,8 @@ def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
         raise TypeError(
             f"backprop must be a function (network, X, Y) -> (dC_dW, dC_db), got {backprop!r}"
         )
+    if record_every is not None:
+        record_every = whole_number("record_every, a number of steps,", record_every, least=1)
     _check_weights_finite(network, dtype)
     for name, values in (("X", X), ("Y", Y), ("X_test", X_test)):
         _check_fits(name, values, dtype)
@@ -126,7 +157,6 @@ def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
 
     trainer = Trainer(network, dtype)
     stepped = None if backprop is None else network.copy()  # the weights backprop moves
-    rng = np.random.default_rng(seed)
     controller = blas.controller()
     threads = blas.threads_for(blas.largest_product(network.sizes, batch_size))
     evaluation_threads = blas.threads_for(trainer.largest_evaluation_product())
@@ -144,14 +174,24 @@ def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
         record = _record(trainer, 0, last, test, seconds=0.0)
     ceiling = EXPLOSION * max(start.cost, network.cost_function.lowest_constant_cost(Y))
     _append(history, record, callback)
-    for epoch in range(1, epochs + 1):
+    after_step = None
+    if record_every is not None:
+        def after_step(step):
+            if step % record_every == 0:
+                if stepped is not None:
+                    trainer.load(stepped)
+                with blas.limit(controller, evaluation_threads):
+                    history.step_costs.append((step, trainer.evaluate(X, Y).cost))
+    steps = 0
+    for epoch, (rng, lr) in enumerate(_epochs(phases, seed), start=1):
         order = rng.permutation(len(X))
         started = time.perf_counter()
         with blas.limit(controller, threads):
             if stepped is None:
-                trainer.epoch(X, Y, order, batch_size, lr)
+                steps = trainer.epoch(X, Y, order, batch_size, lr, steps, after_step)
             else:
-                _epoch_with(backprop, stepped, X, Y, order, batch_size, lr)
+                steps = _epoch_with(backprop, stepped, X, Y, order, batch_size, lr, steps,
+                                    after_step)
                 with np.errstate(over="ignore"):  # too large for dtype: caught just below
                     trainer.load(stepped)
         seconds = time.perf_counter() - started
@@ -162,6 +202,7 @@ def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
         if problem:
             suspect = None if backprop is None else _suspect_gradient(backprop, network, X, Y)
             history.stopped = _stopped_message(epoch, epochs, problem, lr, suspect)
+            history.rejected = _rejected(trainer, network, epoch, now.cost, X)
             break
         if stepped is None:
             trainer.store(network)
@@ -172,15 +213,79 @@ def sgd(network, X, Y, epochs, batch_size, lr, seed=0, X_test=None, y_test=None,
     return history
 
 
-def _epoch_with(backprop, network, X, Y, order, batch_size, lr):
-    """One pass over X and Y in `order`: w <- w - lr dC/dw per batch, dC/dw from backprop."""
+def _schedule(lr, epochs):
+    """lr as (epochs, lr) phases: ((epochs, lr),) for one rate; a schedule's must add up."""
+    if isinstance(lr, (list, tuple)):
+        phases = []
+        for phase in lr:
+            if not isinstance(phase, (list, tuple)) or len(phase) != 2:
+                raise ValueError(f"a learning-rate schedule is (epochs, lr) phases such as "
+                                 f"[(20, 0.3), (10, 0.1)], got {lr!r}")
+            phases.append((whole_number("a phase's epochs", phase[0], least=1),
+                           positive("the learning rate lr", phase[1])))
+        total = sum(n for n, _ in phases)
+        if total != epochs:
+            raise ValueError(f"the learning-rate schedule's phases add up to {total} epochs, "
+                             f"expected epochs = {epochs}")
+        return phases
+    return [(epochs, positive("the learning rate lr", lr))]
+
+
+def _epochs(phases, seed):
+    """(rng, lr) for every epoch of the schedule: phase p draws its orders from seed + p."""
+    for p, (epochs, lr) in enumerate(phases):
+        rng = np.random.default_rng(seed + p)
+        for _ in range(epochs):
+            yield rng, lr
+
+
+def saturated_neurons(network, X):
+    """How many neurons (hidden and output) are saturated on every example of X.
+
+    Saturated means sigma'(z) < SATURATED: the neuron is stuck fully on or
+    off, so (lesson 1) almost no gradient flows through it and its weights
+    stop learning. Returns (saturated, neurons), e.g. (16, 26).
+    """
+    zs = network.forward(X).zs
+    stuck = [np.all(network.activation.df(np.atleast_2d(z)) < SATURATED, axis=0) for z in zs]
+    return int(sum(np.sum(s) for s in stuck)), sum(network.sizes[1:])
+
+
+def _rejected(trainer, network, epoch, cost, X):
+    """A RejectedEpoch: what the epoch whose weights the trainer holds did to the network."""
+    if not trainer.finite():  # a weight overflowed
+        return RejectedEpoch(epoch, float("nan"), None)
+    rejected = network.copy()
+    trainer.store(rejected)
+    with np.errstate(all="ignore"):
+        return RejectedEpoch(epoch, float(cost), saturated_neurons(rejected, X)[0])
+
+
+def sgd_step(params, gradients, lr):
+    """The step of gradient descent, in place: w <- w - lr dC/dw for each array w of params.
+
+    params and gradients are lists of arrays of the same shapes, e.g.
+    network.W + network.b and dC_dW + dC_db.
+    """
+    for w, dC_dw in zip(params, gradients, strict=True):
+        w -= lr * dC_dw
+
+
+def _epoch_with(backprop, network, X, Y, order, batch_size, lr, steps=0, after_step=None):
+    """One pass over X and Y in `order`: w <- w - lr dC/dw per batch, dC/dw from backprop.
+
+    steps counts the steps taken before; after_step(steps), if given, runs after each
+    step. Returns the steps taken in all.
+    """
     with np.errstate(all="ignore"):  # nan and inf are caught after the epoch
         for start in range(0, len(order), batch_size):
             batch = order[start:start + batch_size]
             dC_dW, dC_db = _gradients(backprop(network, X[batch], Y[batch]), network)
-            for w, b, g_w, g_b in zip(network.W, network.b, dC_dW, dC_db, strict=True):
-                w -= lr * g_w
-                b -= lr * g_b
+            sgd_step(network.W + network.b, dC_dW + dC_db, lr)
+            steps += 1
+            if after_step is not None:
+                after_step(steps)
+    return steps
 
 
 def _gradients(result, network):
@@ -222,7 +327,7 @@ def _append(history, record, callback):
 def _divergence(start_cost, ceiling, last, now, trainer, X):
     """What went wrong in the epoch that led from `last` to `now`, or None.
 
-    last and now are engine.Evaluations of the training set X, after the last good
+    last and now are fast_trainer.Evaluations of the training set X, after the last good
     epoch and after this one; the cost must stay at or below `ceiling`,
     EXPLOSION times the higher of start_cost (before training) and the cost
     of giving every example the same output.
@@ -349,4 +454,5 @@ def _check_weights_finite(network, dtype):
             _check_fits(f"the network's {name}[{i}]", p, dtype, "use smaller weights")
 
 
-__all__ = ["EXPLOSION", "EpochRecord", "History", "sgd"]
+__all__ = ["EXPLOSION", "SATURATED", "EpochRecord", "History", "RejectedEpoch", "saturated_neurons",
+           "sgd", "sgd_step"]

@@ -29,7 +29,7 @@ from bp_helpers import equations
 from bp_helpers.activations import sigmoid_prime
 from bp_helpers.equations import bias_gradient, weight_gradient
 from bp_helpers.gradcheck import check_gradients
-from bp_helpers.network import Network, one_hot
+from bp_helpers.network import Network, backward, one_hot
 
 SIZES = [4, 4, 4, 4]
 BATCH = 5  # examples in the check: not 4, so that mixing up the batch axis is a shape error
@@ -79,32 +79,22 @@ def with_steps(fn):
 
 
 def reference(network, X, Y):
-    """A correct backprop for a sigmoid network and the quadratic cost: the four equations."""
+    """A correct backprop for a sigmoid network and the quadratic cost: the four equations.
+
+    Equation (1) gives delta(L); network.backward, the package's one backward
+    pass, applies (2), (3) and (4) from there down to layer 1.
+    """
     zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
-    L = len(network.W)
-    dC_dW, dC_db = [None] * L, [None] * L
-    delta = output_error(activations[L], Y, zs[L - 1])
-    dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
-    dC_db[L - 1] = bias_gradient(delta)
-    for l in range(L - 1, 0, -1):
-        delta = error_back(network.W[l], delta, zs[l - 1])
-        dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
-        dC_db[l - 1] = bias_gradient(delta)
+    delta = output_error(activations[-1], Y, zs[-1])  # delta(L)
+    _, dC_dW, dC_db = backward(network.W, zs, activations, delta, sigmoid_prime)
     return dC_dW, dC_db
 
 
 def reference_softmax(network, X, Y):
     """A correct backprop for softmax with cross-entropy: delta(L) = a(L) - y, no sigma'."""
     zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
-    L = len(network.W)
-    dC_dW, dC_db = [None] * L, [None] * L
-    delta = activations[L] - Y
-    dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
-    dC_db[L - 1] = bias_gradient(delta)
-    for l in range(L - 1, 0, -1):
-        delta = error_back(network.W[l], delta, zs[l - 1])
-        dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
-        dC_db[l - 1] = bias_gradient(delta)
+    delta = activations[-1] - Y  # delta(L)
+    _, dC_dW, dC_db = backward(network.W, zs, activations, delta, sigmoid_prime)
     return dC_dW, dC_db
 
 
@@ -252,22 +242,32 @@ def slope_of_the_next_layer(network, X, Y):
 
 @dataclass(frozen=True)
 class Bug:
-    """A specimen: its backprop, what is wrong in one phrase, the cost it runs with.
+    """One specimen, whole: its code, the correct form, its fingerprint and the explanation.
 
-    culprits: a piece of text of each line of source() that holds the mistake
-    (a learner who names any of those lines has found it). layers: the
-    layer numbers (1..L) whose gradients the mistake makes wrong, worked out
-    from the code, and W_wrong, b_wrong whether it touches the weight or the
-    bias gradients there; the tests compare them with what the gradient
-    check finds. fixed is the correct backprop this specimen breaks, for its
-    cost: reference, or reference_softmax for cross-entropy.
+    backprop is the specimen's code (source() shows it); mistake says what is
+    wrong in one phrase; culprits: a piece of text of each line of source()
+    that holds the mistake (a learner who names any of those lines has found
+    it); correct: (wrong, right) pieces of text, and source() with each wrong
+    replaced by its right is a correct backprop, the same as `fixed`
+    (reference, or reference_softmax for cross-entropy).
+    The fingerprint: layers, the layer numbers (1..L) whose gradients the
+    mistake makes wrong, worked out from the code, W_wrong and b_wrong
+    whether it touches the weight or the bias gradients there (the tests
+    compare them with what the gradient check finds), and looks_like, how
+    the check shows it in words. where: the right diagnoses (indices into
+    lesson 6's DIAGNOSES); why: why the mistake makes its fingerprint, shown
+    once the learner has named the line.
     """
 
     name: str
     backprop: object
     mistake: str
     culprits: tuple
+    correct: tuple
     layers: tuple
+    looks_like: str
+    where: frozenset
+    why: str
     W_wrong: bool = True
     b_wrong: bool = True
     cost: str = "quadratic"
@@ -276,6 +276,13 @@ class Bug:
     def source(self):
         """The specimen's code, as text, as `def backprop(...)`: its own name would tell."""
         return inspect.getsource(self.backprop).replace(f"def {self.name}(", "def backprop(", 1)
+
+    def corrected(self):
+        """source() with the mistake corrected: each (wrong, right) of `correct` applied."""
+        code = self.source()
+        for wrong, right in self.correct:
+            code = code.replace(wrong, right)
+        return code
 
     def culprit_lines(self):
         """The indices of the lines of source() that hold the mistake."""
@@ -291,31 +298,87 @@ class Bug:
         return check_gradients(network, X, Y, backprop=with_steps(backprop or self.backprop))
 
 
+_EVERY_LAYER = "every layer lights up, with errors near 1 that vary from entry to entry"
+_HIDDEN = "the output layer agrees and the hidden layers light up"
 BUGS = [
     Bug("no_sigma_prime", no_sigma_prime, "σ′(z(L)) left out of the output error",
-        ("delta = 2 * (activations[L] - Y)",), layers=(1, 2, 3)),
+        ("delta = 2 * (activations[L] - Y)",),
+        (("delta = 2 * (activations[L] - Y)", "delta = output_error(activations[L], Y, "
+                                              "zs[L - 1])"),),
+        layers=(1, 2, 3), looks_like=_EVERY_LAYER, where=frozenset({0}),
+        why="δ(L) = 2(a − y) lacks the factor σ′(z(L)), so the output error is wrong, and "
+            "every layer below inherits it."),
     Bug("sigma_prime_of_a", sigma_prime_of_a, "σ′ evaluated at a(l) instead of z(l)",
-        ("sigmoid_prime(activations[l])",), layers=(1, 2)),
+        ("sigmoid_prime(activations[l])",),
+        (("sigmoid_prime(activations[l])", "sigmoid_prime(zs[l - 1])"),),
+        layers=(1, 2), looks_like=_HIDDEN, where=frozenset({1}),
+        why="σ′ is taken at a(l) = σ(z(l)) instead of at z(l). The output error is right, so "
+            "layer L agrees; every δ passed back is wrong."),
     Bug("w_not_transposed", w_not_transposed, "W(l+1) where W(l+1)ᵀ belongs",
-        ("network.W[l].T",), layers=(1, 2)),
+        ("network.W[l].T",), (("network.W[l].T", "network.W[l]"),),
+        layers=(1, 2), looks_like=f"{_HIDDEN}, by more than 1 in places", where=frozenset({1}),
+        why="δ(l+1) went back through W(l+1) instead of W(l+1)ᵀ: the path sum used w_kj "
+            "instead of w_jk. Square matrices hid the mistake."),
     Bug("wrong_sign", wrong_sign, "a and y swapped: 2(y − a) instead of 2(a − y)",
-        ("output_error(Y, activations[L]",), layers=(1, 2, 3)),
+        ("output_error(Y, activations[L]",),
+        (("output_error(Y, activations[L]", "output_error(activations[L], Y"),),
+        layers=(1, 2, 3), looks_like="every entry is off by exactly 2", where=frozenset({0, 4}),
+        why="a and y are swapped, so δ(L) is minus the output error, and every gradient below "
+            "flips with it: relative error |g − (−g)| / |g| = 2. Gradient descent would "
+            "climb."),
     Bug("summed_not_averaged", summed_not_averaged, "the batch summed, not averaged",
-        ("delta.T @", ".sum(axis=0)"), layers=(1, 2, 3)),
+        ("delta.T @", ".sum(axis=0)"),
+        (("delta.T @ activations[L - 1]", "weight_gradient(delta, activations[L - 1])"),
+         ("delta.T @ activations[l - 1]", "weight_gradient(delta, activations[l - 1])"),
+         ("delta.sum(axis=0)", "bias_gradient(delta)")),
+        layers=(1, 2, 3), looks_like="every entry is off by exactly 1 − 1/m = 0.8",
+        where=frozenset({4}),
+        why="Without the 1/m every gradient is m = 5 times too large, so each relative error "
+            "is (5g − g)/5g = 0.8 exactly. In training this only rescales the step: it is the "
+            "right backprop with η made m times larger (η = 1 with batches of 10 steps like "
+            "η = 10), which may overshoot."),
     Bug("paired_with_a_l", paired_with_a_l, "δ(L) paired with a(L) instead of a(L−1)",
-        ("weight_gradient(delta, activations[L])",), layers=(3,), b_wrong=False),
+        ("weight_gradient(delta, activations[L])",),
+        (("weight_gradient(delta, activations[L])",
+          "weight_gradient(delta, activations[L - 1])"),),
+        layers=(3,), b_wrong=False,
+        looks_like="only the output layer's weights light up; every bias agrees",
+        where=frozenset({2}),
+        why="The output layer's weight gradient used a(L), not a(L−1), the activation that "
+            "feeds it. Biases do not use a at all."),
     Bug("overwritten_in_place", overwritten_in_place,
-        "δ(L) divided by m in place, then passed back", ("delta /= m",), layers=(1, 2)),
+        "δ(L) divided by m in place, then passed back", ("delta /= m",),
+        (("    delta /= m  # now the bias gradient is a plain sum\n", ""),
+         ("delta.sum(axis=0)", "bias_gradient(delta)")),
+        layers=(1, 2), where=frozenset({1}),
+        looks_like="the output layer agrees and every hidden entry is off by exactly "
+                   "1 − 1/m = 0.8",
+        why="`delta /= m` changed δ(L) itself. The output layer's sum is right, but the δ "
+            "passed back is m times too small."),
     Bug("bias_not_summed", bias_not_summed, "the bias gradient not summed over the batch",
-        ("dC_db[L - 1] = delta_i / m", "for delta_i in delta"), layers=(3,), W_wrong=False),
+        ("dC_db[L - 1] = delta_i / m", "for delta_i in delta"),
+        (("for delta_i in delta:  # one example at a time\n        dC_db[L - 1] = delta_i / m",
+          "dC_db[L - 1] = bias_gradient(delta)"),),
+        layers=(3,), W_wrong=False, where=frozenset({3}),
+        looks_like="only the output layer's biases light up; every weight agrees",
+        why="`=` where `+=` belongs: each example overwrites the last, so only the last "
+            "example's δ/m is kept."),
     Bug("extra_sigma_prime", extra_sigma_prime,
         "an extra σ′ on the softmax/cross-entropy output error",
-        ("* sigmoid_prime(zs[L - 1])",), layers=(1, 2, 3), cost="cross_entropy",
-        fixed=reference_softmax),
+        ("* sigmoid_prime(zs[L - 1])",), ((" * sigmoid_prime(zs[L - 1])", ""),),
+        layers=(1, 2, 3), cost="cross_entropy", fixed=reference_softmax,
+        looks_like=_EVERY_LAYER, where=frozenset({0}),
+        why="With softmax and cross-entropy δ(L) = a − y already: σ′ cancelled out. "
+            "Multiplying by σ′(z(L)) again corrupts every layer."),
     # The mystery specimen, last: the lesson shows no word about it before its diagnosis.
     Bug("slope_of_the_next_layer", slope_of_the_next_layer,
         "σ′ taken at z(l+1), the layer above, instead of z(l)",
-        ("error_back(network.W[l], delta, zs[l])",), layers=(1, 2)),
+        ("error_back(network.W[l], delta, zs[l])",),
+        (("error_back(network.W[l], delta, zs[l])",
+          "error_back(network.W[l], delta, zs[l - 1])"),),
+        layers=(1, 2), looks_like=_HIDDEN, where=frozenset({1}),
+        why="error_back took zs[l], which is z(l+1), the layer above: the slope must be "
+            "layer l's own, zs[l − 1]. Layers of equal size hid the mistake."),
 ]
 
 

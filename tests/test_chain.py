@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from bp_helpers import chain
 from bp_helpers.gradcheck import numerical_gradient, relative_error
+from bp_helpers.network import Network
 
 ORACLE_ACTIVATIONS = {
     "sigmoid": lambda z: 1.0 / (1.0 + anp.exp(-z)),
@@ -122,3 +123,13 @@ def test_a_dead_neuron_gives_plus_zero_never_minus_zero():
     g = chain.backward([1.0, 1.0], [-5.0, 0.0], -1.0, 1.0, activation="relu")  # x < 0 too
     for values in (g.delta, g.dC_db, g.dC_dw, g.dC_da[:-1]):  # dC_da[-1] = 2(a - y) = -2
         assert np.all(values == 0) and not np.signbit(values).any()
+
+
+def test_the_chain_is_the_dense_networks_backprop_with_one_neuron_per_layer():
+    """chain.backward, the one-neuron teaching form, equals Network.backprop on that network."""
+    w, b, x, y = chain.random_chain(4, seed=3)
+    network = Network.from_weights([np.array([[w_l]]) for w_l in w], [np.array([b_l]) for b_l in b])
+    g = chain.backward(w, b, x, y)
+    dC_dW, dC_db = network.backprop([x], [y])
+    np.testing.assert_allclose([d.item() for d in dC_dW], g.dC_dw, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose([d.item() for d in dC_db], g.dC_db, rtol=1e-12, atol=1e-15)

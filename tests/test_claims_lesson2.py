@@ -238,7 +238,7 @@ def test_a_matrix_backward_pass_costs_one_to_two_forward_passes(sizes):
     network.forward(X)
     forward = CountedProducts.multiply_adds
     CountedProducts.multiply_adds = 0
-    network.backward(X, y)  # its own forward pass, then the backward pass
+    network.backprop(X, y)  # its own forward pass, then the backward pass
     backward = CountedProducts.multiply_adds - forward
     assert forward < backward < 2 * forward
 

@@ -6,7 +6,7 @@ The notation
 - "W(1) has shape (4, 3) ...; W(2) has shape (2, 4)"; "row 0 holds the four edges that end
   at output neuron 0"; x = (0.9, 0.2, 0.6), y = (1, 0).
 The weight derivative
-- the formula for w_10^(2) and network.backward agree (printed to 6 digits).
+- the formula for w_10^(2) and network.backprop agree (printed to 6 digits).
 The paths panel, things to try (and their answers)
 - 1: in layer 1, neurons 1 and 3 have paths of opposite signs (+0.241 / -0.105, total 0.136;
   +0.141 / -0.088, total 0.053); neuron 3's total is under 40% of its larger path, neuron
@@ -56,7 +56,7 @@ def test_weight_derivative_formula_matches_backprop(lesson):
     j, k = 1, 0
     a_prev, z, a = forward.activations[1], forward.zs[1], forward.activations[2]
     by_formula = a_prev[k] * network.activation.df(z[j]) * 2 * (a[j] - y[j])
-    assert f"{by_formula:.6f}" == f"{network.backward(x, y).dC_dW[1][j, k]:.6f}"
+    assert f"{by_formula:.6f}" == f"{network.backprop(x, y).dC_dW[1][j, k]:.6f}"
 
 
 def paths_of(lesson, layer, k, delta=1e-3):
@@ -113,7 +113,7 @@ def test_forgotten_sigma_prime_grafted_on_layer_2_lights_up_layer_2_only(lesson)
     X_batch, Y_batch = rng.uniform(0, 1, (5, 3)), rng.uniform(0, 1, (5, 2))
 
     def forgot_sigma_prime(network, X, Y):
-        g = network.backward(X, Y)
+        g = network.backprop(X, Y)
         delta_L = 2 * (g.activations[-1] - Y)
         dC_dW_L = delta_L.T @ g.activations[-2] / len(X)
         return [*g.dC_dW[:-1], dC_dW_L], [*g.dC_db[:-1], delta_L.mean(axis=0)]

@@ -24,8 +24,11 @@ Lesson 4 (notebooks/text/04_gradient_descent.py) says, with its own parameters:
   batch never gets near; the shelf near C = 0.9 at the start;
 - learning rates on the slice: eta = 5 has barely begun, 20 reaches the floor, 60
   zig-zags across the valley, 120 leaves the picture for good;
+- mini-batch SGD written out (shuffle, slice, backprop, sgd_step) takes the same steps as
+  training.sgd with backprop=Network.backprop, bit for bit, and lowers the cost; the same
+  sgd_step is the step of gradient_step, training.sgd and descend;
 - a sigmoid network's cost is at most 10; at lr = 30, B = 10 training stops in epoch 1,
-  whose replay leaves most neurons saturated and every output at 0 (C = 1), and the
+  whose rejected epoch leaves most neurons saturated and every output at 0 (C = 1), and the
   kept weights are the untrained ones;
 - the panel's things to try (and their answers): see the tests named try_1 to try_5.
 
@@ -36,6 +39,7 @@ same tests pass under OPENBLAS_CORETYPE=Haswell, SkylakeX and Sandybridge (cours
 test runs them under each kernel set this processor can run).
 """
 
+import inspect
 import math
 import re
 from pathlib import Path
@@ -43,6 +47,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bp_helpers import training
 from bp_helpers.data import load_digits
 from bp_helpers.descent import (
     HIDDEN_K,
@@ -315,3 +320,26 @@ def test_every_thing_to_try_has_an_answer():
     assert len(items) == 5
     for item in items:
         assert "<details><summary>What you should see</summary>" in item and "</details>" in item
+
+
+def test_the_loop_written_out_takes_training_sgds_steps_bit_for_bit(data):
+    """The lesson's sgd_by_hand, run from its own text, against training.sgd."""
+    X, y = data.X_train, data.y_train
+    source = TEXT.read_text()
+    start = source.index("def sgd_by_hand(")
+    namespace = {"np": np, "sgd_step": training.sgd_step}
+    exec(source[start:source.index("\n\n\n", start)], namespace)
+    mine, theirs = head_start(X, y), head_start(X, y)
+    namespace["sgd_by_hand"](mine, X, y, batch_size=10, lr=3, epochs=1)
+    training.sgd(theirs, X, y, epochs=1, batch_size=10, lr=3, dtype=np.float64,
+                 backprop=Network.backprop)
+    for p, q in zip(mine.W + mine.b, theirs.W + theirs.b, strict=True):
+        np.testing.assert_array_equal(p, q)
+    assert mine.cost(X, y) < head_start(X, y).cost(X, y)
+    assert len(source[start:source.index("\n\n\n", start)].splitlines()) <= 10  # about ten
+
+
+def test_gradient_step_sgd_and_descend_take_the_one_sgd_step():
+    for function in (gradient_step, descend, training._epoch_with):
+        assert "sgd_step(" in inspect.getsource(function), function
+

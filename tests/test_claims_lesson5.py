@@ -133,7 +133,7 @@ def test_the_sigmoid_recipe_takes_180000_steps():
 
 def test_a_mistakes_wishes_and_the_quiet_of_the_rest(mnist, trained):
     network = trained["sigmoid"][0]
-    g = network.backward(mnist.X_test, mnist.y_test)
+    g = network.backprop(mnist.X_test, mnist.y_test)
     output_wishes = -g.dC_da[-1]
     predicted = np.argmax(g.activations[-1], axis=1)
     rows = np.arange(len(predicted))
@@ -157,7 +157,7 @@ def test_the_first_layers_wished_change_is_the_image_scaled(mnist, trained):
     x, label = mnist.X_test[0], mnist.y_test[0]
     for j in (0, 5, 15):
         r = look_inside(network, x, label, neuron=j)
-        delta = network.backward(x, label).deltas[0][j]
+        delta = network.backprop(x, label).deltas[0][j]
         np.testing.assert_allclose(r.dC_dw_neuron, delta * x, rtol=1e-12)
         assert np.all(r.dC_dw_neuron[x == 0] == 0)
 

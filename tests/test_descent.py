@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from bp_helpers import training
 from bp_helpers.data import load_digits
 from bp_helpers.descent import (
     HIDDEN_K,
@@ -16,7 +17,6 @@ from bp_helpers.descent import (
     head_start,
     parameter_vector,
     per_example_gradients,
-    replay_epoch,
     same_output_cost,
     saturated_neurons,
     train_run,
@@ -62,7 +62,7 @@ def test_the_mean_of_the_per_example_gradients_is_the_batch_gradient(digits):
     for each, gradient in zip(dC0_dW + dC0_db, dC_dW + dC_db, strict=True):
         np.testing.assert_allclose(each.mean(axis=0), gradient, rtol=0, atol=1e-14)
     # each is backprop on that example alone
-    np.testing.assert_allclose(dC0_dW[0][7], network.backprop(X[7], y[7])[0][0], atol=1e-15)
+    np.testing.assert_allclose(dC0_dW[0][7], network.backprop(X[7], y[7]).dC_dW[0], atol=1e-15)
 
 
 def test_the_gradient_vector_holds_every_partial_derivative_in_parameter_order(digits):
@@ -99,18 +99,21 @@ def test_same_output_cost_is_the_targets_variance():
     assert best.cost(np.zeros((4, 3)), y) == pytest.approx(same_output_cost(y))
 
 
-def test_replay_epoch_makes_the_same_steps_as_sgd(digits):
+def test_sgd_records_what_the_epoch_it_rejected_did(digits, monkeypatch):
+    """The rejected epoch's cost and saturation, as the same epoch run in full shows them."""
     X, y = digits
-    kept = Network([64, 16, 10], seed=0)
-    sgd(kept, X, y, epochs=1, batch_size=10, lr=1.0, seed=4, dtype=np.float64)
-    W_before = kept.W[0].copy()
-    replayed = replay_epoch(kept, X, y, epoch=2, batch_size=10, lr=1.0, seed=4)
     reference = Network([64, 16, 10], seed=0)
     sgd(reference, X, y, epochs=2, batch_size=10, lr=1.0, seed=4, dtype=np.float64)
-    assert replayed.epoch == 2
-    assert replayed.cost == pytest.approx(reference.cost(X, y), rel=1e-9)
-    assert replayed.saturated == saturated_neurons(reference, X)[0]
-    np.testing.assert_array_equal(kept.W[0], W_before)  # the network passed in is left alone
+    kept = Network([64, 16, 10], seed=0)
+    monkeypatch.setattr(training, "_divergence",
+                        lambda start, ceiling, last, now, trainer, X, calls=[]:
+                        calls.append(1) or ("made up" if len(calls) == 2 else None))
+    history = sgd(kept, X, y, epochs=3, batch_size=10, lr=1.0, seed=4, dtype=np.float64)
+    assert history.stopped.startswith("Training stopped in epoch 2 of 3: made up")
+    assert history.rejected.epoch == 2
+    assert history.rejected.cost == pytest.approx(reference.cost(X, y), rel=1e-9)
+    assert history.rejected.saturated == saturated_neurons(reference, X)[0]
+    assert history.epochs == [0, 1]  # the network keeps epoch 1's weights
 
 
 def test_a_small_step_keeps_the_first_order_promise_and_a_huge_one_does_not(network, digits):
@@ -271,7 +274,7 @@ def test_too_large_a_learning_rate_is_stopped_with_advice_not_an_exception(digit
     assert "saturated" in run.stopped and "try a smaller one" in run.stopped
     assert run.saturated == 0 and np.isfinite(run.final_cost)
     assert run.epochs_kept == 0 and run.final_cost == run.cost[0]
-    # The undone epoch, replayed: it saturated most neurons and silenced every output.
+    # The undone epoch, as sgd recorded it: it saturated most neurons and silenced every output.
     assert run.undone.epoch == 1 and run.undone.saturated > 26 / 2
     assert run.undone.cost == pytest.approx(1.0, abs=1e-4)
 

@@ -1,4 +1,4 @@
-"""The four backprop equations: what Network.backward computes, one named function each."""
+"""The four backprop equations: what Network.backprop computes, one named function each."""
 
 import numpy as np
 import pytest
@@ -20,7 +20,7 @@ LABELS = rng.integers(0, 3, 7)
 def test_the_equations_rebuild_network_backward_layer_by_layer(activation):
     network = Network([5, 4, 6, 3], activation, seed=3)
     network.b = [rng.standard_normal(n) for n in network.sizes[1:]]
-    g = network.backward(X, LABELS)
+    g = network.backprop(X, LABELS)
     Y = np.eye(3)[LABELS]
     sigma_prime = network.activation.df
     L = len(network.W)

@@ -78,7 +78,7 @@ def reference_delta(W_next, delta_next, z):
 
 def test_zeroing_an_input_in_place_neither_passes_nor_touches_the_lessons_weights():
     network, x, y = example_network()
-    g = network.backward(x, y)
+    g = network.backprop(x, y)
     weights = network.W[1].copy()
 
     def sabotage(W_next, delta_next, z):
@@ -351,7 +351,7 @@ def solution_namespace():
 
 def solution_cases():
     network, x, y = example_network()
-    forward, g = network.forward(x), network.backward(x, y)
+    forward, g = network.forward(x), network.backprop(x, y)
     rng = np.random.default_rng(5)
     return {
         "sigmoid_prime": CASES,

@@ -29,7 +29,7 @@ def network(activation="sigmoid", cost="quadratic"):
 
 def backprop_without_hidden_slope(net, X, Y):
     """A classic bug: delta(1) = dC/da(1), forgetting the factor sigma'(z(1))."""
-    result = net.backward(X, Y)
+    result = net.backprop(X, Y)
     dC_dW, dC_db = result.dC_dW, result.dC_db
     dC_dW[0] = result.dC_da[1].T @ result.activations[0] / len(X)
     dC_db[0] = result.dC_da[1].mean(axis=0)
@@ -142,7 +142,7 @@ def test_a_backprop_with_the_wrong_shapes_gets_a_clear_error():
         check_gradients(network(), X, LABELS, backprop=transposed)
     with pytest.raises(ValueError, match="dC_db must have 2 arrays"):
         check_gradients(network(), X, LABELS,
-                        backprop=lambda net, X, Y: (net.backprop(X, Y)[0], []))
+                        backprop=lambda net, X, Y: (net.backprop(X, Y).dC_dW, []))
     with pytest.raises(TypeError, match=r"backprop must return \(dC_dW, dC_db\)"):
         check_gradients(network(), X, LABELS, backprop=lambda net, X, Y: None)
 

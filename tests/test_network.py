@@ -128,7 +128,7 @@ def test_vectorised_loops_and_autograd_agree(problem):
 def test_every_delta_and_dC_da_matches_autograd(problem):
     network, X, Y = problem
     Y = network.as_batch(X, Y)[1]
-    result = network.backward(X, Y)
+    result = network.backprop(X, Y)
     L = len(network.W)
     for layer in range(L + 1):
         if network.cost_name == "cross_entropy" and layer == L:  # dC0/da_j = -y_j / a_j
@@ -252,8 +252,8 @@ def test_single_example_gradients_equal_a_batch_of_one():
     network = small_network("cross_entropy", "tanh")
     single = network.backprop(X4[0], 1)
     batch = network.backprop(X4[:1], [1])
-    assert_lists_close(single[0] + single[1], batch[0] + batch[1], tol=0)
-    result = network.backward(X4[0], 1)
+    assert_lists_close(single.dC_dW + single.dC_db, batch.dC_dW + batch.dC_db, tol=0)
+    result = network.backprop(X4[0], 1)
     assert [d.shape for d in result.deltas] == [(3,), (2,)]
     assert [d.shape for d in result.dC_da] == [(4,), (3,), (2,)]
 
@@ -261,7 +261,7 @@ def test_single_example_gradients_equal_a_batch_of_one():
 def test_cross_entropy_dC_da_handles_probabilities_that_round_to_zero():
     network = Network.from_weights([np.array([[1000.0], [-1000.0]])], [np.zeros(2)],
                                    cost="cross_entropy")
-    result = network.backward([1.0], 1)  # softmax gives the true class probability 0
+    result = network.backprop([1.0], 1)  # softmax gives the true class probability 0
     assert result.dC_da[1][0] == 0.0 and result.dC_da[1][1] == -np.inf
     np.testing.assert_allclose(result.deltas[0], [1.0, -1.0])
 
@@ -352,7 +352,7 @@ def test_bad_inputs_get_a_clear_error(call, error, message):
         call()
 
 
-@pytest.mark.parametrize("call", [lambda n, X: n.backward(X, None), lambda n, X: n.cost(X, None),
+@pytest.mark.parametrize("call", [lambda n, X: n.cost(X, None),
                                   lambda n, X: n.backprop(X, None)])
 def test_the_cost_and_its_gradient_need_targets(call):
     network = Network([3, 2])

@@ -93,7 +93,7 @@ def test_a_stopped_run_agrees_with_its_readouts():
             f"{readout_value(r, 'sgd:saturated').split()[0]} saturated)")
     assert kept in message
     assert readout_value(r, "sgd:saturated") == "0 of 26"
-    # ... and says what the undone epoch did, measured by replaying it.
+    # ... and says what the undone epoch did, as sgd recorded it.
     undone = run.undone
     assert undone.epoch == 1 and undone.saturated == 15 and undone.cost == pytest.approx(1.0)
     assert message.startswith("mini-batch SGD: epoch 1 went wrong: after it C was 1.0000 "

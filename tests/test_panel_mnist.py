@@ -26,7 +26,7 @@ def digits():
 def test_wishes_are_minus_the_cost_gradient_and_weights_follow_the_pixels(network, digits):
     X, labels = digits
     r = look_inside(network, X[0], labels[0], neuron=4)
-    g = network.backward(X[0], labels[0])
+    g = network.backprop(X[0], labels[0])
     for wish, dC_da in zip(r.wishes, g.dC_da, strict=True):
         np.testing.assert_array_equal(wish, -dC_da)
     # The output wishes: up for the right digit, down for every other one.

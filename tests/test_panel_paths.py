@@ -38,7 +38,7 @@ def test_path_sum_holds_in_any_small_network(sizes, seed, activation):
 
 def test_one_step_paths_are_the_lesson_equation():
     network, x, y = example_network()
-    g = network.backward(x, y)
+    g = network.backprop(x, y)
     r = paths_result(PathsState(layer=1, k=2), network, x, y)
     sigma_prime = network.activation.df(g.zs[1])
     for j, path in enumerate(r.paths):

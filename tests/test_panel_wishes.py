@@ -31,7 +31,7 @@ def digits():
 def test_output_wishes_point_up_for_the_right_digit_only(network, digits):
     X, labels = digits
     r = wishes_result(WishesState(index=1, neuron=4), network, X, labels)
-    g = network.backward(X[1], labels[1])
+    g = network.backprop(X[1], labels[1])
     np.testing.assert_allclose(r.output_wishes, -g.dC_da[-1], rtol=1e-12)
     assert r.label == 2 and r.output_wishes[2] > 0
     assert np.all(np.delete(r.output_wishes, 2) < 0)
@@ -41,7 +41,7 @@ def test_a_hidden_wish_is_the_sum_of_what_each_output_neuron_asks(network, digit
     X, labels = digits
     k = 4
     r = wishes_result(WishesState(index=1, neuron=k), network, X, labels)
-    g = network.backward(X[1], labels[1])
+    g = network.backprop(X[1], labels[1])
     # w_jk * sigma'(z_j) * wish_j, one term per output neuron j (the video's picture)
     expected = network.W[-1][:, k] * sigmoid_prime(g.zs[-1]) * -g.dC_da[-1]
     np.testing.assert_allclose(r.contributions, expected, rtol=1e-12)
@@ -61,7 +61,7 @@ def test_the_batch_average_is_the_average_of_each_examples_wishes(network, digit
                                np.mean([s.contributions for s in singles], axis=0), rtol=1e-12)
     assert r.batch_hidden_wish == pytest.approx(np.mean([s.hidden_wish for s in singles]))
     # The batch's wish for neuron k is what backprop's batch gradient says.
-    g = network.backward(X[r.batch], labels[r.batch])
+    g = network.backprop(X[r.batch], labels[r.batch])
     assert r.batch_hidden_wish == pytest.approx(-g.dC_da[-2][:, 2].mean(), rel=1e-12)
 
 

@@ -122,7 +122,7 @@ def test_lesson2_vanishing_powers():
 
 def test_lesson3_path_sign():
     network, x, y = example_network()
-    g = network.backward(x, y)
+    g = network.backprop(x, y)
     w00 = network.W[1][0, 0]
     product = w00 * sigmoid_prime(g.zs[1][0]) * 2 * (g.activations[2][0] - y[0])
     r = reveal(lesson3.path_sign(network, x, y, layer=1, k=0, j=0), "negative")
@@ -132,7 +132,7 @@ def test_lesson3_path_sign():
 
 def test_lesson3_weight_derivative():
     network, x, y = example_network()
-    g = network.backward(x, y)
+    g = network.backprop(x, y)
     a1, a2 = g.activations[1], g.activations[2]
     by_hand = a1[0] * a2[1] * (1 - a2[1]) * 2 * (a2[1] - y[1])
     r = reveal(lesson3.weight_derivative(network, x, y, j=1, k=0), round(by_hand, 2))

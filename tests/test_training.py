@@ -1,4 +1,4 @@
-"""Mini-batch SGD, its engine, and its divergence guard."""
+"""Mini-batch SGD, its fast trainer, and its divergence guard."""
 
 import dataclasses
 import re
@@ -8,7 +8,7 @@ import pytest
 
 from bp_helpers.activations import Activation, sigmoid, sigmoid_prime
 from bp_helpers.data import load_mnist
-from bp_helpers.engine import Trainer
+from bp_helpers.fast_trainer import Trainer
 from bp_helpers.network import COSTS, Network, one_hot
 from bp_helpers.recipes import RECIPES
 from bp_helpers.training import EpochRecord, History, sgd
@@ -420,3 +420,53 @@ def test_a_weight_that_became_infinite_stops_training_even_when_the_cost_is_fini
     assert history.stopped is not None and "a weight became nan or infinite" in history.stopped
     for w, w_before in zip(network.W, before, strict=True):
         np.testing.assert_array_equal(w, w_before)
+
+
+# The schedule, the records every N steps, and the one step
+
+
+def test_a_schedule_of_phases_is_one_call_with_a_new_order_seed_per_phase():
+    network, by_hand = blobs_network(), blobs_network()
+    history = sgd(network, X, LABELS, epochs=3, batch_size=10, lr=[(2, 1.0), (1, 0.1)], seed=5)
+    first = sgd(by_hand, X, LABELS, epochs=2, batch_size=10, lr=1.0, seed=5)
+    second = sgd(by_hand, X, LABELS, epochs=1, batch_size=10, lr=0.1, seed=6)
+    for got, expected in zip(weights(network), weights(by_hand), strict=True):
+        np.testing.assert_array_equal(got, expected)
+    assert history.costs == first.costs + second.costs[1:]
+    assert history.epochs == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize(("lr", "message"), [
+    ([(2, 1.0)], "the learning-rate schedule's phases add up to 2 epochs, expected epochs = 3"),
+    ([(3, 1.0, 2)], r"a learning-rate schedule is \(epochs, lr\) phases"),
+    ([(3, -1.0)], "the learning rate lr must be positive, got -1.0"),
+])
+def test_a_bad_schedule_gets_a_clear_error(lr, message):
+    with pytest.raises(ValueError, match=message):
+        sgd(blobs_network(), X, LABELS, epochs=3, batch_size=10, lr=lr)
+
+
+@pytest.mark.parametrize("backprop", [None, Network.backprop])
+def test_record_every_n_steps_records_the_whole_sets_cost(backprop):
+    network = blobs_network()
+    history = sgd(network, X, LABELS, epochs=2, batch_size=10, lr=1.0, record_every=10,
+                  backprop=backprop, dtype=np.float64)
+    assert [step for step, _ in history.step_costs] == list(range(10, 61, 10))  # 30 per epoch
+    costs = dict(history.step_costs)
+    assert costs[30] == pytest.approx(history.costs[1], rel=1e-12)
+    assert costs[60] == pytest.approx(history.costs[2], rel=1e-12)
+    assert costs[10] != costs[20]
+
+
+def test_the_fast_trainer_computes_network_backprops_gradient():
+    """One step of the fast trainer at lr = 1 moves [W | b] by exactly -dC/d[W | b]."""
+    for activation, cost in (("sigmoid", "quadratic"), ("relu", "cross_entropy")):
+        network = blobs_network(activation, cost)
+        trainer = Trainer(network, np.float64)
+        before = [Wb.copy() for Wb in trainer.Wb]
+        Y = one_hot(LABELS[:7], 3)
+        trainer.step(np.column_stack([X[:7], np.ones(7)]), Y, lr=1.0)
+        dC_dW, dC_db = network.backprop(X[:7], Y)
+        for old, new, w, b in zip(before, trainer.Wb, dC_dW, dC_db, strict=True):
+            np.testing.assert_allclose(old - new, np.column_stack([w, b]), rtol=1e-10,
+                                       atol=1e-15)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from bp_helpers import validate
+from bp_helpers.network import Network
 
 
 @pytest.mark.parametrize("value", [1, np.int64(7), 10**12])
@@ -45,3 +46,12 @@ def test_positive_refuses_what_is_not_a_positive_number(value, error, words):
 
 def test_positive_returns_a_float():
     assert validate.positive("lr", 3) == 3.0 and type(validate.positive("lr", 3)) is float
+
+
+def test_huge_but_finite_inputs_pass_though_their_sum_overflows():
+    network = Network([2, 1])
+    X = np.full((3, 2), 3e38, dtype=np.float32)  # the float32 sum is inf, every entry finite
+    assert network.as_batch(X)[0].shape == (3, 2)
+    X[1, 0] = np.nan
+    with pytest.raises(ValueError, match=r"X must be finite, got nan at index \(1, 0\)"):
+        network.as_batch(X)

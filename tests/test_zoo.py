@@ -11,6 +11,7 @@ import pytest
 from bp_helpers import zoo
 from bp_helpers.exercises import RESTARTED
 from bp_helpers.gradcheck import check_gradients
+from bp_helpers.network import backward
 from bp_helpers.questions import lesson6
 from bp_helpers.zoo import BATCH, BUGS, fingerprint, fingerprint_table, specimen_network
 
@@ -48,13 +49,17 @@ def test_every_bug_is_caught_by_check_gradients_at_its_defaults(bug):
 
 
 @pytest.mark.parametrize("bug", BUGS, ids=ids)
-def test_each_specimen_is_the_reference_with_one_mistake(bug):
-    """A few lines differ from the correct version: one mistake, wherever its line recurs."""
-    reference = inspect.getsource(bug.fixed).splitlines()[2:]  # after def and docstring
-    code = inspect.getsource(bug.backprop).splitlines()[1:]
-    changed = [line for line in difflib.ndiff(reference, code) if line[:2] in ("- ", "+ ")]
-    removed = [line for line in changed if line.startswith("- ")]
-    assert 1 <= len(removed) <= 4, changed
+def test_each_specimen_corrected_is_the_reference(bug):
+    """A few lines differ from the correct form: one mistake, wherever its line recurs."""
+    code, corrected = bug.source().splitlines(), bug.corrected().splitlines()
+    changed = [line for line in difflib.ndiff(corrected, code) if line[:2] in ("- ", "+ ")]
+    assert 1 <= len([line for line in changed if line.startswith("+ ")]) <= 4, changed
+    namespace = dict(zoo.STEPS, np=np)
+    exec(bug.corrected(), namespace)
+    network, X, Y = specimen_network(bug.cost)
+    (dC_dW, dC_db), (W, b) = namespace["backprop"](network, X, Y), bug.fixed(network, X, Y)
+    for got, expected in zip(dC_dW + dC_db, W + b, strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize("bug", BUGS, ids=ids)
@@ -177,12 +182,12 @@ def test_each_right_diagnosis_is_what_the_reading_rules_say_of_its_fingerprint(b
         expected.add(4)
     if bug.name == "wrong_sign":  # a factor -1 on delta(L): both readings are right
         expected.add(0)
-    assert lesson6.WHERE[bug.name] == expected
+    assert bug.where == expected
     for index in range(len(lesson6.DIAGNOSES)):
         feedback = lesson6.grade_diagnosis(bug, index)
         assert feedback.passed == (index in expected)
         assert feedback.message.startswith("Right. " if feedback.passed else "Not quite. ")
-        assert lesson6.LOOKS_LIKE[bug.name] in feedback.message
+        assert bug.looks_like in feedback.message
     assert not lesson6.grade_diagnosis(bug, None).attempted
 
 
@@ -200,15 +205,15 @@ def test_a_specimen_shows_nothing_of_its_code_until_the_diagnosis_is_committed(n
                          if isinstance(value, str))
 
     before = shown() + panel.plain_text()
-    secrets = [bug.name, bug.mistake, *bug.culprits, lesson6.WHY[bug.name],
-               lesson6.LOOKS_LIKE[bug.name], "def backprop", "activations"]
+    secrets = [bug.name, bug.mistake, *bug.culprits, bug.why,
+               bug.looks_like, "def backprop", "activations"]
     for secret in secrets:
         assert secret not in before, secret
     assert panel.line.layout.display == "none" and panel.line_button.layout.display == "none"
     panel.commit()  # nothing picked: nothing revealed
     assert "Pick where the mistake must be first." in panel.verdict.value
     assert panel.code.value == "" and panel.line.layout.display == "none"
-    panel.diagnosis.value = lesson6.DIAGNOSES[min(lesson6.WHERE[bug.name])]
+    panel.diagnosis.value = lesson6.DIAGNOSES[min(bug.where)]
     panel.commit()
     assert "Right." in panel.verdict.value and panel.diagnosis.disabled
     assert "def backprop" in panel.code.value and panel.line.layout.display is None
@@ -233,12 +238,12 @@ def test_summing_the_batch_is_the_right_backprop_with_a_larger_step():
     (dC_dW, dC_db) = zoo.reference(network, X, Y)
     for g_summed, g in zip(summed_W + summed_b, dC_dW + dC_db, strict=True):
         np.testing.assert_allclose(g_summed, BATCH * g, rtol=1e-12)
-    assert "η made m times larger" in lesson6.WHY["summed_not_averaged"]
+    assert "η made m times larger" in BY_NAME["summed_not_averaged"].why
 
 
 def test_every_bug_has_its_words():
-    for table in (lesson6.LOOKS_LIKE, lesson6.WHY, lesson6.WHERE):
-        assert set(table) == set(ids)
+    for bug in BUGS:
+        assert bug.looks_like and bug.why and bug.where <= set(range(len(lesson6.DIAGNOSES)))
 
 
 @pytest.mark.parametrize("number", range(1, len(BUGS) + 1))
@@ -275,6 +280,13 @@ def test_the_stored_lesson_gives_no_specimen_away():
     for bug in BUGS:
         lines = bug.source().splitlines()
         culprits = [lines[i].strip() for i in bug.culprit_lines()]
-        for secret in (bug.mistake, *culprits, lesson6.WHY[bug.name],
-                       lesson6.LOOKS_LIKE[bug.name], bug.name):
+        for secret in (bug.mistake, *culprits, bug.why,
+                       bug.looks_like, bug.name):
             assert json.dumps(secret, ensure_ascii=False)[1:-1] not in stored, secret
+
+
+def test_the_reference_and_lesson_6s_solution_are_one_function_on_the_one_backward_pass():
+    assert lesson6.backprop is zoo.reference
+    assert "backward(network.W, zs, activations, delta, sigmoid_prime)" in inspect.getsource(
+        zoo.reference)
+    assert inspect.getsource(backward) in lesson6.SOLUTIONS["backprop"].code

@@ -14,6 +14,7 @@ import numpy as np
 
 from bp_helpers.activations import sigmoid, sigmoid_prime
 from bp_helpers.data.dataset import read_only_array
+from bp_helpers.training import sgd_step
 from bp_helpers.validate import as_float, lessons_network, positive, whole_number
 
 MAX_GRID = 200  # points along each axis of CostSlice.grid
@@ -167,18 +168,17 @@ def descend(cost_slice, start, lr, batch_size, epochs, seed=0, max_points=400):
     max_points = whole_number("max_points", max_points, least=2)
     rng = np.random.default_rng(seed)
     per_epoch = math.ceil(n / batch_size)
-    ws, bs = [w], [b]
+    wb = np.array([w, b])  # the two parameters, stepped in place by training's sgd_step
+    path = [wb.copy()]
     a_k, rest, y_j = cost_slice.a_k, cost_slice.rest, cost_slice.y_j
     for _ in range(epochs):
         order = rng.permutation(n) if batch_size < n else np.arange(n)
         columns = [a_k[order].tolist(), rest[order].tolist(), y_j[order].tolist()]
         for first in range(0, n, batch_size):
             batch = [column[first:first + batch_size] for column in columns]
-            dC_dw, dC_db = batch_gradient(w, b, *batch)
-            w, b = w - lr * dC_dw, b - lr * dC_db
-            ws.append(w)
-            bs.append(b)
-    ws, bs = np.array(ws), np.array(bs)
+            sgd_step([wb], [np.array(batch_gradient(*wb.tolist(), *batch))], lr)
+            path.append(wb.copy())
+    ws, bs = np.array(path).T
     step = len(ws) - 1
     batch = np.full(per_epoch, batch_size)
     batch[-1] = n - batch_size * (per_epoch - 1)
@@ -193,11 +193,13 @@ def descend(cost_slice, start, lr, batch_size, epochs, seed=0, max_points=400):
 
 
 def batch_gradient(w, b, a_k, rest, y_j):
-    """CostSlice.gradient on plain lists of floats: for a few examples, ten times faster.
+    """CostSlice.gradient on plain lists of floats: for a few examples, several times faster.
 
     numpy spends about a microsecond per call however small the array, and a
-    step does a dozen; a loop over 10 floats costs less. sigma is computed
-    from e = exp(-|z|) <= 1, as in bp_helpers.activations, so it never overflows.
+    step does a dozen; a loop over 10 floats costs less (benchmarks/
+    bench_descent_panel.py: descend at B = 1 runs 3 to 5 times slower with
+    numpy, past the panel's half-second target). sigma is computed from
+    e = exp(-|z|) <= 1, as in bp_helpers.activations, so it never overflows.
     """
     dC_dw = dC_db = 0.0
     for a, r, y in zip(a_k, rest, y_j, strict=True):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bp_helpers.data.dataset import read_only_array
+from bp_helpers.training import sgd_step
 from bp_helpers.validate import positive, whole_number
 
 
@@ -39,9 +40,7 @@ def gradient_step(network, X, Y, lr):
     lr = positive("lr", lr)
     dC_dW, dC_db = network.backprop(X, Y)
     stepped = network.copy()
-    for W, b, dW, db in zip(stepped.W, stepped.b, dC_dW, dC_db, strict=True):
-        W -= lr * dW
-        b -= lr * db
+    sgd_step(stepped.W + stepped.b, dC_dW + dC_db, lr)  # the step training.sgd takes
     return stepped
 
 

@@ -113,7 +113,7 @@ def cost_from(network, a, layer, y):
 def paths_result(state, network, x, y):
     """Enumerate every path from a_k(layer) to the cost; compare with backprop and a nudge."""
     check_state(state, network)
-    g = network.backward(x, y)
+    g = network.backprop(x, y)
     sigma_prime = [network.activation.df(z) for z in g.zs]
     layers = range(state.layer + 1, len(network.W) + 1)
     paths = []

@@ -102,7 +102,7 @@ def wishes_result(state, network, X, labels):
     check_state(state, network, X)
     m = len(X)
     batch = (state.index + np.arange(state.batch_size)) % m
-    g = network.backward(X[batch], np.asarray(labels)[batch])
+    g = network.backprop(X[batch], np.asarray(labels)[batch])
     output_wishes = -g.dC_da[-1]                       # (B, n_L): -2(a - y)
     z = g.zs[-1]
     sigma_prime = network.activation.df(z)             # (B, n_L)

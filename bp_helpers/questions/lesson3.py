@@ -117,7 +117,7 @@ def path_sign(network, x, y, layer, k, j, guess=None):
     def solve():
         result = paths_result(PathsState(layer=layer, k=k), network, x, y)
         path = next(p for p in result.paths if p.neurons[-1] == j and len(p.neurons) == 2)
-        g = network.backward(x, y)
+        g = network.backprop(x, y)
         w_jk = float(network.W[layer][j, k])
         error = float(g.dC_da[-1][j])
         why = (f"The path's product is w_{j}{k} × σ′(z_{j}) × 2(a_{j} − y_{j}) = {w_jk:.3g} × "
@@ -137,7 +137,7 @@ def weight_derivative(network, x, y, j, k, guess=None):
     j, k = _neuron("j", j, L, network), _neuron("k", k, L - 1, network)
 
     def solve():
-        g = network.backward(x, y)
+        g = network.backprop(x, y)
         L = len(network.W)
         a_prev, a = g.activations[L - 1], g.activations[L]
         value = float(g.dC_dW[-1][j, k])

@@ -43,7 +43,7 @@ from bp_helpers.grading import (
     tampered,
     timed_out,
 )
-from bp_helpers.network import Network, one_hot
+from bp_helpers.network import Network, backward, one_hot
 from bp_helpers.plots import gradient_check_heatmap
 from bp_helpers.training import EpochRecord, sgd
 from bp_helpers.zoo import BUGS, fingerprint, fingerprint_table, specimen_network, with_steps
@@ -66,18 +66,9 @@ def bias_gradient(delta):
     return delta.mean(axis=0)
 
 
-def backprop(network, X, Y):
-    zs, activations = network.forward(X)  # zs[l-1] = z(l), activations[l] = a(l)
-    L = len(network.W)
-    dC_dW, dC_db = [None] * L, [None] * L
-    delta = output_error(activations[L], Y, zs[L - 1])  # delta(L)
-    dC_dW[L - 1] = weight_gradient(delta, activations[L - 1])
-    dC_db[L - 1] = bias_gradient(delta)
-    for l in range(L - 1, 0, -1):
-        delta = error_back(network.W[l], delta, zs[l - 1])  # delta(l) from delta(l+1)
-        dC_dW[l - 1] = weight_gradient(delta, activations[l - 1])
-        dC_db[l - 1] = bias_gradient(delta)
-    return dC_dW, dC_db
+# The worked backprop is the zoo's reference: equation (1), then bp_helpers' one backward
+# pass, network.backward, which its solution shows too.
+backprop = zoo.reference
 
 
 def sgd_epoch(network, X, Y, batch_size, lr, rng, backprop):
@@ -120,11 +111,12 @@ REASONING = {
     ),
     "backprop": (
         r"One forward pass keeps every $z^{(l)}$ and $a^{(l)}$: the backward pass needs both.",
-        r"Layer $L$ first: $\delta^{(L)}$ from equation (1), then its weight and bias "
-        r"gradients from (3) and (4), paired with $a^{(L-1)}$.",
-        r"Then $l = L-1$ down to 1: equation (2) passes the error back through "
-        r"$W^{(l+1)}$, network.W[l] in 0-based Python, and (3) and (4) give layer $l$'s "
-        r"gradients.",
+        r"Layer $L$ first: $\delta^{(L)}$ from equation (1). From there bp_helpers' "
+        r"`network.backward` (its code is below: the one backward pass the package's Network "
+        r"runs too) does the rest.",
+        r"For $l = L-1$ down to 1, equation (2) passes the error back through "
+        r"$W^{(l+1)}$, W[l] in 0-based Python; then (3) and (4) give every layer's "
+        r"gradients, $\delta^{(l)}$ paired with $a^{(l-1)}$.",
     ),
     "sgd_epoch": (
         r"An epoch visits every example once, in a new random order: rng.permutation(len(X)) "
@@ -137,7 +129,10 @@ REASONING = {
     ),
 }
 SOLUTIONS = {fn.__name__: Solution(REASONING[fn.__name__], inspect.getsource(fn)) for fn in
-             (output_error, error_back, weight_gradient, bias_gradient, backprop, sgd_epoch)}
+             (output_error, error_back, weight_gradient, bias_gradient, sgd_epoch)}
+SOLUTIONS["backprop"] = Solution(REASONING["backprop"], "\n\n".join([
+    inspect.getsource(backprop).replace("def reference(", "def backprop(", 1),
+    inspect.getsource(backward)]))
 
 # The checks: bp_helpers.equations on small batches whose shapes all differ
 # (m = 3 examples, n_{l+1} = 2, n_l = 4), so a mixed-up axis cannot pass.
@@ -496,24 +491,7 @@ def grade_fix(specimen, fn):
                            f"{report.worst_at[1] + 1}.")
 
 
-# The zoo as diagnosis. LOOKS_LIKE: how each bug shows in the check (tested in
-# tests/test_zoo.py); WHERE: the right diagnoses among DIAGNOSES; WHY: why the mistake makes
-# its fingerprint, shown once the learner has named the line.
-LOOKS_LIKE = {
-    "no_sigma_prime": "every layer lights up, with errors near 1 that vary from entry to entry",
-    "sigma_prime_of_a": "the output layer agrees and the hidden layers light up",
-    "w_not_transposed": "the output layer agrees and the hidden layers light up, by more "
-                        "than 1 in places",
-    "wrong_sign": "every entry is off by exactly 2",
-    "summed_not_averaged": "every entry is off by exactly 1 − 1/m = 0.8",
-    "paired_with_a_l": "only the output layer's weights light up; every bias agrees",
-    "overwritten_in_place": "the output layer agrees and every hidden entry is off by "
-                            "exactly 1 − 1/m = 0.8",
-    "bias_not_summed": "only the output layer's biases light up; every weight agrees",
-    "extra_sigma_prime": "every layer lights up, with errors near 1 that vary from entry to "
-                         "entry",
-    "slope_of_the_next_layer": "the output layer agrees and the hidden layers light up",
-}
+# The zoo as diagnosis: where a mistake can be (each zoo.Bug's `where` indexes these).
 DIAGNOSES = (
     "In the output error δ(L), which every layer below inherits",
     "In how δ is passed back: the output layer is right, the layers below inherit it",
@@ -533,50 +511,15 @@ READING = (
     "own sum over the batch is.",
     "a constant factor gives one and the same relative error everywhere: |cg − g| / |cg|.",
 )
-WHERE = {
-    "no_sigma_prime": {0}, "sigma_prime_of_a": {1}, "w_not_transposed": {1},
-    "wrong_sign": {0, 4}, "summed_not_averaged": {4}, "paired_with_a_l": {2},
-    "overwritten_in_place": {1}, "bias_not_summed": {3}, "extra_sigma_prime": {0},
-    "slope_of_the_next_layer": {1},
-}
-WHY = {
-    "no_sigma_prime": "δ(L) = 2(a − y) lacks the factor σ′(z(L)), so the output error is "
-                      "wrong, and every layer below inherits it.",
-    "sigma_prime_of_a": "σ′ is taken at a(l) = σ(z(l)) instead of at z(l). The output error "
-                        "is right, so layer L agrees; every δ passed back is wrong.",
-    "w_not_transposed": "δ(l+1) went back through W(l+1) instead of W(l+1)ᵀ: the path sum "
-                        "used w_kj instead of w_jk. Square matrices hid the mistake.",
-    "wrong_sign": "a and y are swapped, so δ(L) is minus the output error, and every "
-                  "gradient below flips with it: relative error |g − (−g)| / |g| = 2. "
-                  "Gradient descent would climb.",
-    "summed_not_averaged": "Without the 1/m every gradient is m = 5 times too large, so "
-                           "each relative error is (5g − g)/5g = 0.8 exactly. In training "
-                           "this only rescales the step: it is the right backprop with η "
-                           "made m times larger (η = 1 with batches of 10 steps like "
-                           "η = 10), which may overshoot.",
-    "paired_with_a_l": "The output layer's weight gradient used a(L), not a(L−1), the "
-                       "activation that feeds it. Biases do not use a at all.",
-    "overwritten_in_place": "`delta /= m` changed δ(L) itself. The output layer's sum is "
-                            "right, but the δ passed back is m times too small.",
-    "bias_not_summed": "`=` where `+=` belongs: each example overwrites the last, so only "
-                       "the last example's δ/m is kept.",
-    "extra_sigma_prime": "With softmax and cross-entropy δ(L) = a − y already: σ′ cancelled "
-                         "out. Multiplying by σ′(z(L)) again corrupts every layer.",
-    "slope_of_the_next_layer": "error_back took zs[l], which is z(l+1), the layer above: "
-                               "the slope must be layer l's own, zs[l − 1]. Layers of equal "
-                               "size hid the mistake.",
-}
-
-
 def grade_diagnosis(bug, index):
     """Feedback on where the learner says `bug`'s mistake must be (index into DIAGNOSES)."""
     if index is None:
         return Feedback(False, "Pick where the mistake must be first.", attempted=False)
-    right = min(WHERE[bug.name])
-    if index in WHERE[bug.name]:
-        return Feedback(True, f"Right. The check shows that {LOOKS_LIKE[bug.name]}: "
+    right = min(bug.where)
+    if index in bug.where:
+        return Feedback(True, f"Right. The check shows that {bug.looks_like}: "
                               f"{READING[index]}")
-    return Feedback(False, f"Not quite. The check shows that {LOOKS_LIKE[bug.name]}, so the "
+    return Feedback(False, f"Not quite. The check shows that {bug.looks_like}, so the "
                            f"mistake is {DIAGNOSES[right][0].lower()}{DIAGNOSES[right][1:]}: "
                            f"{READING[right]}")
 
@@ -592,7 +535,7 @@ def grade_line(bug, index):
     if index is None:
         return Feedback(False, "Pick a line first.", attempted=False)
     if index in bug.culprit_lines():
-        return Feedback(True, f"Right. {WHY[bug.name]}")
+        return Feedback(True, f"Right. {bug.why}")
     return Feedback(False, f"Not quite. Line {index + 1} is what a correct backprop has there; "
                            "the mistake is on another line.")
 

@@ -123,6 +123,16 @@ for l in [3, 2, 1]:
 # $z^{(l)}$) and the one number handed back from above.
 
 # %% [markdown]
+# `chain.backward` is nothing more than that step in a loop. This is the code that runs,
+# read from bp_helpers itself with `inspect.getsource` (not a copy). The loop from $L$ down
+# to 1 is the step above; the rest checks the inputs and returns every number it found.
+
+# %%
+from bp_helpers.display import show_source
+
+show_source(chain.backward)
+
+# %% [markdown]
 # ### Derivation: $\partial C_0/\partial a^{(L-2)}$, the recursion's next step
 #
 # Here $L = 3$, so $a^{(L-2)} = a^{(1)}$. It reaches the cost only through

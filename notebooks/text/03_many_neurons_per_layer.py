@@ -97,7 +97,7 @@ print(f"C0 = {network.cost(x, y):.4f}")
 #   2\big(a_j^{(L)} - y_j\big).$$
 #
 # Here is the derivative for $w_{10}^{(2)}$ (to output neuron 1, from hidden neuron 0),
-# once from the formula and once from `network.backward`:
+# once from the formula and once from `network.backprop`:
 
 # %%
 
@@ -108,7 +108,7 @@ j, k = 1, 0
 a_prev, z, a = forward.activations[1], forward.zs[1], forward.activations[2]
 sigma_prime = network.activation.df
 by_formula = a_prev[k] * sigma_prime(z[j]) * 2 * (a[j] - y[j])
-by_backprop = network.backward(x, y).dC_dW[1][j, k]
+by_backprop = network.backprop(x, y).dC_dW[1][j, k]
 print(f"formula: {by_formula:.6f}   backprop: {by_backprop:.6f}")
 
 # %% [markdown]
@@ -196,10 +196,29 @@ PathsPanel()
 # The third row is an outer product: the entry in row $j$, column $k$ is
 # $\delta_j a_k$, the three-factor formula again.
 #
-# bp_helpers has both forms: `network.backward` runs the matrix form over a whole batch
-# at once, and `backprop_loops` loops over examples, $j$ and $k$ exactly as the index
-# form reads. On a batch of five random examples they agree to the last digits that
-# floating point keeps:
+# bp_helpers has both forms, and this is the code that runs, read from bp_helpers itself
+# with `inspect.getsource` (not a copy). `network.backprop` runs the matrix form over a
+# whole batch at once: equation (1) gives $\delta^{(L)}$, and `backward` is the matrix
+# column of the table in a short loop, `error_back`, `weight_gradient` and
+# `bias_gradient` being its second, third and fourth rows (examples are rows of a batch,
+# so $W^{(l+1)\top}\delta^{(l+1)}$ is written `delta @ W`):
+
+# %%
+from bp_helpers.display import show_source
+from bp_helpers.network import backward
+
+show_source(network.backprop, backward)
+
+# %% [markdown]
+# `backprop_loops` loops over examples, $j$ and $k$ exactly as the index column reads,
+# calling the same four equations on one neuron or one weight at a time:
+
+# %%
+show_source(backprop_loops)
+
+# %% [markdown]
+# On a batch of five random examples the two forms agree to the last digits that floating
+# point keeps:
 
 # %%
 rng = np.random.default_rng(0)
@@ -236,7 +255,7 @@ print("agree to 1e-12:", all(np.allclose(a, b, rtol=0, atol=1e-12) for a, b in p
 from bp_helpers.equations import error_back, output_error
 from bp_helpers.gradcheck import numerical_gradient
 
-g = network.backward(x, y)
+g = network.backprop(x, y)
 delta_out = output_error(2 * (g.activations[2] - y), g.zs[1], sigma_prime)
 by_formula = error_back(network.W[1], delta_out, g.zs[0], sigma_prime)  # = dC0/db(1)
 (by_nudging,) = numerical_gradient(lambda: network.cost(x, y), [network.b[0]], h=1e-6)
@@ -271,7 +290,7 @@ from bp_helpers.equations import bias_gradient, weight_gradient
 
 def forgot_sigma_prime(network, X, Y):
     """Backprop with a classic bug: delta(L) = 2(a - y), without the factor σ'(z(L))."""
-    g = network.backward(X, Y)
+    g = network.backprop(X, Y)
     delta_L = 2 * (g.activations[-1] - Y)  # should be output_error(2(a - y), z, σ')
     dC_dW_L = weight_gradient(delta_L, g.activations[-2])
     return g.dC_dW[:-1] + [dC_dW_L], g.dC_db[:-1] + [bias_gradient(delta_L)]
@@ -331,7 +350,7 @@ def my_delta(W_next, delta_next, z):
     raise NotImplementedError
 
 
-g = network.backward(x, y)
+g = network.backprop(x, y)
 cases = [dict(W_next=network.W[1], delta_next=g.deltas[1], z=g.zs[0])]
 lesson3.exercise("delta").grade(my_delta, cases)
 

@@ -271,8 +271,44 @@ slice_contours(grid, descent.OUTPUT_J, descent.HIDDEN_K, start=START)
 # One pass over the data, an **epoch**, then makes $\lceil n/B \rceil$ steps instead of
 # one. Each step points only roughly downhill, but there are many more of them.
 #
-# Both start from the same square, with $\eta = 10$. Full batch gets 20 epochs (20
-# steps); mini-batches of 10 get only 2 epochs, a tenth of the reading.
+# Here is mini-batch SGD on the whole network, written out: shuffle, slice, backprop,
+# step. The step is bp_helpers' `sgd_step`, and this is the code that runs, read from
+# bp_helpers itself with `inspect.getsource` (not a copy): the same step `gradient_step`
+# took above, and the one `training.sgd` and the slice's `descend` below take.
+
+# %%
+from bp_helpers.display import show_source
+from bp_helpers.training import sgd, sgd_step
+
+show_source(sgd_step)
+
+# %%
+def sgd_by_hand(network, X, y, batch_size, lr, epochs, seed=0):
+    rng = np.random.default_rng(seed)
+    for _ in range(epochs):
+        order = rng.permutation(len(X))  # a new order of the examples every epoch
+        for start in range(0, len(X), batch_size):
+            batch = order[start:start + batch_size]  # the last batch may be smaller
+            dC_dW, dC_db = network.backprop(X[batch], y[batch])
+            sgd_step(network.W + network.b, dC_dW + dC_db, lr)
+
+
+mine, theirs = head_start(X, y), head_start(X, y)
+sgd_by_hand(mine, X, y, batch_size=10, lr=3, epochs=1)
+sgd(theirs, X, y, epochs=1, batch_size=10, lr=3, dtype=np.float64, backprop=Network.backprop)
+print(f"one epoch, B = 10: C = {head_start(X, y).cost(X, y):.4f} → {mine.cost(X, y):.4f}")
+print("the same weights as training.sgd, bit for bit:",
+      all(np.array_equal(p, q) for p, q in zip(mine.W + mine.b, theirs.W + theirs.b,
+                                                strict=True)))
+
+# %% [markdown]
+# `training.sgd` runs this loop (in a faster form of its own unless you hand it a
+# `backprop`, as here) and adds what a bare loop lacks: a record of the cost after every
+# epoch, and a guard that stops training when it goes wrong.
+#
+# Back to the slice. Both kinds of descent start from the same square, with $\eta = 10$.
+# Full batch gets 20 epochs (20 steps); mini-batches of 10 get only 2 epochs, a tenth
+# of the reading.
 
 # %%
 lesson4.which_ends_lower(cost_slice, START, lr=10, full_epochs=20, batch_size=10,
@@ -368,8 +404,8 @@ learning_rate_paths(grid, paths)
 # saying 0 for every digit. Left alone, training would carry on for nothing.
 #
 # `training.sgd` watches for this, and for costs or weights that explode. When it sees
-# it, it stops, keeps the weights from before the bad epoch, and says what happened.
-# `train_run` then replays the undone epoch, to show what it did:
+# it, it stops, keeps the weights from before the bad epoch, says what happened, and
+# records what the undone epoch did:
 
 # %%
 run = train_run(X, y, batch_size=10, lr=30, epochs=5)

@@ -471,7 +471,7 @@ from bp_helpers.costs import cross_entropy_from_logits
 from bp_helpers.gradcheck import numerical_gradient
 
 target = one_hot(mnist.y_test[0], 10)
-g = relu_network.backward(mnist.X_test[0], target)
+g = relu_network.backprop(mnist.X_test[0], target)
 z_out = g.zs[-1].copy()
 (by_nudging,) = numerical_gradient(lambda: cross_entropy_from_logits(z_out, target), [z_out],
                                    h=1e-6)

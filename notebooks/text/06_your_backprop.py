@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 6 · Your backprop: the engine you write trains the network
+# # Lesson 6 · Your backprop: the code you write trains the network
 #
 # In lesson 3 you met the four equations of backpropagation, and in lesson 5 bp_helpers
 # used them to train the 784-16-16-10 network on handwritten digits. Now you write them
@@ -230,7 +230,7 @@ print(f"The training below runs {ran}.")
 mnist = load_mnist()
 print(mnist.description)
 # On the embedded subset, 30 epochs at lr=0.5 end at 92.2% for the worked solution's loop
-# and backprop and for the engine alike, and at 91.7% or more in each of the last five
+# and backprop and for bp_helpers' fast trainer alike, and at 91.7% or more in each of the last five
 # epochs, under OpenBLAS's default, Haswell, SkylakeX and Sandybridge kernels (measured
 # 2026-12-03; tests/test_lesson6_exercises.py runs it under each).
 epochs = 30 if mnist.source == "embedded" else 5
@@ -251,14 +251,14 @@ for epoch in range(1, epochs + 1):
     monitor(mine.records[-1])
 
 # %% [markdown]
-# bp_helpers' `sgd` does the same with its own engine: the same starting weights, the same
+# bp_helpers' `sgd` does the same with its own fast trainer: the same starting weights, the same
 # batches in the same order (seed 0), but in preallocated buffers and in single precision,
 # for speed.
 
 # %%
-engine = Network([784, 16, 16, 10], seed=0)
-histories = {ran: mine, "bp_helpers' engine": sgd(
-    engine, mnist.X_train, mnist.y_train, epochs=epochs, batch_size=10, lr=0.5, seed=0,
+fast = Network([784, 16, 16, 10], seed=0)
+histories = {ran: mine, "bp_helpers' fast trainer": sgd(
+    fast, mnist.X_train, mnist.y_train, epochs=epochs, batch_size=10, lr=0.5, seed=0,
     X_test=mnist.X_test, y_test=mnist.y_test)}
 
 # %%
@@ -282,10 +282,10 @@ print(f"at least 90%: {min(yours, ours) >= 0.9};  within half a point of each ot
 # %% [markdown]
 # The run labelled with what it used (yours once it passes its check, the worked solution
 # until then) classifies over 90% of the test digits correctly, within a few tenths of a
-# percent of bp_helpers' engine. The two do not agree to the last digit: the engine
+# percent of bp_helpers' fast trainer. The two do not agree to the last digit: it
 # computes in single precision and in a different order, and over thousands of steps the
 # tiny differences in rounding take the two runs along slightly different paths to
-# equally good networks. The engine is faster because it works in buffers it allocates
+# equally good networks. The fast trainer is faster because it works in buffers it allocates
 # once, in single precision, but the mathematics is exactly the four equations and the
 # loop.
 

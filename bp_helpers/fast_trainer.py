@@ -1,14 +1,14 @@
-"""The fast training engine behind `training.sgd`: the weights stepped in place.
+"""The fast trainer behind `training.sgd`, private to training: the weights stepped in place.
 
 At batch size 10, one epoch of MNIST is 6,000 gradient steps, so a step must
 not allocate, check or convert anything. A Trainer holds a network's weights
 (in float32 or float64) in preallocated buffers, checked once, and steps
-them in place by Network.backward's equations; the tests check that both
+them in place by Network.backprop's equations; the tests check that both
 give the same weights. It also computes the cost of a whole set, in blocks
 of rows, for sgd's records and its divergence guard.
 
-Examples are columns inside the engine (the one place in the package)
----------------------------------------------------------------------
+Examples are columns inside the fast trainer (the one place in the package)
+---------------------------------------------------------------------------
 The rest of bp_helpers stores a batch with examples as rows, (m, n). A
 Trainer's step works on the transposes, (n, m), with one column per example
 (as in Nielsen's network.py), for two reasons. Each layer is then one BLAS
@@ -82,7 +82,7 @@ class _Plan(NamedTuple):
 class Trainer:
     """The weights during sgd, stepped in place on preallocated buffers.
 
-    These are Network.backward's equations with three changes for speed.
+    These are Network.backprop's equations with three changes for speed.
     Inside, examples are columns (as in Nielsen's network.py), so z = W a + b
     reads as in the lessons and every buffer is contiguous. Each layer keeps
     [W | b] as one (n_l, n_{l-1} + 1) matrix and each a(l) gets a last row of
@@ -118,12 +118,14 @@ class Trainer:
         self.sigmas.append(output or self.sigma)
         self.plans = {}
 
-    def epoch(self, X, Y, order, batch_size, lr):
+    def epoch(self, X, Y, order, batch_size, lr, steps=0, after_step=None):
         """One pass over X (m, n_0) and Y (m, n_L) in `order`, one step per batch.
 
         The rows of many batches are gathered at once, into a buffer that is
         reused (np.take into it is about twice as fast as X[order] into a
         new array every time), then copied beside the column of ones.
+        steps counts the steps taken before; after_step(steps), if given,
+        runs after each step. Returns the steps taken in all.
         """
         rows = min(batch_size * max(1, BLOCK_ROWS // batch_size), len(order))
         x = np.empty((rows, X.shape[1]), self.dtype)
@@ -139,6 +141,10 @@ class Trainer:
                 x_block[:, :-1] = x[:n]
                 for i in range(0, n, batch_size):
                     self.step(x_block[i:i + batch_size], y_block[i:i + batch_size], lr)
+                    steps += 1
+                    if after_step is not None:
+                        after_step(steps)
+        return steps
 
     def step(self, x_ones, y, lr):
         """w <- w - lr dC/dw for one batch: x_ones (m, n_0 + 1), last column 1; y (m, n_L)."""
