@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
 
+from bp_helpers.access import live
 from bp_helpers.activations import get_activation
 from bp_helpers.chain import backward, check_chain
 from bp_helpers.display import Displayable
@@ -305,7 +306,7 @@ class GraphPanel(Displayable):
         self.back_button.on_click(lambda _: self.step_by(-1))
         self.next_button.on_click(lambda _: self.step_by(1))
         self.drawing = widgets.HTML()
-        self.message = widgets.HTML()
+        self.message = live(widgets.HTML())
         self.drawing.add_class("bp-graph-drawing")
         self.message.add_class("bp-graph-message")
         self.widget = widgets.VBox([

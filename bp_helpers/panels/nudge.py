@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 import ipywidgets as widgets
 import numpy as np
 
+from bp_helpers.access import live
 from bp_helpers.activations import get_activation
 from bp_helpers.chain import backward
 from bp_helpers.costs import quadratic
@@ -184,8 +185,11 @@ class NudgePanel(PanelView):
         self.activation = widgets.ToggleButtons(
             options=["sigmoid", "relu"], value=state.activation, description="σ",
         )
-        self.readout = widgets.HTML()
-        self.fig = live_figure(9.0, 3.2)
+        self.readout = live(widgets.HTML())
+        self.fig = live_figure(9.0, 3.2, alt=(
+            "Two plots: the cost C0 as the chosen parameter varies, with the tangent the "
+            "chain rule gives, and the nudge's error against the nudge size; the table "
+            "gives the numbers."))
         self._build_plots()
         freeze_layout(self.fig)
         controls = widgets.VBox([self.wrt, self.activation, *self.sliders.values()])

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 import ipywidgets as widgets
 import numpy as np
 
+from bp_helpers.access import live
 from bp_helpers.data.preprocess import IMAGE_SHAPE
 from bp_helpers.panels.view import PanelView, bar_colors, html_table, live_figure, set_bars
 from bp_helpers.validate import lessons_network, whole_number
@@ -201,10 +202,12 @@ class WishesPanel(PanelView):
                                        description="hidden neuron k",
                                        style={"description_width": "initial"},
                                        layout={"width": "180px"})
-        self.readout = widgets.HTML()
-        self.note = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
+        self.readout = live(widgets.HTML())
+        self.note = live(widgets.HTML(layout=widgets.Layout(min_height="1.6em")))
         self._state = WishesState(index=first, neuron=neuron)  # the index and batch size
-        self.fig = live_figure(9.8, 3.6)
+        self.fig = live_figure(9.8, 3.6, alt=(
+            "Bar charts of the digit's output activations and of each output's wish for "
+            "the hidden neuron; the table below the controls gives the same numbers."))
         self._build()
         controls = widgets.HBox([self.digit, self.next_button, self.mistake_button, self.neuron])
         self.widget = widgets.VBox([controls, self.note, self.readout, self.fig.canvas])
