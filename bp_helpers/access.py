@@ -17,7 +17,8 @@ anywidget whose script looks after the widgets in its box:
   radio group is named by its description (or, without one, by the question
   printed above it); a slider announces the value its readout shows
   ("1.50", "1.0e-1", "10") rather than its raw position; a toggle says
-  whether it is pressed; an icon-only button is named in words;
+  whether it is pressed; an icon-only button is named in words; a radio group
+  is one Tab stop whose arrow keys move the choice;
 - images: an image widget gets its alt text (see DescribedImage);
 - announcements: widgets given the class "bp-live" (readouts, feedback,
   status) are polite live regions; when a pressed button turns itself off
@@ -85,6 +86,13 @@ function tidy(box, model) {
     if (!options) continue;
     set(options, "role", "radiogroup");
     set(options, "aria-label", nameOf(radio));
+    // One name per group: the browser then makes it one Tab stop whose arrows move the choice.
+    if (!options.dataset.bpGroup) {  // unique on the page: each helper is a module of its own
+      options.dataset.bpGroup = `bp-radio-${Math.random().toString(36).slice(2)}`;
+    }
+    for (const input of options.querySelectorAll("input[type=radio]")) {
+      set(input, "name", options.dataset.bpGroup);
+    }
   }
   for (const field of box.querySelectorAll(
       ".widget-dropdown, .widget-text, .widget-textarea, .widget-inline-hbox")) {
