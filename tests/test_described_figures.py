@@ -1,4 +1,4 @@
-"""The lessons' static figures carry words: alt text, and their numbers where the picture has them."""
+"""Static figures carry words: alt text, and their numbers where the picture has them."""
 
 import re
 
@@ -41,3 +41,20 @@ def test_the_weight_matrix_is_given_as_numbers():
     figure = network_and_matrix(W)
     assert "layers of 2, 3, 1 neurons" in alt_of(figure)
     assert re.findall(r"<td>([^<]*)</td>", figure.data) == ["+0.50", "-1.25", "+2.00"]
+
+
+def test_an_edges_sign_shows_in_its_line_style_too():
+    from matplotlib.figure import Figure
+
+    from bp_helpers.plots import draw_network
+
+    ax = Figure().add_subplot()
+    draw_network(ax, [np.array([[0.5, -0.5]])])
+    styles = {line.get_color(): line.get_linestyle() for line in ax.get_lines()}
+    assert styles == {"#2a6fdb": "-", "#d1495b": "--"}
+
+
+def test_each_output_digit_has_its_own_hatching_in_the_wishes_panel():
+    from bp_helpers.panels.wishes import DIGIT_COLORS, DIGIT_HATCHES
+
+    assert len(set(DIGIT_HATCHES)) == len(set(DIGIT_COLORS)) == 10

@@ -221,7 +221,8 @@ class NudgePanel(PanelView):
         (self.nudge_line,) = self.ax_cost.plot([], [], "o-", color="C3", ms=4, label="nudge")
         self.legend = self.ax_cost.legend(loc="upper right", fontsize=8, framealpha=1)
         (self.error_line,) = self.ax_error.loglog([], [], ".-", color="C2")
-        (self.error_marker,) = self.ax_error.loglog([], [], "o", color="C3", ms=7)
+        # The chosen nudge: a black diamond, told from the green line by shape, not hue.
+        (self.error_marker,) = self.ax_error.loglog([], [], "D", color="black", ms=7)
         self.ax_error.set(
             xlabel="Δ", ylabel="|measured − predicted|", xlim=(5e-13, 2),
             ylim=(1e-20, 1e1), title="error of the prediction",

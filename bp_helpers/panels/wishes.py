@@ -30,8 +30,12 @@ from bp_helpers.validate import lessons_network, whole_number
 
 BATCH_SIZE = 10
 # One colour per output neuron j, so a segment of the stacked bars can be traced to its digit.
-DIGIT_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-                "#7f7f7f", "#bcbd22", "#17becf")
+# Ten categories are too many for colour alone under colour-blindness: each output digit's
+# segment also has its own hatching, and wide segments carry the digit (Paul Tol's "muted"
+# colours, made for colour-blind readers).
+DIGIT_COLORS = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
+                "#882255", "#AA4499", "#BBBBBB")
+DIGIT_HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo", "--", "||", "**")
 
 
 @dataclass(frozen=True)
@@ -278,7 +282,8 @@ class WishesPanel(PanelView):
                         title="output wishes −∂C₀/∂a(L)")
         self.ax_out.legend(loc="lower right", fontsize=7)
         self.sum_bars = [self.ax_sum.barh([1, 0], [0, 0], left=[0, 0], height=0.55,
-                                          color=DIGIT_COLORS[j], edgecolor="white", lw=0.5)
+                                          color=DIGIT_COLORS[j], edgecolor="white", lw=0.5,
+                                          hatch=DIGIT_HATCHES[j])
                          for j in range(n_out)]
         (self.sum_marks,) = self.ax_sum.plot([0, 0], [1, 0], "D", color="k", ms=7,
                                              label="the sum: neuron k's wish")

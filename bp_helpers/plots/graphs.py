@@ -95,7 +95,7 @@ def draw_network(ax, W, highlight=(), chosen=None):
     """Draw a dense network whose edges show its weights.
 
     W: the weight matrices, W[l-1] of shape (n_l, n_{l-1}). An edge's width
-    grows with |w_jk|; blue is positive, red negative. highlight: edges
+    grows with |w_jk|; blue and solid is positive, red and dashed negative. highlight: edges
     (l, j, k) to draw strongly while the rest fade; chosen: (l, j), a
     neuron to ring.
     """
@@ -108,6 +108,7 @@ def draw_network(ax, W, highlight=(), chosen=None):
             (x0, y0), (x1, y1) = positions[l - 1][k], positions[l][j]
             strong = (l, j, k) in highlight
             ax.plot([x0, x1], [y0, y1], color="#2a6fdb" if w[j, k] > 0 else "#d1495b",
+                    ls="-" if w[j, k] > 0 else (0, (3, 1.5)),  # sign not by colour alone
                     lw=0.5 + 3.5 * abs(w[j, k]) / largest, zorder=2 if strong else 1,
                     alpha=1.0 if strong or not faded else 0.15)
     for l, layer in enumerate(positions):
