@@ -176,7 +176,6 @@ CSS = """
 .bp-course .widget-vbox { min-width: 0 !important; max-width: 100%; }
 .bp-course .widget-slider { max-width: 100%; }
 .bp-course .widget-image, .bp-course img { max-width: 100%; height: auto; }
-.bp-course svg text { font-size: max(11px, 1em); }
 """
 
 

@@ -240,7 +240,7 @@ def render_svg(result):
     pos = positions(L)
     width = pos["C0"][0] + 80
     active = result.step.edge if result.step is not None else None
-    parts = [f"<svg viewBox='0 0 {width:.0f} 310' style='width:100%;max-width:{width:.0f}px' "
+    parts = [f"<svg viewBox='0 0 {width:.0f} 310' width='{width:.0f}' height='310' "
              f"xmlns='http://www.w3.org/2000/svg'>",
              "<defs><marker id='bp-arrow' viewBox='0 0 10 10' refX='10' refY='5' "
              "markerWidth='7' markerHeight='7' orient='auto-start-reverse'>"
@@ -267,7 +267,7 @@ def render_svg(result):
             my = y0 - BOX_H / 2 - 10 if dy == 0 else sy + 0.5 * (ey - sy) + 4
             key = f"local-{edge[0]}-{edge[1]}"
             parts.append(_svg_text(mx, my, label, key, size=11,
-                                   colour="#d35400" if on else "#b03a2e",
+                                   colour="#a04000" if on else "#b03a2e",
                                    weight="bold" if on else "normal",
                                    anchor="middle" if dy == 0 else "end"))
     current = result.step.node if result.step is not None else None
@@ -285,9 +285,20 @@ def render_svg(result):
             grad = result.grads.get(node)
             parts.append(_svg_text(x, y + 22, f"∂C0/∂· = {grad:.4g}" if grad is not None
                                    else "∂C0/∂· = ?", f"grad-{node}", size=11,
-                                   colour="#1f5fa8" if grad is not None else "#999"))
+                                   colour="#1f5fa8" if grad is not None else "#595959"))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def scroller(svg):
+    """The graph at its own size in a box that scrolls sideways when the column is narrower.
+
+    Scaled down to a narrow column (at 200% zoom, say) its text would shrink below
+    readable; so it keeps its size, and the box (a named region) takes keyboard focus
+    so that the arrow keys can scroll it.
+    """
+    return ("<div role='region' aria-label='the computational graph' tabindex='0' "
+            f"style='overflow-x:auto;max-width:100%'>{svg}</div>")
 
 
 class GraphPanel(Displayable):
@@ -325,7 +336,7 @@ class GraphPanel(Displayable):
 
     def update(self, change=None):
         result = graph_result(self.state)
-        self.drawing.value = render_svg(result)
+        self.drawing.value = scroller(render_svg(result))
         where = ("" if result.step is None else
                  f"<b>{result.step.direction} step {self.slider.value} of {self.n_steps}:</b> ")
         self.message.value = (f"<div data-key='message' style='font-size:110%'>{where}"
