@@ -56,3 +56,11 @@ def test_say_wraps_prose_between_words_and_keeps_its_line_breaks(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert max(map(len, lines)) <= 40 and lines[-1] == "second paragraph"
     assert " ".join(lines[:-1]).split() == sentence.split()
+
+
+def test_a_specimens_heat_map_has_its_alt_text_in_the_helper():
+    from bp_helpers.questions.lesson6 import Specimen
+
+    specimen = Specimen(1)
+    (alt,) = specimen.shown_widget().children[1].alts
+    assert alt.startswith("Heat maps of the relative error") and "layer 1" in alt
