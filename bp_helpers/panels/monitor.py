@@ -55,13 +55,13 @@ class TrainingMonitor(PanelView):
                              ylim=(0, 1), title="accuracy on the test set")
         for ax in (self.ax_cost, self.ax_accuracy):
             ax.grid(alpha=0.3)
-        width, height = (round(v) for v in self.fig.bbox.size)
+        width = round(self.fig.bbox.width)
         self.image = DescribedImage(
             "Two line plots per epoch: the cost on the training set and the accuracy on the "
             "test set; the line above them gives the latest numbers.",
             value=self.snapshot_png(), format="png",
-                                   layout=widgets.Layout(width=f"{width}px",
-                                                         height=f"{height}px"))
+            # Its own width, at most the column's; its height follows (keeps its shape).
+            layout=widgets.Layout(width=f"{width}px", max_width="100%", height="auto"))
         self.widget = widgets.VBox([widgets.HBox([self.progress, self.status]), self.image])
         self._handle, self._last_frame = None, -np.inf
 
