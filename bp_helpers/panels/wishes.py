@@ -185,6 +185,28 @@ def readout_rows(result):
     ]
 
 
+def numbers_html(result):
+    """The plots' numbers as a table, one row per output neuron j, in a collapsed section.
+
+    Columns: this digit's wish for a_j, output j's part of hidden neuron k's wish,
+    and the same two averaged over the mini-batch. A reader who cannot see the
+    bars (or tell ten colours apart) reads them here.
+    """
+    k = result.state.neuron
+    rows = "".join(
+        f"<tr><th scope='row'>{j}</th><td>{wish:+.4f}</td><td>{part:+.4f}</td>"
+        f"<td>{batch_wish:+.4f}</td><td>{batch_part:+.4f}</td></tr>"
+        for j, (wish, part, batch_wish, batch_part) in enumerate(zip(
+            result.output_wishes, result.contributions, result.batch_output_wishes,
+            result.batch_contributions, strict=True)))
+    return ("<details><summary>The numbers in the plots</summary><table "
+            "style='font-family:monospace;text-align:right'>"
+            f"<caption>output wishes, and each output's part of hidden neuron k = {k}'s wish"
+            "</caption><tr><th scope='col'>output j</th><th scope='col'>wish, this digit</th>"
+            f"<th scope='col'>part of k's wish</th><th scope='col'>wish, average over "
+            f"{BATCH_SIZE}</th><th scope='col'>part, average</th></tr>{rows}</table></details>")
+
+
 class WishesPanel(PanelView):
     """Show me a digit: its output wishes, one hidden neuron's wish as a sum, a batch's average."""
 
@@ -214,7 +236,9 @@ class WishesPanel(PanelView):
             "the hidden neuron; the table below the controls gives the same numbers."))
         self._build()
         controls = widgets.HBox([self.digit, self.next_button, self.mistake_button, self.neuron])
-        self.widget = widgets.VBox([controls, self.note, self.readout, self.fig.canvas])
+        self.numbers = widgets.HTML()
+        self.widget = widgets.VBox([controls, self.note, self.readout, self.fig.canvas,
+                                    self.numbers])
         self.digit.observe(self._new_digit, names="value")
         self.watch(self.neuron)
         self.next_button.on_click(lambda _: self.next_digit())
@@ -304,6 +328,7 @@ class WishesPanel(PanelView):
         self.result = r
         k = r.state.neuron
         self.readout.value = html_table(readout_rows(r))
+        self.numbers.value = numbers_html(r)
         self.image.set_data(r.image.reshape(IMAGE_SHAPE))
         self.ax_digit.set_title(f"#{r.state.index}: a {r.label}, network says {r.predicted}",
                                 fontsize=9)
