@@ -160,6 +160,7 @@ def test_every_control_is_named_and_announces_what_it_shows(open_lesson, noteboo
 
 @pytest.mark.parametrize("notebook", LESSON_PATHS)
 def test_a_single_key_on_a_course_control_leaves_the_lesson_alone(open_lesson, notebook):
+    """One-key shortcuts do nothing there; Ctrl+S still saves and Shift+Enter still runs."""
     lesson = open_lesson(notebook)
     control = lesson.notebook.locator(
         ".bp-course .noUi-handle, .bp-course .widget-toggle-button, .bp-course button").first
@@ -174,3 +175,18 @@ def test_a_single_key_on_a_course_control_leaves_the_lesson_alone(open_lesson, n
     assert lesson.notebook.locator(".jp-MarkdownCell").count() == markdown
     assert lesson.notebook.locator(".jp-Cell").count() == cells
     assert lesson.notebook.locator(".bp-course").count() > 0
+
+    dirty = lesson.page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty")
+    assert dirty.count() == 1  # Run All changed the outputs
+    control.focus()
+    lesson.page.keyboard.press("Control+s")
+    dirty.wait_for(state="detached", timeout=10_000)
+
+    cell = control.locator("xpath=ancestor::div[contains(@class, 'jp-CodeCell')]")
+    before = cell.locator(".jp-InputPrompt").text_content()
+    control.focus()
+    lesson.page.keyboard.press("Shift+Enter")
+    lesson.page.wait_for_function(
+        "([cell, before]) => !/\\*/.test(cell.querySelector('.jp-InputPrompt').textContent)"
+        " && cell.querySelector('.jp-InputPrompt').textContent !== before",
+        arg=[cell.element_handle(), before], timeout=30_000)
