@@ -4,8 +4,8 @@ Per lesson, JupyterLab runs the lesson in headless Chromium (the same
 machinery as tests/browser), a panel slider is focused, and ArrowRight /
 ArrowLeft are pressed one step at a time. Each step's latency is measured in
 the page, on its own clock: from the keydown event to the later of the first
-change of the panel's readout (a MutationObserver) and the first paint of its
-ipympl canvas (drawImage, which ipympl calls for every frame it receives).
+change of the panel's readout (a MutationObserver) and the first load of a new
+picture into its figure image (tests/browser/labrunner's instrumentation).
 Lesson 3's Δ slider changes no plot: there the readout alone is measured.
 
 The reference, measured in the same run and the same browser: the same key
@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "browser")]
 
 from labrunner import (  # noqa: E402 (the support modules live with the tests)
+    FIGURE,
     NOTEBOOKS,
     Chromium,
     LabServer,
@@ -85,7 +86,7 @@ WATCH_JS = """
 }
 """
 
-# After the last keydown: the first readout change and the first canvas paint, if any yet.
+# After the last keydown: the first readout change and the first new figure frame, if any yet.
 STEP_DONE_JS = """
 ([readout, canvas, since]) => {
   const key = window.__bp.keydown;
@@ -118,7 +119,7 @@ def measure(lesson, output, slider_label, readout_selector, with_plot, steps):
     slider = Slider(output, slider_label)
     readout = output.locator(readout_selector).first
     readout.evaluate(WATCH_JS)
-    canvas = (output.locator(".jupyter-matplotlib-canvas-div canvas").first.element_handle()
+    canvas = (output.locator(FIGURE).first.element_handle()
               if with_plot else None)
     readout_handle = readout.element_handle()
     slider.handle.focus()

@@ -2,7 +2,7 @@
 
 For each panel, a slider steps back and forth; one update is the panel's
 logic, its readouts, its artists updated in place, and the render of the
-changed canvas (what ipympl sends to the browser). The reference, measured
+changed figure and its PNG (what the kernel sends to the browser). The reference, measured
 in the same run, is the approach we avoided: drawing the same plots into a
 fresh figure and encoding a PNG, as an Output widget would on every step.
 Target: under 50 ms per update on the 2-core machine.

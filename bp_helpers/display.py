@@ -24,7 +24,10 @@ import inspect
 import sys
 import textwrap
 
+import ipywidgets as widgets
 from IPython.display import display
+
+from bp_helpers.access import BOX_CLASS, AccessHelper
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -52,6 +55,18 @@ class Displayable:
     """
 
     hint = "Run the cells above, and this one, to use it."
+    _box = None
+
+    def shown_widget(self):
+        """What is displayed: `self.widget` in a box with its keyboard and screen-reader help.
+
+        See bp_helpers.access. The box is made once, so every display of the
+        same course widget shows the same live views.
+        """
+        if self._box is None:
+            self._box = widgets.VBox([self.widget, AccessHelper(self.widget)])
+            self._box.add_class(BOX_CLASS)
+        return self._box
 
     def plain_text(self):
         raise NotImplementedError
@@ -64,10 +79,10 @@ class Displayable:
         # _repr_mimebundle_, which everywhere but Colab is what we want.
         if not on_colab():
             raise NotImplementedError
-        display(self.widget)
+        display(self.shown_widget())
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = widget_bundle(self.widget)
+        bundle = widget_bundle(self.shown_widget())
         png = self.snapshot_png()
         if png is not None:
             bundle["image/png"] = png

@@ -23,6 +23,7 @@ from functools import partial
 
 import ipywidgets as widgets
 
+from bp_helpers.access import live
 from bp_helpers.display import Displayable
 from bp_helpers.grading import TIMEOUT, Feedback, grade_function, lock_module
 
@@ -146,7 +147,7 @@ class Quiz(Displayable):
         self.choice = widgets.RadioButtons(options=self.options, value=None,
                                            layout=widgets.Layout(width="auto"))
         self.button = widgets.Button(description="Check my answer")
-        self.feedback = widgets.HTML()
+        self.feedback = live(widgets.HTML())
         self.button.on_click(lambda _: self.show_feedback())
         self.widget = widgets.VBox([widgets.HTML(f"<b>{html.escape(question)}</b>"),
                                     self.choice, self.button, self.feedback, restarted_note()])

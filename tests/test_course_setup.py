@@ -40,7 +40,7 @@ def requirement_names(name):
 def test_the_lab_installs_no_test_tools():
     lab = requirement_names("requirements.txt")
     assert not lab & set(TEST_TOOLS), f"requirements.txt installs {lab & set(TEST_TOOLS)}"
-    assert {"numpy", "matplotlib", "ipywidgets", "ipympl", "jupyterlab"} <= lab
+    assert {"numpy", "matplotlib", "ipywidgets", "anywidget", "jupyterlab"} <= lab
 
 
 def test_the_tests_add_every_test_tool_to_the_lab():

@@ -8,6 +8,7 @@ import pytest
 from IPython.core.formatters import DisplayFormatter
 
 from bp_helpers import display
+from bp_helpers.access import AccessHelper
 from bp_helpers.display import WIDGET_VIEW, widget_bundle
 from bp_helpers.exercises import Quiz
 from bp_helpers.panels import NudgePanel
@@ -29,7 +30,10 @@ def test_the_widget_bundle_is_ipywidgets_own_and_the_same_without_it(monkeypatch
 def test_away_from_colab_the_bundle_has_the_widget_its_text_and_for_panels_a_picture(make):
     shown = make()
     data, _ = DisplayFormatter().format(shown)
-    assert data[WIDGET_VIEW]["model_id"] == shown.widget.model_id
+    box = shown.shown_widget()
+    assert data[WIDGET_VIEW]["model_id"] == box.model_id
+    assert box.children[0] is shown.widget and isinstance(box.children[1], AccessHelper)
+    assert shown.shown_widget() is box  # displayed again: the same views
     assert data["text/plain"] == shown.plain_text()
     assert ("image/png" in data) == isinstance(shown, NudgePanel)
 
@@ -41,7 +45,7 @@ def test_on_colab_the_widget_is_sent_through_its_own_display(make, monkeypatch):
     monkeypatch.setattr(display, "display", sent.append)
     shown = make()
     assert DisplayFormatter().format(shown) == ({}, {})
-    assert sent == [shown.widget]
+    assert sent == [shown.shown_widget()]
 
 
 def test_say_wraps_prose_between_words_and_keeps_its_line_breaks(capsys):
@@ -52,3 +56,11 @@ def test_say_wraps_prose_between_words_and_keeps_its_line_breaks(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert max(map(len, lines)) <= 40 and lines[-1] == "second paragraph"
     assert " ".join(lines[:-1]).split() == sentence.split()
+
+
+def test_a_specimens_heat_map_has_its_alt_text_in_the_helper():
+    from bp_helpers.questions.lesson6 import Specimen
+
+    specimen = Specimen(1)
+    (alt,) = specimen.shown_widget().children[1].alts
+    assert alt.startswith("Heat maps of the relative error") and "layer 1" in alt

@@ -141,3 +141,27 @@ def test_panel_numbers_match_chain_backward_for_the_lesson2_chain():
         shown = re.search(rf"data-key='grad-w{l}'>∂C0/∂· = ([^<]+)<", panel.drawing.value)[1]
         assert float(shown) == pytest.approx(g.dC_dw[l - 1], rel=1e-3)
     assert np.isfinite(g.dC_dw).all()
+
+
+def contrast(a, b):
+    """WCAG contrast ratio of two '#rrggbb' colours."""
+    def luminance(colour):
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("step", [0, 2, 5, 9])
+def test_every_text_of_the_graph_reads_at_4_5_to_1_on_its_box(step):
+    svg = render_svg(graph_result(GraphState(step=step)))
+    fills = set(re.findall(r"<text [^>]*fill='(#[0-9a-f]{3,6})'", svg))
+    full = {c if len(c) == 7 else "#" + "".join(2 * d for d in c[1:]) for c in fills}
+    assert full and all(contrast(c, back) >= 4.5 for c in full for back in ("#eef4fb", "#fff3b0"))
+
+
+def test_the_graph_keeps_its_size_in_a_box_that_scrolls_by_keyboard():
+    panel = GraphPanel()
+    assert re.search(r"<svg [^>]*width='\d+' height='310'", panel.drawing.value)
+    assert "overflow-x:auto" in panel.drawing.value and "tabindex='0'" in panel.drawing.value

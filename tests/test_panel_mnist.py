@@ -123,6 +123,21 @@ def test_draw_panel_classifies_what_is_drawn(network):
     assert not panel.sketch.ink.any() and "draw a digit" in panel.readout.value
 
 
+def test_a_sample_digit_can_be_picked_instead_of_drawn(network):
+    X = np.zeros((3, 784))
+    X[2, 300:320] = 1.0  # the only 7: a short stroke
+    panel = DrawPanel(network, X, np.array([1, 1, 7]))
+    assert [value for _, value in panel.sample.options] == [None, 1, 7]
+    panel.sample.value = 7
+    assert panel.label.value == 7  # "I meant" follows
+    assert panel.sketch.ink.sum() == 20 * 100  # each of its pixels is 10x10 pad pixels
+    np.testing.assert_allclose(to_mnist(panel.sketch.ink), to_mnist(
+        np.kron(X[2].reshape(28, 28), np.ones((10, 10)))))
+    assert f"<b>{network.predict(to_mnist(panel.sketch.ink))}</b>" in panel.readout.value
+    panel.clear()
+    assert panel.sample.value is None and not panel.sketch.ink.any()
+
+
 def test_monitor_extends_its_curves_per_epoch():
     monitor = TrainingMonitor(epochs=3)
     monitor(EpochRecord(0, 1.0, 0.1, 0.0))

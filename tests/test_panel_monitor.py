@@ -106,3 +106,8 @@ def test_a_nan_first_cost_is_shown_too():
 def test_a_monitor_needs_at_least_one_epoch(epochs):
     with pytest.raises(ValueError, match="epochs must be a whole number of at least 1"):
         TrainingMonitor(epochs)
+
+
+def test_the_monitor_image_scales_down_keeping_its_shape():
+    layout = TrainingMonitor(epochs=2).image.layout
+    assert (layout.width, layout.max_width, layout.height) == ("800px", "100%", "auto")

@@ -182,3 +182,19 @@ def test_examples_and_labels_that_do_not_match_are_named(network, digits, X, lab
 def test_a_digit_that_is_not_a_digit_is_named(network, digits):
     with pytest.raises(ValueError, match="digit must be 0 to 9, got 12"):
         WishesPanel(network, *digits, digit=12)
+
+
+def test_the_plots_numbers_are_in_a_table_row_per_output(network, digits):
+    import re
+
+    panel = WishesPanel(network, *digits, digit=2, neuron=3)
+    r = panel.result
+    rows = re.findall(r"<tr><th scope='row'>(\d)</th>((?:<td>[^<]*</td>){4})</tr>",
+                      panel.numbers.value)
+    assert [int(j) for j, _ in rows] == list(range(10))
+    first = [float(v) for v in re.findall(r"<td>([^<]*)</td>", rows[0][1])]
+    np.testing.assert_allclose(first, [r.output_wishes[0], r.contributions[0],
+                                       r.batch_output_wishes[0], r.batch_contributions[0]],
+                               atol=5e-5)
+    assert "hidden neuron k = 3" in panel.numbers.value
+    assert panel.numbers in panel.widget.children

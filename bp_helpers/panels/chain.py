@@ -19,6 +19,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from bp_helpers import chain
+from bp_helpers.access import live
 from bp_helpers.activations import ACTIVATIONS, get_activation
 from bp_helpers.gradcheck import numerical_gradient, relative_error
 from bp_helpers.panels.view import (
@@ -171,8 +172,10 @@ class ChainPanel(PanelView):
         self.activation = widgets.ToggleButtons(options=list(ACTIVATIONS),
                                                 value=state.activation, description="σ",
                                                 style={"button_width": "80px"})
-        self.table = widgets.HTML()
-        self.fig = live_figure(5.6, 2.6)
+        self.table = live(widgets.HTML())
+        self.fig = live_figure(5.6, 2.6, alt=(
+            "Bar chart: the size of ∂C0/∂w(l) and ∂C0/∂b(l) for each layer l; the table "
+            "beside the sliders gives the same numbers."))
         self.ax = self.fig.subplots()
         layers = np.arange(1, self.L + 1)
         self.w_bars = self.ax.bar(layers - 0.2, np.zeros(self.L), 0.4, label="|∂C₀/∂w(l)|")

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 import ipywidgets as widgets
 import numpy as np
 
+from bp_helpers.access import live
 from bp_helpers.descent import (
     HIDDEN_K,
     OUTPUT_J,
@@ -248,11 +249,14 @@ class DescentPanel(PanelView):
             options=options, value=state.batch_size, description="batch size B",
             continuous_update=False, style={"description_width": "initial"},
         )
-        self.readout = widgets.HTML()
+        self.readout = live(widgets.HTML())
         # The diagnosis (one to four sentences) sits under the plots, in a box tall enough
         # for two of them: a longer diagnosis never moves the plots the learner is watching.
-        self.messages = widgets.HTML(layout=widgets.Layout(min_height=MESSAGES_HEIGHT))
-        self.fig = live_figure(9.8, 4.0)
+        self.messages = live(widgets.HTML(layout=widgets.Layout(min_height=MESSAGES_HEIGHT)))
+        self.fig = live_figure(9.8, 4.0, alt=(
+            "Two plots: the cost per epoch for full-batch and mini-batch descent, and the "
+            "path of the weights over the cost surface; the table and the sentences below "
+            "give the final costs and what happened."))
         self._build_plots()
         controls = widgets.VBox([self.lr, self.batch_size])
         self.widget = widgets.VBox([widgets.HBox([controls, self.readout]), self.fig.canvas,

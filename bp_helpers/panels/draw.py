@@ -10,6 +10,7 @@ tested without a browser.
 import ipywidgets as widgets
 import numpy as np
 
+from bp_helpers.access import live
 from bp_helpers.data.preprocess import IMAGE_SHAPE, to_mnist
 from bp_helpers.evaluation import look_inside
 from bp_helpers.panels.view import PanelView, bar_colors, html_table, live_figure, set_bars
@@ -52,7 +53,8 @@ class DrawPanel(PanelView):
 
     title = "Drawing pad: draw a digit and see the network's answer"
 
-    def __init__(self, network):
+    def __init__(self, network, X=None, labels=None):
+        """`X` (N, 784) and `labels` (N,), if given, offer sample digits to pick by keyboard."""
         from ipycanvas import Canvas  # imported here: only this panel needs it
 
         self.network = network
@@ -61,8 +63,11 @@ class DrawPanel(PanelView):
         self.pad.line_width, self.pad.line_cap = 2 * PEN_RADIUS, "round"
         self.pad.stroke_style = "black"
         self.clear_button = widgets.Button(description="Clear")
-        self.readout = widgets.HTML()
-        self.fig = live_figure(6.6, 2.5)
+        self.readout = live(widgets.HTML())
+        self.fig = live_figure(6.6, 2.5, alt=(
+            "Three plots: the drawing as the network sees it (28 by 28 pixels), the output "
+            "activation of each digit 0 to 9, and each output's wish; the table gives the "
+            "answer in words."))
         self.ax_image, self.ax_output, self.ax_wishes = self.fig.subplots(
             1, 3, width_ratios=[1, 1.4, 1.4])
         self.image = self.ax_image.imshow(np.zeros(IMAGE_SHAPE), cmap="gray_r", vmin=0, vmax=1)
@@ -75,8 +80,17 @@ class DrawPanel(PanelView):
         self.ax_wishes.axhline(0, color="#333", lw=0.8)
         self.label = widgets.Dropdown(options=list(range(10)), value=0,
                                       description="I meant", layout=widgets.Layout(width="160px"))
+        # The keyboard's way in: the pad takes the mouse only (and no focus).
+        self.X, self.labels = X, None if labels is None else np.asarray(labels)
+        self.sample = widgets.Dropdown(
+            options=[("none", None)] + [(str(d), d) for d in range(10)
+                                        if labels is not None and d in self.labels],
+            value=None, description="or pick a sample digit",
+            style={"description_width": "initial"}, layout=widgets.Layout(width="240px"))
+        self.sample.observe(lambda _: self.show_sample(), names="value")
         self.widget = widgets.HBox([
-            widgets.VBox([self.pad, widgets.HBox([self.clear_button, self.label])]),
+            widgets.VBox([self.pad, widgets.HBox([self.clear_button, self.label]),
+                          *([self.sample] if labels is not None else [])]),
             widgets.VBox([self.readout, self.fig.canvas]),
         ])
         self._last = None
@@ -107,6 +121,19 @@ class DrawPanel(PanelView):
     def clear(self):
         self.sketch.clear()
         self.pad.clear()
+        self.sample.value = None
+        self.update()
+
+    def show_sample(self):
+        """Put the first test example of the picked digit on the pad, as if drawn."""
+        digit = self.sample.value
+        if digit is None:
+            return
+        image = self.X[int(np.flatnonzero(self.labels == digit)[0])].reshape(IMAGE_SHAPE)
+        self.sketch.ink[:] = np.kron(image, np.ones((PAD // IMAGE_SHAPE[0],) * 2))
+        grey = np.round(255 * (1 - self.sketch.ink)).astype(np.uint8)
+        self.pad.put_image_data(np.stack([grey] * 3, axis=-1), 0, 0)
+        self.label.value = digit
         self.update()
 
     def update(self):

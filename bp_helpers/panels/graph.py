@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
 
+from bp_helpers.access import live
 from bp_helpers.activations import get_activation
 from bp_helpers.chain import backward, check_chain
 from bp_helpers.display import Displayable
@@ -239,7 +240,7 @@ def render_svg(result):
     pos = positions(L)
     width = pos["C0"][0] + 80
     active = result.step.edge if result.step is not None else None
-    parts = [f"<svg viewBox='0 0 {width:.0f} 310' style='width:100%;max-width:{width:.0f}px' "
+    parts = [f"<svg viewBox='0 0 {width:.0f} 310' width='{width:.0f}' height='310' "
              f"xmlns='http://www.w3.org/2000/svg'>",
              "<defs><marker id='bp-arrow' viewBox='0 0 10 10' refX='10' refY='5' "
              "markerWidth='7' markerHeight='7' orient='auto-start-reverse'>"
@@ -266,7 +267,7 @@ def render_svg(result):
             my = y0 - BOX_H / 2 - 10 if dy == 0 else sy + 0.5 * (ey - sy) + 4
             key = f"local-{edge[0]}-{edge[1]}"
             parts.append(_svg_text(mx, my, label, key, size=11,
-                                   colour="#d35400" if on else "#b03a2e",
+                                   colour="#a04000" if on else "#b03a2e",
                                    weight="bold" if on else "normal",
                                    anchor="middle" if dy == 0 else "end"))
     current = result.step.node if result.step is not None else None
@@ -284,9 +285,20 @@ def render_svg(result):
             grad = result.grads.get(node)
             parts.append(_svg_text(x, y + 22, f"∂C0/∂· = {grad:.4g}" if grad is not None
                                    else "∂C0/∂· = ?", f"grad-{node}", size=11,
-                                   colour="#1f5fa8" if grad is not None else "#999"))
+                                   colour="#1f5fa8" if grad is not None else "#595959"))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def scroller(svg):
+    """The graph at its own size in a box that scrolls sideways when the column is narrower.
+
+    Scaled down to a narrow column (at 200% zoom, say) its text would shrink below
+    readable; so it keeps its size, and the box (a named region) takes keyboard focus
+    so that the arrow keys can scroll it.
+    """
+    return ("<div role='region' aria-label='the computational graph' tabindex='0' "
+            f"style='overflow-x:auto;max-width:100%'>{svg}</div>")
 
 
 class GraphPanel(Displayable):
@@ -305,7 +317,7 @@ class GraphPanel(Displayable):
         self.back_button.on_click(lambda _: self.step_by(-1))
         self.next_button.on_click(lambda _: self.step_by(1))
         self.drawing = widgets.HTML()
-        self.message = widgets.HTML()
+        self.message = live(widgets.HTML())
         self.drawing.add_class("bp-graph-drawing")
         self.message.add_class("bp-graph-message")
         self.widget = widgets.VBox([
@@ -324,7 +336,7 @@ class GraphPanel(Displayable):
 
     def update(self, change=None):
         result = graph_result(self.state)
-        self.drawing.value = render_svg(result)
+        self.drawing.value = scroller(render_svg(result))
         where = ("" if result.step is None else
                  f"<b>{result.step.direction} step {self.slider.value} of {self.n_steps}:</b> ")
         self.message.value = (f"<div data-key='message' style='font-size:110%'>{where}"

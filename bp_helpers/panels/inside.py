@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
+from bp_helpers.access import live
 from bp_helpers.data.preprocess import IMAGE_SHAPE
 from bp_helpers.evaluation import Inside, look_inside
 from bp_helpers.panels.view import (
@@ -88,8 +89,11 @@ class InsidePanel(PanelView):
                                        layout=wide_slider_layout())
         self.neuron = widgets.IntSlider(value=state.neuron, min=0, max=network.sizes[1] - 1,
                                         description="neuron j", layout=wide_slider_layout())
-        self.readout = widgets.HTML()
-        self.fig = live_figure(9.8, 5.0)
+        self.readout = live(widgets.HTML())
+        self.fig = live_figure(9.8, 5.0, alt=(
+            "The test digit, the gradient of the cost with respect to its pixels, and bar "
+            "charts of every layer's activations and wishes; the table gives the label, "
+            "the answer and hidden neuron j's numbers."))
         self._build(network.sizes)
         freeze_layout(self.fig)
         self.blitter = Blitter(self.fig, [

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
+from bp_helpers.access import live
 from bp_helpers.activations import sigmoid, sigmoid_prime
 from bp_helpers.panels.view import Blitter, PanelView, fmt, freeze_layout, html_table, live_figure
 from bp_helpers.validate import as_float
@@ -168,8 +169,12 @@ class LeversPanel(PanelView):
                                        description="raise j", style={"button_width": "40px"})
         self.step = widgets.FloatSlider(value=state.step, min=STEP_RANGE[0], max=STEP_RANGE[1],
                                         step=0.01, description="nudge size")
-        self.readout = widgets.HTML()
-        self.fig = live_figure(8.0, 2.8)
+        self.readout = live(widgets.HTML())
+        self.fig = live_figure(8.0, 2.8, alt=(
+            "Two bar charts over k = 0 to 5: the weight lever's change of each w_jk beside "
+            "the input a_k, and the change of each a_k that lever 3 requests of layer L-1, "
+            "grey where a_k is already at 0 or 1; the table ranks the two parameter levers "
+            "and gives lever 3's result, with their numbers."))
         self.ax_w, self.ax_a = self.fig.subplots(1, 2)
         k = np.arange(N_PREV)
         self.w_bars = self.ax_w.bar(k - 0.2, np.zeros(N_PREV), 0.4, color="C0",

@@ -25,6 +25,7 @@ import numpy as np
 from IPython.display import display
 from matplotlib.figure import Figure
 
+from bp_helpers.access import DescribedImage, live
 from bp_helpers.display import on_colab
 from bp_helpers.panels.view import PanelView
 
@@ -43,7 +44,7 @@ class TrainingMonitor(PanelView):
         self.epochs, self.records = int(epochs), []
         self.progress = widgets.IntProgress(value=0, min=0, max=self.epochs, description=name,
                                             style={"description_width": "initial"})
-        self.status = widgets.Label()
+        self.status = live(widgets.Label())
         self.fig = Figure(figsize=(8.0, 2.6), dpi=100, layout="constrained")
         self.ax_cost, self.ax_accuracy = self.fig.subplots(1, 2)
         (self.cost_line,) = self.ax_cost.plot([], [], "o-", ms=3, color="C0")
@@ -54,10 +55,13 @@ class TrainingMonitor(PanelView):
                              ylim=(0, 1), title="accuracy on the test set")
         for ax in (self.ax_cost, self.ax_accuracy):
             ax.grid(alpha=0.3)
-        width, height = (round(v) for v in self.fig.bbox.size)
-        self.image = widgets.Image(value=self.snapshot_png(), format="png",
-                                   layout=widgets.Layout(width=f"{width}px",
-                                                         height=f"{height}px"))
+        width = round(self.fig.bbox.width)
+        self.image = DescribedImage(
+            "Two line plots per epoch: the cost on the training set and the accuracy on the "
+            "test set; the line above them gives the latest numbers.",
+            value=self.snapshot_png(), format="png",
+            # Its own width, at most the column's; its height follows (keeps its shape).
+            layout=widgets.Layout(width=f"{width}px", max_width="100%", height="auto"))
         self.widget = widgets.VBox([widgets.HBox([self.progress, self.status]), self.image])
         self._handle, self._last_frame = None, -np.inf
 
@@ -65,7 +69,7 @@ class TrainingMonitor(PanelView):
         # Displayed with a display id, so that the last epoch can replace the stored
         # snapshot with the final curves (see module docstring).
         if on_colab():
-            display(self.widget)
+            display(self.shown_widget())
             return
         self._handle = display(self._repr_mimebundle_(), raw=True, display_id=True)
 

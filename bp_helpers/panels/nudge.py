@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 import ipywidgets as widgets
 import numpy as np
 
+from bp_helpers.access import live
 from bp_helpers.activations import get_activation
 from bp_helpers.chain import backward
 from bp_helpers.costs import quadratic
@@ -184,8 +185,11 @@ class NudgePanel(PanelView):
         self.activation = widgets.ToggleButtons(
             options=["sigmoid", "relu"], value=state.activation, description="σ",
         )
-        self.readout = widgets.HTML()
-        self.fig = live_figure(9.0, 3.2)
+        self.readout = live(widgets.HTML())
+        self.fig = live_figure(9.0, 3.2, alt=(
+            "Two plots: the cost C0 as the chosen parameter varies, with the tangent the "
+            "chain rule gives, and the nudge's error against the nudge size; the table "
+            "gives the numbers."))
         self._build_plots()
         freeze_layout(self.fig)
         controls = widgets.VBox([self.wrt, self.activation, *self.sliders.values()])
@@ -217,7 +221,8 @@ class NudgePanel(PanelView):
         (self.nudge_line,) = self.ax_cost.plot([], [], "o-", color="C3", ms=4, label="nudge")
         self.legend = self.ax_cost.legend(loc="upper right", fontsize=8, framealpha=1)
         (self.error_line,) = self.ax_error.loglog([], [], ".-", color="C2")
-        (self.error_marker,) = self.ax_error.loglog([], [], "o", color="C3", ms=7)
+        # The chosen nudge: a black diamond, told from the green line by shape, not hue.
+        (self.error_marker,) = self.ax_error.loglog([], [], "D", color="black", ms=7)
         self.ax_error.set(
             xlabel="Δ", ylabel="|measured − predicted|", xlim=(5e-13, 2),
             ylim=(1e-20, 1e1), title="error of the prediction",

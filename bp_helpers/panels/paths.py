@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
+from bp_helpers.access import live
 from bp_helpers.costs import quadratic
 from bp_helpers.network import Network
 from bp_helpers.panels.view import PanelView, fmt, html_table, live_figure, wide_slider_layout
@@ -167,8 +168,11 @@ class PathsPanel(PanelView):
         self.delta = widgets.FloatLogSlider(
             value=state.delta, base=10, min=np.log10(DELTA_RANGE[0]), max=np.log10(DELTA_RANGE[1]),
             step=0.25, description="Δ", readout_format=".1e", layout=wide_slider_layout())
-        self.readout = widgets.HTML()
-        self.fig = live_figure(9.8, 3.6)
+        self.readout = live(widgets.HTML())
+        self.fig = live_figure(9.8, 3.6, alt=(
+            "The network diagram with every path from the chosen activation to the cost, "
+            "and a bar per path of its contribution to the derivative; the table gives "
+            "the sums."))
         self.ax_net, self.ax_bars = self.fig.subplots(1, 2, width_ratios=[1, 1.3])
         self.control_box = widgets.VBox([self.layer, self.k, self.delta])
         self.widget = widgets.VBox([widgets.HBox([self.control_box, self.readout]),

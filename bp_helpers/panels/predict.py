@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 
+from bp_helpers.access import reveal
 from bp_helpers.display import Displayable
 
 SIGNS = {"negative": -1, "zero": 0, "positive": 1}
@@ -144,7 +145,7 @@ class Prediction(Displayable):
         self.button = widgets.Button(description="Commit my prediction", button_style="info",
                                      layout=widgets.Layout(width="14em"))
         self.button.on_click(lambda _: self.commit_entry())
-        self.result = widgets.HTML(self.prompt_html())
+        self.result = reveal(widgets.HTML(self.prompt_html()))
         self.result.add_class("bp-prediction-result")
         self.widget = widgets.VBox(
             [widgets.HTML(f"<b>Predict first.</b> {html.escape(self.question)}"),

@@ -2,70 +2,66 @@
 controls together (set_state), checked first and updated once."""
 
 import io
-import warnings
 from contextlib import contextmanager
 from dataclasses import replace
 
 import ipywidgets as widgets
 import numpy as np
-from ipympl.backend_nbagg import Canvas, FigureManager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from traitlets import validate
+from PIL import Image as PILImage
 
+from bp_helpers.access import DescribedImage
 from bp_helpers.display import Displayable
 from bp_helpers.validate import as_float, whole_number
 
 
-def live_figure(width, height):
-    """A matplotlib Figure drawn by an ipympl canvas widget, whatever the backend.
+def live_figure(width, height, alt):
+    """A matplotlib Figure whose canvas is an image widget the kernel repaints; see FigureImage.
 
-    The notebook's own backend (inline) is left alone. Its layout is
-    constrained: see `freeze_layout` for panels that update at slider speed.
+    `alt` says in words what the figure shows (its text alternative). The
+    notebook's own backend (inline) is left alone. Its layout is constrained:
+    see `freeze_layout` for panels that update at slider speed.
     """
     fig = Figure(figsize=(width, height), layout="constrained")
-    canvas = PrefixedCanvas(fig)
-    with warnings.catch_warnings():
-        # ipympl's toolbar passes traitlets an argument it deprecates; harmless.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        FigureManager(canvas, num=0)
-    canvas.header_visible = False
-    canvas.toolbar_visible = False
-    canvas.resizable = False
-    # The size a front-end shows the canvas at. ipympl sets it when a canvas is
-    # displayed on its own; inside a VBox it is never set and the view stays 0x0.
-    canvas._size = (fig.bbox.width, fig.bbox.height)
-    canvas.mpl_connect("draw_event", lambda event: send_whole_frames(canvas))
+    FigureImage(fig, alt)
     return fig
 
 
-class PrefixedCanvas(Canvas):
-    """ipympl's canvas widget, with its stored picture a complete data URL.
+class FigureImage(DescribedImage, FigureCanvasAgg):
+    """A figure's canvas that is also the widget showing it: a PNG the kernel pushes.
 
-    Until a browser view is ready, ipympl keeps the last frame in `_data_url`
-    as bare base64 ("iVBOR..."); the front end uses that string as an image
-    address, so the browser requests it from the server as a relative URL and
-    shows a broken image. Here the `data:image/png;base64,` prefix is added.
+    Why not ipympl's canvas: its front end makes the figure a focusable element
+    that swallows every key, Tab and Escape included, so a keyboard learner who
+    reaches a panel's plot can never leave it (a keyboard trap), and it offers
+    no setting to turn that off. A panel's plot takes no input, so it needs no
+    focus: an image takes none. Each draw (and each blit) renders with Agg, as
+    ipympl does, and sets the widget's value to the PNG, which the kernel sends
+    at once (no round trip for a frame, as with ipympl). Its size is the
+    figure's, at most the column's width (it scales down, keeping its shape,
+    when the page is narrow or zoomed). `alt` is its text alternative.
     """
 
-    @validate("_data_url")
-    def _prefixed(self, proposal):
-        value = proposal["value"]
-        if isinstance(value, str) and value and not value.startswith("data:"):
-            return DATA_URL_PREFIX + value
-        return value
+    def __init__(self, figure, alt):
+        width = round(figure.bbox.width)
+        DescribedImage.__init__(self, alt, format="png", layout=widgets.Layout(
+            width=f"{width}px", max_width="100%", height="auto"))
+        FigureCanvasAgg.__init__(self, figure)
 
+    def draw(self):
+        FigureCanvasAgg.draw(self)
+        self.send()
 
-DATA_URL_PREFIX = "data:image/png;base64,"
+    def blit(self, bbox=None):
+        """Show what was drawn since the last draw (matplotlib's blitting)."""
+        self.send()
 
-
-def send_whole_frames(canvas):
-    """Make the canvas send its next frame whole rather than as a difference.
-
-    The browser may drop a frame that arrives before the previous one loaded;
-    a later difference would then leave stale pixels of the dropped frame on
-    screen. Whole frames cost no measurable time at these sizes.
-    """
-    canvas._force_full = True
+    def send(self):
+        """Set the widget's value to the canvas's pixels as PNG (fast, light compression)."""
+        buffer = io.BytesIO()
+        PILImage.fromarray(np.asarray(self.buffer_rgba())).save(buffer, format="png",
+                                                                compress_level=1)
+        self.value = buffer.getvalue()
 
 
 def freeze_layout(fig):
@@ -88,7 +84,7 @@ class Blitter:
     marked animated: a full draw (for the browser, or after axes limits
     change) paints everything else and saves it as the background; an
     `update` restores that background, draws the moving artists and sends
-    only the result. This is matplotlib's blitting, which ipympl supports.
+    only the result. This is matplotlib's blitting (FigureImage sends the result).
     """
 
     def __init__(self, fig, artists):
@@ -113,7 +109,6 @@ class Blitter:
             return
         canvas.restore_region(self.background)
         self._draw_artists()
-        send_whole_frames(canvas)
         canvas.blit(self.fig.bbox)
 
 

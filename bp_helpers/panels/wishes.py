@@ -23,14 +23,19 @@ from dataclasses import dataclass, replace
 import ipywidgets as widgets
 import numpy as np
 
+from bp_helpers.access import live
 from bp_helpers.data.preprocess import IMAGE_SHAPE
 from bp_helpers.panels.view import PanelView, bar_colors, html_table, live_figure, set_bars
 from bp_helpers.validate import lessons_network, whole_number
 
 BATCH_SIZE = 10
 # One colour per output neuron j, so a segment of the stacked bars can be traced to its digit.
-DIGIT_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-                "#7f7f7f", "#bcbd22", "#17becf")
+# Ten categories are too many for colour alone under colour-blindness: each output digit's
+# segment also has its own hatching, and wide segments carry the digit (Paul Tol's "muted"
+# colours, made for colour-blind readers).
+DIGIT_COLORS = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
+                "#882255", "#AA4499", "#BBBBBB")
+DIGIT_HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo", "--", "||", "**")
 
 
 @dataclass(frozen=True)
@@ -180,6 +185,28 @@ def readout_rows(result):
     ]
 
 
+def numbers_html(result):
+    """The plots' numbers as a table, one row per output neuron j, in a collapsed section.
+
+    Columns: this digit's wish for a_j, output j's part of hidden neuron k's wish,
+    and the same two averaged over the mini-batch. A reader who cannot see the
+    bars (or tell ten colours apart) reads them here.
+    """
+    k = result.state.neuron
+    rows = "".join(
+        f"<tr><th scope='row'>{j}</th><td>{wish:+.4f}</td><td>{part:+.4f}</td>"
+        f"<td>{batch_wish:+.4f}</td><td>{batch_part:+.4f}</td></tr>"
+        for j, (wish, part, batch_wish, batch_part) in enumerate(zip(
+            result.output_wishes, result.contributions, result.batch_output_wishes,
+            result.batch_contributions, strict=True)))
+    return ("<details><summary>The numbers in the plots</summary><table "
+            "style='font-family:monospace;text-align:right'>"
+            f"<caption>output wishes, and each output's part of hidden neuron k = {k}'s wish"
+            "</caption><tr><th scope='col'>output j</th><th scope='col'>wish, this digit</th>"
+            f"<th scope='col'>part of k's wish</th><th scope='col'>wish, average over "
+            f"{BATCH_SIZE}</th><th scope='col'>part, average</th></tr>{rows}</table></details>")
+
+
 class WishesPanel(PanelView):
     """Show me a digit: its output wishes, one hidden neuron's wish as a sum, a batch's average."""
 
@@ -201,13 +228,17 @@ class WishesPanel(PanelView):
                                        description="hidden neuron k",
                                        style={"description_width": "initial"},
                                        layout={"width": "180px"})
-        self.readout = widgets.HTML()
-        self.note = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
+        self.readout = live(widgets.HTML())
+        self.note = live(widgets.HTML(layout=widgets.Layout(min_height="1.6em")))
         self._state = WishesState(index=first, neuron=neuron)  # the index and batch size
-        self.fig = live_figure(9.8, 3.6)
+        self.fig = live_figure(9.8, 3.6, alt=(
+            "Bar charts of the digit's output activations and of each output's wish for "
+            "the hidden neuron; the table below the controls gives the same numbers."))
         self._build()
         controls = widgets.HBox([self.digit, self.next_button, self.mistake_button, self.neuron])
-        self.widget = widgets.VBox([controls, self.note, self.readout, self.fig.canvas])
+        self.numbers = widgets.HTML()
+        self.widget = widgets.VBox([controls, self.note, self.readout, self.fig.canvas,
+                                    self.numbers])
         self.digit.observe(self._new_digit, names="value")
         self.watch(self.neuron)
         self.next_button.on_click(lambda _: self.next_digit())
@@ -275,7 +306,8 @@ class WishesPanel(PanelView):
                         title="output wishes −∂C₀/∂a(L)")
         self.ax_out.legend(loc="lower right", fontsize=7)
         self.sum_bars = [self.ax_sum.barh([1, 0], [0, 0], left=[0, 0], height=0.55,
-                                          color=DIGIT_COLORS[j], edgecolor="white", lw=0.5)
+                                          color=DIGIT_COLORS[j], edgecolor="white", lw=0.5,
+                                          hatch=DIGIT_HATCHES[j])
                          for j in range(n_out)]
         (self.sum_marks,) = self.ax_sum.plot([0, 0], [1, 0], "D", color="k", ms=7,
                                              label="the sum: neuron k's wish")
@@ -296,6 +328,7 @@ class WishesPanel(PanelView):
         self.result = r
         k = r.state.neuron
         self.readout.value = html_table(readout_rows(r))
+        self.numbers.value = numbers_html(r)
         self.image.set_data(r.image.reshape(IMAGE_SHAPE))
         self.ax_digit.set_title(f"#{r.state.index}: a {r.label}, network says {r.predicted}",
                                 fontsize=9)

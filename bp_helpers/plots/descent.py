@@ -1,10 +1,12 @@
 """Lesson 4's figures: the cost over two parameters, descent paths, training curves."""
 
 import numpy as np
-from matplotlib.figure import Figure
+
+from bp_helpers.plots.described import DescribedFigure
 
 GD_STYLE = dict(color="#222222", marker="o", ms=3.5, lw=1.4)
 SGD_STYLE = dict(color="#e0712b", lw=0.8, alpha=0.9)
+
 
 
 def draw_cost_contours(ax, w, b, C, labels=True):
@@ -39,7 +41,9 @@ def path_label(path):
 
 def slice_contours(grid, j, k, start=None, title=None):
     """The cost C(w, b) of the lesson's slice: grid = (w, b, C) from CostSlice.grid."""
-    fig = Figure(figsize=(5.6, 4.2), layout="constrained")
+    fig = DescribedFigure(figsize=(5.6, 4.2), layout="constrained", alt=(
+        f"Contour map of the cost C over w = W(2)[{j}, {k}] (across) and b = b(2)[{j}] (up): "
+        "the cost is lowest where the rings close in."))
     ax = fig.add_subplot()
     draw_cost_contours(ax, *grid)
     if start is not None:
@@ -56,7 +60,10 @@ def descent_paths(grid, paths):
     paths: {label: DescentPath}; a full-batch path is drawn in black with a
     dot per step, a mini-batch path as a thin orange line.
     """
-    fig = Figure(figsize=(10.5, 4.0), layout="constrained")
+    fig = DescribedFigure(figsize=(10.5, 4.0), layout="constrained", alt=(
+        "Left: the paths of " + ", ".join(paths) + " over the contour map of the cost. "
+        "Right: the full cost along each path against the examples read. Final costs: "
+        + "; ".join(f"{label} {path.cost[-1]:.4f}" for label, path in paths.items()) + "."))
     ax_map, ax_cost = fig.subplots(1, 2, width_ratios=[1.15, 1])
     draw_cost_contours(ax_map, *grid)
     mini_batches = 0
@@ -79,7 +86,10 @@ def descent_paths(grid, paths):
 
 def learning_rate_paths(grid, paths):
     """One small contour map per DescentPath in `paths` (a list), titled by its lr."""
-    fig = Figure(figsize=(2.75 * len(paths) + 0.4, 3.0), layout="constrained")
+    fig = DescribedFigure(figsize=(2.75 * len(paths) + 0.4, 3.0), layout="constrained", alt=(
+        "One contour map of the cost per learning rate, each with the path descent takes: "
+        + "; ".join(f"lr = {path.lr:g}, final cost {path.cost[-1]:.4f}" for path in paths)
+        + "."))
     axes = fig.subplots(1, len(paths), sharey=True, squeeze=False)[0]
     for ax, path in zip(axes, paths, strict=True):
         draw_cost_contours(ax, *grid, labels=False)
@@ -100,7 +110,11 @@ def training_curves(runs):
     examples read and the seconds the steps took, all on log scales (which
     have no 0, so the cost before training is a dashed line).
     """
-    fig = Figure(figsize=(11.0, 3.6), layout="constrained")
+    fig = DescribedFigure(figsize=(11.0, 3.6), layout="constrained", alt=(
+        "The full cost during training against steps, examples read and seconds (log "
+        "scales), one line per batch size. Final costs: " + "; ".join(
+            f"{'full batch' if run.full_batch else f'B = {run.batch_size}'} "
+            f"{run.cost[-1]:.4f}" for run in runs) + "."))
     axes = fig.subplots(1, 3, sharey=True)
     for i, run in enumerate(runs):
         label = f"all {run.n} (full batch)" if run.full_batch else f"B = {run.batch_size}"

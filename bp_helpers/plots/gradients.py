@@ -1,9 +1,9 @@
 """Plots of gradients: their size per layer, their cost, and gradient-check errors."""
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from bp_helpers.backprop_vs_nudging import layer_evaluations, loglog_slope
+from bp_helpers.plots.described import DescribedFigure
 
 LAYER_QUANTITIES = {"dC_dw": "|∂C₀/∂w(l)|", "dC_db": "|∂C₀/∂b(l)| = |δ(l)|"}
 
@@ -21,7 +21,10 @@ def gradient_per_layer(gradients_by_name, title=None, quantity="dC_dw", relative
     if quantity not in LAYER_QUANTITIES:
         raise ValueError(f"quantity must be one of {list(LAYER_QUANTITIES)}, got {quantity!r}")
     label = LAYER_QUANTITIES[quantity]
-    fig = Figure(figsize=(6.5, 3.2), layout="constrained")
+    fig = DescribedFigure(figsize=(6.5, 3.2), layout="constrained", alt=(
+        f"Log plot of {label} against the layer, one line per chain: "
+        + "; ".join(f"{name}: " + ", ".join(f"{v:.2g}" for v in np.abs(getattr(g, quantity)))
+                    for name, g in gradients_by_name.items()) + "."))
     ax = fig.add_subplot()
     for name, gradients in gradients_by_name.items():
         size = np.abs(getattr(gradients, quantity))
@@ -46,7 +49,9 @@ def backprop_vs_nudging_plot(lengths, backprop_seconds, nudging_seconds):
     """
     lengths = np.asarray(lengths)
     backprop_count, nudging_count = layer_evaluations(lengths)
-    fig = Figure(figsize=(9.0, 3.4), layout="constrained")
+    fig = DescribedFigure(figsize=(9.0, 3.4), layout="constrained", alt=(
+        "Two log-log plots against the chain length L: the layer evaluations and the "
+        "measured seconds of backprop and of nudging; nudging's grow much faster."))
     ax_count, ax_time = fig.subplots(1, 2)
     for ax, nudging, backprop, ylabel, title in (
         (ax_count, nudging_count, backprop_count, "layer evaluations", "counted exactly"),
@@ -75,7 +80,12 @@ def gradient_check_heatmap(report):
     marks the threshold.
     """
     L = len(report.error_W)
-    fig = Figure(figsize=(3.2 * L + 1, 3.0), layout="constrained")
+    fig = DescribedFigure(figsize=(3.2 * L + 1, 3.0), layout="constrained", alt=(
+        "Heat maps of the relative error of every weight and bias, one per layer; the "
+        "largest per layer: " + ", ".join(
+            f"layer {l + 1} {max(np.max(w), np.max(b)):.1e}"
+            for l, (w, b) in enumerate(zip(report.error_W, report.error_b, strict=True)))
+        + "."))
     axes = fig.subplots(1, L, squeeze=False)[0]
     passing = float(np.log10(report.threshold))
     image = None

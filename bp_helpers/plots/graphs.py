@@ -1,7 +1,8 @@
 """Diagrams: computation graphs, chains and dense networks with their weights."""
 
 import numpy as np
-from matplotlib.figure import Figure
+
+from bp_helpers.plots.described import DescribedFigure, table_html
 
 
 def draw_graph(ax, nodes, edges):
@@ -50,7 +51,10 @@ def computation_tree():
         ("a", "C0", r"$2(a^{(L)} - y)$"),
         ("y", "C0", ""),
     ]
-    fig = Figure(figsize=(9.5, 3.4))
+    fig = DescribedFigure(figsize=(9.5, 3.4), alt=(
+        "Tree: w(L), a(L-1) and b(L) feed z(L), with derivatives a(L-1), w(L) and 1 on "
+        "the edges; z(L) feeds a(L) through sigma'(z(L)); a(L) and y feed C0 through "
+        "2(a(L) - y)."))
     draw_graph(fig.add_subplot(), nodes, edges)
     return fig
 
@@ -72,7 +76,9 @@ def chain_graph(L=3):
         ]
     nodes["C0"] = (step * L + 2.8, 0, r"$C_0$")
     edges.append((f"a{L}", "C0", rf"$2(a^{{({L})}}-y)$"))
-    fig = Figure(figsize=(2.6 * L + 3, 2.4))
+    fig = DescribedFigure(figsize=(2.6 * L + 3, 2.4), alt=(
+        f"Chain: x = a(0) feeds z(1) through w(1), z(1) feeds a(1) through sigma'(z(1)), "
+        f"and so on to a({L}), which feeds C0 through 2(a({L}) - y)."))
     draw_graph(fig.add_subplot(), nodes, edges)
     return fig
 
@@ -89,7 +95,7 @@ def draw_network(ax, W, highlight=(), chosen=None):
     """Draw a dense network whose edges show its weights.
 
     W: the weight matrices, W[l-1] of shape (n_l, n_{l-1}). An edge's width
-    grows with |w_jk|; blue is positive, red negative. highlight: edges
+    grows with |w_jk|; blue and solid is positive, red and dashed negative. highlight: edges
     (l, j, k) to draw strongly while the rest fade; chosen: (l, j), a
     neuron to ring.
     """
@@ -102,6 +108,7 @@ def draw_network(ax, W, highlight=(), chosen=None):
             (x0, y0), (x1, y1) = positions[l - 1][k], positions[l][j]
             strong = (l, j, k) in highlight
             ax.plot([x0, x1], [y0, y1], color="#2a6fdb" if w[j, k] > 0 else "#d1495b",
+                    ls="-" if w[j, k] > 0 else (0, (3, 1.5)),  # sign not by colour alone
                     lw=0.5 + 3.5 * abs(w[j, k]) / largest, zorder=2 if strong else 1,
                     alpha=1.0 if strong or not faded else 0.15)
     for l, layer in enumerate(positions):
@@ -132,7 +139,14 @@ def draw_matrix(ax, w, name="W"):
 
 def network_and_matrix(W):
     """A small network's diagram beside its last weight matrix, for the notation."""
-    fig = Figure(figsize=(9.5, 3.4), layout="constrained")
+    sizes = [W[0].shape[1], *(w.shape[0] for w in W)]
+    fig = DescribedFigure(figsize=(9.5, 3.4), layout="constrained", alt=(
+        f"A network with layers of {', '.join(map(str, sizes))} neurons, every neuron joined "
+        f"to every neuron of the next layer, beside its last weight matrix W({len(W)}), "
+        "whose row j, column k holds w_jk, the weight from neuron k to neuron j."),
+        data=table_html(["j \\ k", *range(W[-1].shape[1])],
+                        [[j, *(f"{v:+.2f}" for v in row)] for j, row in enumerate(W[-1])],
+                        f"W({len(W)}): row j, column k holds w_jk"))
     ax_net, ax_matrix = fig.subplots(1, 2, width_ratios=[1.2, 1])
     draw_network(ax_net, W)
     draw_matrix(ax_matrix, W[-1], name=f"W({len(W)})")

@@ -1,20 +1,23 @@
 """Figures for the MNIST lesson: digits, weights as images, errors, gradients over training."""
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from bp_helpers.data.preprocess import IMAGE_SHAPE
+from bp_helpers.plots.described import DescribedFigure, table_html
 
 
-def image_grid(images, titles, columns=10, cmap="gray_r", symmetric=False, size=1.0):
+def image_grid(images, titles, columns=10, cmap="gray_r", symmetric=False, size=1.0,
+               alt="Pictures of digits"):
     """Show images (n, 784) as 28x28 pictures in a grid, each with its title.
 
     symmetric: colour 0 as white and +-max as the two ends of a diverging
-    map (for weights, which can be negative).
+    map (for weights, which can be negative). alt: what the pictures are; the
+    text alternative adds every title, in reading order.
     """
     images = np.asarray(images)
     rows = int(np.ceil(len(images) / columns))
-    fig = Figure(figsize=(size * columns, size * 1.2 * rows), layout="constrained")
+    fig = DescribedFigure(figsize=(size * columns, size * 1.2 * rows), layout="constrained",
+                          alt=f"{alt}, {len(images)} of them, titled: {', '.join(titles)}.")
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
     for ax in axes:
         ax.set_axis_off()
@@ -32,18 +35,29 @@ def sample_digits(X, labels, per_digit=3, seed=0):
     chosen = [i for d in range(10)
               for i in rng.choice(np.flatnonzero(labels == d), per_digit, replace=False)]
     chosen = np.array(chosen).reshape(10, per_digit).T.ravel()
-    return image_grid(X[chosen], [str(labels[i]) for i in chosen])
+    return image_grid(X[chosen], [str(labels[i]) for i in chosen],
+                      alt="Handwritten test digits, each titled with its label")
 
 
 def first_layer_weights(W1, columns=8):
     """Each hidden neuron's 784 incoming weights as a 28x28 image (blue +, red -)."""
     return image_grid(W1, [f"neuron {j}" for j in range(len(W1))], columns=columns,
-                      symmetric=True, size=1.3)
+                      symmetric=True, size=1.3, alt=(
+                          "Each hidden neuron's 784 incoming weights as a 28 by 28 picture, "
+                          "positive weights blue, negative red, zero white"))
 
 
 def confusion_plot(counts):
     """The confusion matrix counts (10, 10), true digit by row, predicted by column."""
-    fig = Figure(figsize=(5.2, 4.4), layout="constrained")
+    counts = np.asarray(counts)
+    right = int(np.trace(counts))
+    fig = DescribedFigure(figsize=(5.2, 4.4), layout="constrained", alt=(
+        f"Confusion matrix of the test set: true digit by row, predicted digit by column; "
+        f"{right} of {counts.sum()} on the diagonal (right). The table below gives every "
+        "count."), data=table_html(
+            ["true \\ predicted", *range(10)],
+            [[true, *row] for true, row in enumerate(counts.tolist())],
+            "How many test digits of each true digit (row) got each answer (column)"))
     ax = fig.add_subplot()
     shown = ax.imshow(np.log1p(counts), cmap="Blues")
     for true, predicted in np.ndindex(counts.shape):
@@ -60,12 +74,18 @@ def confusion_plot(counts):
 def misclassified_gallery(X, indices, predicted, true, columns=10):
     """The examples X[indices] with 'true → predicted' titles."""
     titles = [f"{t} → {p}" for t, p in zip(true, predicted, strict=True)]
-    return image_grid(X[indices], titles, columns=columns)
+    return image_grid(X[indices], titles, columns=columns,
+                      alt="Misclassified test digits, each titled true → predicted")
 
 
 def learning_curves(histories):
     """Training cost and test accuracy per epoch, one line per named History."""
-    fig = Figure(figsize=(9.5, 3.0), layout="constrained")
+    fig = DescribedFigure(figsize=(9.5, 3.0), layout="constrained", alt=(
+        "Two line plots per epoch, one line per run: the training cost (log scale) and the "
+        "test accuracy. The table below gives the last epoch's numbers."), data=table_html(
+            ["run", "epochs", "training cost", "test accuracy"],
+            [[name, h.epochs[-1], f"{h.costs[-1]:.4f}", f"{h.test_accuracies[-1]:.2%}"]
+             for name, h in histories.items()], "After the last epoch"))
     ax_cost, ax_accuracy = fig.subplots(1, 2)
     lowest = 1.0
     for name, history in histories.items():
@@ -85,7 +105,14 @@ def learning_curves(histories):
 
 def gradient_sizes_plot(sizes_by_name):
     """RMS of dC/dW(l) per layer over training: {name: array (epochs, L)}, one panel each."""
-    fig = Figure(figsize=(9.5, 3.0), layout="constrained")
+    fig = DescribedFigure(figsize=(9.5, 3.0), layout="constrained", alt=(
+        "The typical size of dC/dw per layer over the epochs (log scale), one plot per "
+        "network, one line and marker per layer. The table below gives the first and last "
+        "epoch's sizes."), data=table_html(
+            ["network", "layer", "first epoch", "last epoch"],
+            [[name, l + 1, f"{sizes[0, l]:.2e}", f"{sizes[-1, l]:.2e}"]
+             for name, sizes in sizes_by_name.items() for l in range(sizes.shape[1])],
+            "Typical |∂C/∂w| (RMS) per layer"))
     axes = fig.subplots(1, len(sizes_by_name), squeeze=False, sharey=True)[0]
     for ax, (name, sizes) in zip(axes, sizes_by_name.items(), strict=True):
         for l in range(sizes.shape[1]):  # a marker per layer, not colour alone

@@ -23,6 +23,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from bp_helpers import equations, zoo
+from bp_helpers.access import DescribedImage, reveal
 from bp_helpers.activations import sigmoid_prime
 from bp_helpers.display import Displayable, say
 from bp_helpers.exercises import (
@@ -562,7 +563,7 @@ class Specimen(Displayable):
                                               layout=widgets.Layout(width="auto"))
         self.commit_button = widgets.Button(description="Commit my diagnosis",
                                             layout=widgets.Layout(width="max-content"))
-        self.verdict, self.code = widgets.HTML(), widgets.HTML()
+        self.verdict, self.code = reveal(widgets.HTML()), widgets.HTML()
         self.lines = [index for index, _ in code_lines(self.bug)]
         # The lines reach the page only after the diagnosis: hidden options are still there.
         self.line = widgets.RadioButtons(options=[], value=None,
@@ -577,8 +578,8 @@ class Specimen(Displayable):
                          f"of m = {len(specimen_network()[1])}): its gradient check"),
             widgets.HTML(f"<pre style='white-space:pre-wrap'>"
                          f"{html.escape(str(fingerprint(self.report)))}</pre>"),
-            widgets.Image(value=buffer.getvalue(), format="png",
-                          layout=widgets.Layout(max_width="100%")),
+            DescribedImage(figure.alt, value=buffer.getvalue(), format="png",
+                           layout=widgets.Layout(max_width="100%")),
             widgets.HTML("<b>Where must the mistake be?</b> Commit before you see the code."),
             self.diagnosis, self.commit_button, self.verdict, self.code,
             self.line, self.line_button, self.line_verdict,

@@ -53,6 +53,21 @@ from bp_helpers.plots import computation_tree
 from bp_helpers.questions import lesson1
 
 # %% [markdown]
+# ### Using the course with a keyboard or screen reader
+#
+# - **Cells.** Press Escape to leave a cell's editor; then the Up and Down arrows move
+#   between cells, Enter edits one, and Shift+Enter runs it.
+# - **Panels and questions.** Tab moves to the next control, Shift+Tab back; no control
+#   or figure keeps the focus. Each control says its name and the value it shows, and
+#   each figure is an image described in words, with its numbers in the table beside it.
+# - **Sliders.** An arrow key moves a slider one step. To set a value at once, Tab on to
+#   the number beside the slider, type the value and press Enter.
+# - **Shortcuts.** While a course control has the focus, JupyterLab's one-key shortcuts
+#   (M for Markdown, D D to delete a cell) are off, so a stray key cannot change the
+#   lesson, and the arrow keys move a choice; Shift+Enter and Ctrl+S still work. To turn
+#   a shortcut off everywhere, open Settings → Settings Editor → Keyboard Shortcuts.
+
+# %% [markdown]
 # ## An untrained network meets a 2
 #
 # Here is the videos' network: 784 input neurons, one per pixel of a 28×28 image, two

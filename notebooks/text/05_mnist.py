@@ -318,10 +318,11 @@ WishesPanel(network, mnist.X_test, mnist.y_test, digit=2)
 # drawing into an MNIST-style image (scaled to fit a 20×20 box and centred by its centre
 # of mass, as the MNIST digits were) and shows the network's answer. Tell it which digit
 # you meant, and it shows the output layer's wishes for your drawing. **Clear** starts
-# over.
+# over. With the keyboard, pick a sample digit from the test set instead: it is put on
+# the pad as if you had drawn it.
 
 # %%
-DrawPanel(network)
+DrawPanel(network, mnist.X_test, mnist.y_test)
 
 # %% [markdown]
 # Your handwriting is not the census workers'. Thick or thin strokes, off-centre digits

@@ -50,11 +50,19 @@ LAB_SETTINGS = {
 }
 INSTALL_HINT = "apt-get install -y chromium; pip install playwright; never `playwright install`"
 
-# Installed before any page script runs: remember when the last key went down and
-# when each <canvas> was painted with drawImage (ipympl paints every frame so).
+# Installed before any page script runs: remember when the last key went down, when
+# each image finished loading a new picture (a panel's new frame), and when each
+# <canvas> was painted with drawImage.
 INSTRUMENT_JS = """
 window.__bp = {keydown: 0};
 document.addEventListener('keydown', () => { window.__bp.keydown = performance.now(); }, true);
+document.addEventListener('load', (event) => {
+  const img = event.target, now = performance.now();
+  if (img.tagName !== 'IMG') return;
+  img.__bpPainted = now;
+  (img.__bpPaints = img.__bpPaints || []).push(now);
+  if (img.__bpPaints.length > 100) img.__bpPaints.shift();
+}, true);
 const drawImage = CanvasRenderingContext2D.prototype.drawImage;
 CanvasRenderingContext2D.prototype.drawImage = function (...args) {
   const canvas = this.canvas, now = performance.now();
@@ -346,10 +354,6 @@ WATCH_FOR_QUEUED_JS = """
 WIDGET_CONSOLE_ERROR = re.compile(
     r"Error setting state|Could not create|Error (creating|rendering|displaying) (widget|view)"
     r"|model not found", re.IGNORECASE)
-# ipympl logs this when two frames arrive faster than the first decodes (it revokes the
-# first one's blob URL). It is harmless when later frames repaint the figure, and fatal
-# when they do not: the canvas checks judge the outcome, and list this as context.
-IPYMPL_FRAME_RACE = "provided is in the 'broken' state"
 
 # Every widget output (JupyterLab gives widget views no data-mime-type): rendered?
 WIDGETS_JS = """
@@ -360,17 +364,24 @@ WIDGETS_JS = """
   }))
 """
 
-# Per ipympl canvas: its size, how many of its pixels are not background, a hash of
+# A panel's figure: an image the kernel repaints (bp_helpers.panels.view.FigureImage).
+FIGURE = "img.widget-image"
+
+# Per figure image: its size, how many of its pixels are not background, a hash of
 # them, and how many CSS pixels of it stick out to the right of its cell (cut off).
 CANVASES_JS = """
-(root) => [...root.querySelectorAll('.jupyter-matplotlib-canvas-div canvas:first-child')]
-  .map(canvas => {
-    const {width, height} = canvas;
-    const cell = canvas.closest('.jp-Cell');
-    const cut = cell ? Math.max(0, Math.round(canvas.getBoundingClientRect().right
+(root) => [...root.querySelectorAll('img.widget-image')]
+  .map(img => {
+    const width = img.complete ? img.naturalWidth : 0, height = img.naturalHeight;
+    const cell = img.closest('.jp-Cell');
+    const cut = cell ? Math.max(0, Math.round(img.getBoundingClientRect().right
                                               - cell.getBoundingClientRect().right)) : 0;
     if (!width || !height) return {width, height, inked: 0, hash: 0, cut};
-    const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+    const canvas = document.createElement('canvas');
+    canvas.width = width; canvas.height = height;
+    const context = canvas.getContext('2d');
+    context.drawImage(img, 0, 0);
+    const data = context.getImageData(0, 0, width, height).data;
     let inked = 0, hash = 0;
     for (let i = 0; i < data.length; i += 4) {
       if (data[i + 3] > 0 && (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240)) inked++;
@@ -381,12 +392,16 @@ CANVASES_JS = """
 """
 
 
-# The first ipympl canvas in `root`: [width, height, its RGBA pixels as base64].
+# The first figure image in `root`: [width, height, its RGBA pixels as base64].
 PIXELS_JS = """
 (root) => {
-  const canvas = root.querySelector('.jupyter-matplotlib-canvas-div canvas');
-  if (!canvas || !canvas.width || !canvas.height) return [0, 0, ''];
-  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  const img = root.querySelector('img.widget-image');
+  if (!img || !img.complete || !img.naturalWidth) return [0, 0, ''];
+  const canvas = document.createElement('canvas');
+  canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+  const context = canvas.getContext('2d');
+  context.drawImage(img, 0, 0);
+  const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
   let text = '';
   for (let i = 0; i < data.length; i += 8192)
     text += String.fromCharCode.apply(null, data.subarray(i, i + 8192));
@@ -535,8 +550,7 @@ class LessonPage:
     def problems(self):
         """Error, traceback, stderr and widget-error outputs, and widget errors in the console."""
         console = [f"console: {text}" for text in self.console_errors
-                   if (WIDGET_CONSOLE_ERROR.search(text) or text.startswith("uncaught"))
-                   and IPYMPL_FRAME_RACE not in text]
+                   if WIDGET_CONSOLE_ERROR.search(text) or text.startswith("uncaught")]
         return self.notebook.evaluate(PROBLEMS_JS) + console
 
     def widgets(self):
@@ -546,7 +560,7 @@ class LessonPage:
         return (within or self.notebook).evaluate(CANVASES_JS)
 
     def pixels(self, within):
-        """(width, height, RGBA bytes) of the first ipympl canvas in `within`."""
+        """(width, height, RGBA bytes) of the first figure image in `within`."""
         width, height, data = within.evaluate(PIXELS_JS)
         return width, height, base64.b64decode(data)
 

@@ -19,7 +19,7 @@ UPDATE_TIMEOUT = 60  # both trainings rerun in the kernel; generous on a loaded 
 
 CANVAS_OFFSET_JS = """
 out => {
-  const canvas = out.querySelector('.jupyter-matplotlib-canvas-div canvas');
+  const canvas = out.querySelector('img.widget-image');
   const a = out.getBoundingClientRect(), b = canvas.getBoundingClientRect();
   return [Math.round(b.top - a.top), Math.round(b.left - a.left), Math.round(b.height)];
 }

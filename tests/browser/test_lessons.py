@@ -20,6 +20,7 @@ import nbformat
 import numpy as np
 import pytest
 from labrunner import (
+    FIGURE,
     ROOT,
     SCREENSHOTS,
     VIEWPORT,
@@ -66,9 +67,9 @@ def panel_output(lesson, kind):
 
 
 def painted_since(root, since):
-    """Has the ipympl canvas in `root` been painted after page time `since`?"""
-    return root.locator(".jupyter-matplotlib-canvas-div canvas").first.evaluate(
-        "(canvas, since) => (canvas.__bpPainted || 0) > since", since)
+    """Has the figure image in `root` loaded a new picture after page time `since`?"""
+    return root.locator(FIGURE).first.evaluate(
+        "(img, since) => (img.__bpPainted || 0) > since", since)
 
 
 def page_time(lesson):
@@ -117,11 +118,11 @@ def wait_for_readouts(read, expect, what):
 
 
 def assert_same_picture(lesson, root, figure, name):
-    """The page's canvas shows exactly `figure` as drawn here: no stale blit pixels.
+    """The page's figure shows exactly `figure` as drawn here: no stale blit pixels.
 
     The kernel and this process draw with the same matplotlib, so for the same
     state the pixels agree exactly; a frame the browser lost leaves pixels of an
-    older state behind (diff frames paint only what changed). On failure the
+    older state behind (a blit paints only what moved). On failure the
     differing pixels are painted magenta into screenshots/<name>.png.
     """
     expected = np.asarray(figure.canvas.buffer_rgba())
@@ -176,7 +177,7 @@ def test_lesson_runs_clean_and_renders(open_lesson, path):
     kinds = PANELS_OF[path.stem]
     markers = [PANELS[kind].marker for kind in kinds]
 
-    # Widget views and ipympl frames arrive after the kernel goes idle: let them.
+    # Widget views and figure frames arrive after the kernel goes idle: let them.
     settled(lambda: all(lesson.output_with(m).count() for m in markers)
             and all(view["rendered"] for view in lesson.widgets())
             and all(c["width"] and c["inked"] for c in lesson.canvases()), 20)
@@ -200,7 +201,7 @@ def test_lesson_runs_clean_and_renders(open_lesson, path):
         assert lesson.canvases(output), f"{lesson.name}: the {kind} panel shows no figure"
     blank = [c for c in lesson.canvases() if not (c["width"] and c["height"] and c["inked"])]
     assert not blank, (
-        f"{lesson.name}: ipympl canvases not drawn (width, height, inked pixels):"
+        f"{lesson.name}: figures not drawn (width, height, inked pixels):"
         f"{listing(blank)}\nbrowser console errors:{listing(lesson.console_errors)}")
 
 

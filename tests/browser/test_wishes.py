@@ -52,7 +52,7 @@ def page_time(lesson):
 
 def wait_for_paint(panel, since, what):
     """Wait until the panel's plot canvas has been painted after page time `since`."""
-    canvas = panel.locator(".jupyter-matplotlib-canvas-div canvas").first
+    canvas = panel.locator("img.widget-image").first
     wait_until(lambda: canvas.evaluate("(c, since) => (c.__bpPainted || 0) > since", since),
                UPDATE_TIMEOUT, f"the plot to redraw for {what}")
 
@@ -67,7 +67,7 @@ def test_the_2_view_follows_its_buttons(open_lesson, lesson_network):
     first = next_example(labels, 2, -1)
     wait_for_index(panel, first, "the first 2")
     assert shown_index(panel) == (first, 2)
-    canvas = panel.locator(".jupyter-matplotlib-canvas-div canvas").first
+    canvas = panel.locator("img.widget-image").first
     assert canvas.bounding_box()["height"] > 200
     lesson.screenshot("wishes_first_2", panel)
 

@@ -1,0 +1,191 @@
+"""Every lesson, after Run All, for a learner with a keyboard or a screen reader.
+
+Three checks share each lesson's one run (the session's `open_lesson`):
+
+- axe-core (bundled by axe-playwright-python, no download) finds no critical or
+  serious violation in the course's own outputs; violations in JupyterLab's own
+  parts (its editors, its notebook list) are listed, not counted;
+- Tab walks through the course's controls from the top of the lesson to its end,
+  and Shift+Tab walks back: every control is reached and none keeps the focus.
+  Where focus lands in JupyterLab's own editors (which keep Tab to indent), the
+  walk goes on from the next course control, as a learner does with Escape;
+- every control has an accessible name, a slider announces the value its readout
+  shows, a toggle says whether it is pressed, and "m" on a control does not turn
+  its cell into Markdown.
+
+    .venv/bin/python -m pytest tests/browser/test_accessibility.py -m browser
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from labrunner import ROOT
+from lessons import LESSONS
+
+pytestmark = pytest.mark.browser
+
+LESSON_PATHS = [pytest.param(ROOT / lesson.notebook, id=lesson.stem) for lesson in LESSONS]
+
+# The course's own output: a cell's outputs and the lesson's rendered Markdown.
+OWN = ".jp-OutputArea-output, .jp-MarkdownOutput"
+
+# Where each axe violation's element is: [rule, impact, the course's own?, its HTML].
+CLASSIFY_JS = """
+([violations, own]) => violations.flatMap(v => v.nodes.map(node => {
+  const el = document.querySelector(node.target[0]);
+  return [v.id, v.impact, !!(el && el.closest(own)), node.html.slice(0, 160)];
+}))
+"""
+
+# The course's controls a Tab can reach, in page order; a radio group counts once.
+TABBABLE_JS = """
+(root) => {
+  window.__bpStops = [...root.querySelectorAll('.bp-course')].flatMap(box => [...box
+      .querySelectorAll('button, input, select, textarea, [tabindex], [contenteditable=true]')])
+    .filter(el => el.tabIndex >= 0 && !el.disabled && el.checkVisibility()
+                  && !(el.type === 'radio' && el !== el.closest('.widget-radio-box')
+                        .querySelector('input')));
+  return window.__bpStops.length;
+}
+"""
+
+# From the focused element: which stop is it (-1: not one), and is it after stop i?
+WHERE_JS = """
+(i) => {
+  const el = document.activeElement, stops = window.__bpStops;
+  const radio = el && el.type === 'radio' ? el.closest('.widget-radio-box') : null;
+  const at = stops.findIndex(s => s === el || (radio && s.closest('.widget-radio-box') === radio));
+  const after = i < 0 ? 1 : (stops[i].compareDocumentPosition(el)
+                             & Node.DOCUMENT_POSITION_FOLLOWING ? 1 : -1);
+  return [at, after, el ? el.outerHTML.slice(0, 120) : ''];
+}
+"""
+
+# Per control: what a screen reader gets (role, name, value, pressed) and what is shown.
+CONTROLS_JS = """
+(root) => {
+  const words = el => el ? el.textContent.replace(/\\s+/g, ' ').trim() : '';
+  const out = [];
+  for (const box of root.querySelectorAll('.bp-course')) {
+    for (const h of box.querySelectorAll('.noUi-handle')) {
+      const slider = h.closest('.widget-slider');
+      out.push({kind: 'slider', name: h.getAttribute('aria-label'),
+                value: h.getAttribute('aria-valuetext'),
+                shown: words(slider.querySelector('.widget-readout')).replace('\\u2212', '-')});
+    }
+    for (const r of box.querySelectorAll('.widget-readout'))
+      out.push({kind: 'value box', name: r.getAttribute('aria-label')});
+    for (const g of box.querySelectorAll('.widget-toggle-buttons'))
+      for (const b of g.querySelectorAll('button'))
+        out.push({kind: 'toggle', name: g.getAttribute('aria-label') + ' / ' + words(b),
+                  value: b.getAttribute('aria-pressed'),
+                  shown: String(b.classList.contains('mod-active'))});
+    for (const g of box.querySelectorAll('.widget-radio-box'))
+      out.push({kind: 'radio group', name: g.getAttribute('role') === 'radiogroup'
+                ? g.getAttribute('aria-label') : null});
+    for (const i of box.querySelectorAll('select, input:not([type=radio]), textarea'))
+      out.push({kind: i.tagName.toLowerCase(), name: i.getAttribute('aria-label')});
+    for (const b of box.querySelectorAll('button'))
+      out.push({kind: 'button', name: words(b) || b.getAttribute('aria-label')});
+    for (const img of box.querySelectorAll('img'))
+      out.push({kind: 'image', name: img.getAttribute('alt') || img.getAttribute('title')});
+  }
+  return out;
+}
+"""
+
+
+def axe_findings(lesson):
+    """(own, JupyterLab's): the critical and serious axe findings, [rule, impact, html]."""
+    results = Axe().run(lesson.page, context=".jp-NotebookPanel")
+    found = lesson.page.evaluate(CLASSIFY_JS, [results.response["violations"], OWN])
+    severe = [f for f in found if f[1] in ("critical", "serious")]
+    return ([[rule, impact, html] for rule, impact, own, html in severe if own],
+            [[rule, impact, html] for rule, impact, own, html in severe if not own])
+
+
+@pytest.mark.parametrize("notebook", LESSON_PATHS)
+def test_axe_finds_no_critical_or_serious_problem_in_the_course(open_lesson, notebook):
+    lesson = open_lesson(notebook)
+    own, lab = axe_findings(lesson)
+    print(f"{lesson.name}: JupyterLab's own, not counted: {len(lab)}",
+          sorted({rule for rule, _, _ in lab}))
+    assert own == [], f"{lesson.name}: axe finds in the course's outputs: {own}"
+
+
+def walk(lesson, key, order):
+    """Press `key` from stop to stop in `order`; return the stops reached and any trap."""
+    page, reached = lesson.page, set()
+    i = order[0]
+    page.evaluate("(i) => window.__bpStops[i].focus()", i)
+    reached.add(i)
+    while True:
+        page.keyboard.press(key)
+        at, after, html = page.evaluate(WHERE_JS, i)
+        forward = after > 0 if key == "Tab" else after < 0
+        if at == i or (not forward and at >= 0):
+            return reached, f"{key} from stop {i} went to {html}"
+        later = [s for s in order if order.index(s) > order.index(i)]
+        if not later:
+            return reached, None
+        if at < 0 or at not in later:  # left the course's controls: on from the next one
+            at = later[0]
+            page.evaluate("(i) => window.__bpStops[i].focus()", at)
+        reached.add(at)
+        i = at
+
+
+@pytest.mark.parametrize("notebook", LESSON_PATHS)
+def test_tab_reaches_every_control_to_the_end_and_back_without_a_trap(open_lesson, notebook):
+    lesson = open_lesson(notebook)
+    count = lesson.notebook.evaluate(TABBABLE_JS)
+    if count == 0:
+        pytest.skip(f"{lesson.name} has no course controls")
+    for key, order in (("Tab", list(range(count))), ("Shift+Tab", list(range(count))[::-1])):
+        reached, trap = walk(lesson, key, order)
+        assert trap is None, f"{lesson.name}: a keyboard trap: {trap}"
+        assert reached == set(order), (
+            f"{lesson.name}: {key} skipped stops {sorted(set(order) - reached)} of {count}")
+
+
+@pytest.mark.parametrize("notebook", LESSON_PATHS)
+def test_every_control_is_named_and_announces_what_it_shows(open_lesson, notebook):
+    lesson = open_lesson(notebook)
+    controls = lesson.notebook.evaluate(CONTROLS_JS)
+    unnamed = [c for c in controls if not c["name"] or c["name"].startswith("null")]
+    assert unnamed == [], f"{lesson.name}: controls without a name: {unnamed}"
+    wrong = [c for c in controls if "shown" in c and c["value"] != c["shown"]]
+    assert wrong == [], f"{lesson.name}: announced value is not the shown one: {wrong}"
+
+
+@pytest.mark.parametrize("notebook", LESSON_PATHS)
+def test_a_single_key_on_a_course_control_leaves_the_lesson_alone(open_lesson, notebook):
+    """One-key shortcuts do nothing there; Ctrl+S still saves and Shift+Enter still runs."""
+    lesson = open_lesson(notebook)
+    control = lesson.notebook.locator(
+        ".bp-course .noUi-handle, .bp-course .widget-toggle-button, .bp-course button").first
+    if control.count() == 0:
+        pytest.skip(f"{lesson.name} has no course controls")
+    markdown = lesson.notebook.locator(".jp-MarkdownCell").count()
+    cells = lesson.notebook.locator(".jp-Cell").count()
+    control.focus()
+    for key in ("m", "d", "d", "a", "b", "x"):
+        lesson.page.keyboard.press(key)
+    lesson.page.wait_for_timeout(300)
+    assert lesson.notebook.locator(".jp-MarkdownCell").count() == markdown
+    assert lesson.notebook.locator(".jp-Cell").count() == cells
+    assert lesson.notebook.locator(".bp-course").count() > 0
+
+    dirty = lesson.page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty")
+    assert dirty.count() == 1  # Run All changed the outputs
+    control.focus()
+    lesson.page.keyboard.press("Control+s")
+    dirty.wait_for(state="detached", timeout=10_000)
+
+    cell = control.locator("xpath=ancestor::div[contains(@class, 'jp-CodeCell')]")
+    before = cell.locator(".jp-InputPrompt").text_content()
+    control.focus()
+    lesson.page.keyboard.press("Shift+Enter")
+    lesson.page.wait_for_function(
+        "([cell, before]) => !/\\*/.test(cell.querySelector('.jp-InputPrompt').textContent)"
+        " && cell.querySelector('.jp-InputPrompt').textContent !== before",
+        arg=[cell.element_handle(), before], timeout=30_000)
