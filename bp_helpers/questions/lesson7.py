@@ -10,6 +10,7 @@ timeout, compares every grad with the reference, and, where the learner's
 numbers are those of a classic bug, names it.
 """
 
+import html
 import inspect
 import math
 
@@ -247,6 +248,26 @@ def kink_check(h=1e-3, guess=None):
 def show_source(obj):
     """Print the source code of a bp_helpers function or class, the code that actually runs."""
     print(inspect.getsource(obj).rstrip())
+
+
+class Measured:
+    """Numbers measured on this machine (times), as an HTML table.
+
+    Its plain text is the same on every run, so a rerun or nbval compares the
+    lesson's text, not this machine's speed; the table shows the numbers.
+    """
+
+    def __init__(self, rows):
+        self.rows = dict(rows)
+
+    def _repr_html_(self):
+        cells = "".join(f"<tr><td style='text-align:left'>{html.escape(name)}</td>"
+                        f"<td style='text-align:right'><b>{html.escape(value)}</b></td></tr>"
+                        for name, value in self.rows.items())
+        return f"<table><caption>Measured on this machine</caption>{cells}</table>"
+
+    def __repr__(self):
+        return f"Measured on this machine: {', '.join(self.rows)} (shown as a table)"
 
 
 # The exercises' graders. ---------------------------------------------------------------------
