@@ -158,3 +158,12 @@ def test_the_panel_draws_a_learner_written_expression_forward_then_backward():
     assert panel.snapshot_png().startswith(b"\x89PNG")
     assert "interactive: open in JupyterLab" in panel.plain_text()
     draw_value_graph(graph, 0)
+
+
+@pytest.mark.parametrize(("name", "right"), [("zero_grad", "backward() adds into .grad"),
+                                             ("forward_mode", "One knob in")])
+def test_the_quizzes_have_one_right_answer_with_a_reason_for_each_option(name, right):
+    quiz = lesson7.quiz(name)
+    assert quiz.options[quiz.answer].startswith(right)
+    assert [quiz.grade(i).passed for i in range(len(quiz.options))].count(True) == 1
+    assert all(quiz.grade(i).message.split(". ", 1)[1] for i in range(len(quiz.options)))

@@ -41,6 +41,7 @@ if "google.colab" in sys.modules:
 
 # %%
 import numpy as np
+
 from bp_helpers.autodiff import Tensor, Value, topological_order, zero_grad
 from bp_helpers.panels.value_graph import ValueGraphPanel
 from bp_helpers.questions import lesson7
@@ -415,7 +416,7 @@ start = Network([784, 16, 16, 10], seed=0)
 W, b = [Tensor(w) for w in start.W], [Tensor(v) for v in start.b]
 rng = np.random.default_rng(0)
 started = time.perf_counter()
-for epoch in range(30):
+for _ in range(30):
     sgd_epoch(W, b, mnist.X_train, Y_train, batch_size=10, lr=0.5, rng=rng)
 seconds = time.perf_counter() - started
 trained = Network.from_weights([w.data for w in W], [v.data for v in b])
