@@ -118,10 +118,6 @@ def draw_value_graph(graph, step=None):
     ys = [y for _, y in graph.positions]
     fig = Figure(figsize=(1.9 * (max(xs) + 1) + 0.4, 1.0 * (max(ys) - min(ys) + 1) + 0.6))
     ax = fig.add_axes((0, 0, 1, 1))
-    for parent, child in graph.edges:
-        (x0, y0), (x1, y1) = graph.positions[parent], graph.positions[child]
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                    arrowprops=dict(arrowstyle="-|>", color="#777", shrinkA=26, shrinkB=26))
     for i, ((x, y), name) in enumerate(zip(graph.positions, graph.labels, strict=True)):
         value, grad = frame.values.get(i), frame.grads.get(i)
         text = f"{name}\n{'?' if value is None else f'{value:.4g}'}"
@@ -130,6 +126,10 @@ def draw_value_graph(graph, step=None):
         ax.text(x, y, text, ha="center", va="center", fontsize=9, zorder=5,
                 bbox=dict(boxstyle="round,pad=0.3", fc="#fff3b0" if on else "#eef4fb",
                           ec="#d35400" if on else "#4a7ab7", lw=2 if on else 1))
+    for parent, child in graph.edges:  # drawn over the boxes, so that every head shows
+        (x0, y0), (x1, y1) = graph.positions[parent], graph.positions[child]
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), zorder=6,
+                    arrowprops=dict(arrowstyle="-|>", color="#555", shrinkA=24, shrinkB=24))
     ax.set(xlim=(-0.6, max(xs) + 0.6), ylim=(min(ys) - 0.6, max(ys) + 0.6))
     ax.set_axis_off()
     return fig
