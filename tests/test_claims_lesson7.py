@@ -77,6 +77,13 @@ def test_the_scalar_version_is_under_a_hundred_lines_and_the_array_version_about
     assert 50 <= nonblank_lines("class Tensor", "def tensor_backprop") <= 70
 
 
+def test_the_exercises_run_what_the_lesson_says():
+    assert len(lesson7.GRAPHS) == 3  # "runs it on three graphs, lesson 1's chain and two ..."
+    assert "lesson 1's chain" in lesson7.GRAPHS
+    assert lesson7.STEP_CASE["steps"] == 3  # "three steps of lesson 1's neuron"
+    assert len(load_mnist(source="embedded").X_train) == 4000  # "the embedded 4,000 ..."
+
+
 def test_the_wrong_order_reads_b_too_early():
     C, nodes = lesson7.wrong_order_graph(0.5)
     C.backward()

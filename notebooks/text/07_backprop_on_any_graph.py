@@ -49,7 +49,7 @@ from bp_helpers.questions import lesson7
 # %% [markdown]
 # ## A node that knows its local derivative
 #
-# In lesson 1 you drew the computation tree of one neuron: $w^{(L)}$, $a^{(L-1)}$ and
+# In lesson 1 you met the computation tree of one neuron: $w^{(L)}$, $a^{(L-1)}$ and
 # $b^{(L)}$ feed $z^{(L)}$, which feeds $a^{(L)}$, which feeds $C_0$. Each arrow carried
 # a *local* derivative, such as $\partial z/\partial w = a^{(L-1)}$, and the chain rule
 # multiplied them.
@@ -109,7 +109,8 @@ print(f"their product: {a.grad * a.local[0] * z.parents[0].local[0]:.4f}")
 # %% [markdown]
 # ## The graph is data
 #
-# Because every Value remembers its parents, the graph can be drawn. Step through it:
+# Because every Value remembers its parents, the graph can be drawn: lessons 1 and 2 drew
+# theirs by hand, this one is read from the Values themselves. Step through it:
 # first forward, one node at a time, as the values are computed; then backward, one node
 # at a time, as each node passes its grad to its parents. Each box shows the node, its
 # value and, on the way back, its grad. (The unnamed boxes are operations, drawn by their
