@@ -77,12 +77,15 @@ def run(program, leaves, ops):
 
 
 def kink_distance(program, leaves):
+    """How close any kinked op comes to its kink; 0 when a value grows beyond 1e6."""
     nodes, closest = list(leaves), math.inf
     for op, i, j in program:
         a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
         if op in KINKS:
             closest = min(closest, KINKS[op](a, b))
         nodes.append(ANP_OPS[op](a, b))
+        if not abs(nodes[-1]) < 1e6:  # too large for a relative comparison to mean much
+            return 0.0
     return closest
 
 
