@@ -57,6 +57,7 @@ LESSONS = (
     Lesson("04_gradient_descent", "Gradient descent", ("descent",)),
     Lesson("05_mnist", "Real digits", ("inside", "draw")),
     Lesson("06_your_backprop", "Your backprop"),
+    Lesson("07_backprop_on_any_graph", "Backprop on any graph"),
 )
 
 
