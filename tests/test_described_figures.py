@@ -5,7 +5,12 @@ import re
 import numpy as np
 
 from bp_helpers.plots import computation_tree, network_and_matrix
-from bp_helpers.plots.mnist import confusion_plot, misclassified_gallery, sample_digits
+from bp_helpers.plots.mnist import (
+    confusion_plot,
+    cost_every_steps,
+    misclassified_gallery,
+    sample_digits,
+)
 
 
 def alt_of(figure):
@@ -58,3 +63,14 @@ def test_each_output_digit_has_its_own_hatching_in_the_wishes_panel():
     from bp_helpers.panels.wishes import DIGIT_COLORS, DIGIT_HATCHES
 
     assert len(set(DIGIT_HATCHES)) == len(set(DIGIT_COLORS)) == 10
+
+
+def test_the_cost_every_n_steps_names_its_spacing_and_gives_each_curves_ends():
+    figure = cost_every_steps({"yours": [(0, 0.9), (40, 0.5), (80, 0.31)],
+                               "fast": [(0, 0.9), (40, 0.52), (80, 0.3)]}, every=40)
+    assert "recorded every 40 steps, one line per run" in alt_of(figure)
+    (line_a, line_b) = figure.axes[0].get_lines()
+    assert list(line_a.get_xdata()) == [0, 40, 80] and line_b.get_linestyle() == "--"
+    rows = re.findall(r"<tr><th scope='row'>(\w+)</th><td>(\d+)</td><td>([\d.]+)</td>"
+                      r"<td>([\d.]+)</td></tr>", figure._repr_html_())
+    assert rows == [("yours", "80", "0.9000", "0.3100"), ("fast", "80", "0.9000", "0.3000")]

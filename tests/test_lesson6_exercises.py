@@ -127,6 +127,26 @@ def test_sgd_with_network_backprop_takes_the_same_steps_as_the_engine():
     np.testing.assert_allclose(h_engine.costs, h_stepped.costs, rtol=1e-10)
 
 
+def test_the_learners_curve_every_n_steps_is_sgds_record_every():
+    """The lesson plots the learner's loop and sgd's fast trainer 'a point every `every`
+    steps': StepCosts counts the learner's backprop calls as steps and records where
+    sgd(record_every=every) does, and with the worked solution the two curves agree."""
+    mine, fast = Network([6, 5, 3], seed=4), Network([6, 5, 3], seed=4)
+    steps, rng, Y = lesson6.StepCosts(mine, X, LABELS, every=4), np.random.default_rng(0), \
+        one_hot(LABELS, 3)
+    for _ in range(3):  # 60 examples in batches of 7: 9 steps an epoch
+        lesson6.sgd_epoch(mine, X, Y, batch_size=7, lr=0.5, rng=rng,
+                          backprop=steps.counted(lesson6.backprop))
+    pairs = steps.finish()
+    history = sgd(fast, X, LABELS, epochs=3, batch_size=7, lr=0.5, seed=0, dtype=np.float64,
+                  record_every=4)
+    assert [step for step, _ in pairs] == [0, 4, 8, 12, 16, 20, 24, 27]
+    assert pairs[0][1] == history.costs[0] and pairs[-1][1] == pytest.approx(history.costs[-1])
+    assert [step for step, _ in history.step_costs] == [step for step, _ in pairs[1:-1]]
+    np.testing.assert_allclose([c for _, c in pairs[1:-1]], [c for _, c in history.step_costs],
+                               rtol=1e-10)
+
+
 def test_sgd_with_the_lessons_solution_matches_network_backprop_bit_for_bit():
     mine, ours = Network([6, 5, 4, 3], seed=4), Network([6, 5, 4, 3], seed=4)
     kwargs = dict(epochs=2, batch_size=10, lr=1.0, seed=0)

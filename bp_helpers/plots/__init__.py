@@ -26,6 +26,7 @@ from bp_helpers.plots.graphs import (
 )
 from bp_helpers.plots.mnist import (
     confusion_plot,
+    cost_every_steps,
     first_layer_weights,
     gradient_sizes_plot,
     learning_curves,
@@ -38,6 +39,7 @@ __all__ = [
     "chain_graph",
     "computation_tree",
     "confusion_plot",
+    "cost_every_steps",
     "descent_paths",
     "draw_graph",
     "draw_matrix",

@@ -103,6 +103,30 @@ def learning_curves(histories):
     return fig
 
 
+def cost_every_steps(curves, every):
+    """The training cost every `every` steps: {name: [(step, cost), ...]}, one line per run.
+
+    Finer than an epoch's record: the wiggles of single mini-batches show, and so does
+    how soon each run gets where it ends.
+    """
+    fig = DescribedFigure(figsize=(9.5, 3.0), layout="constrained", alt=(
+        f"The training cost (log scale) against the number of steps, recorded every {every} "
+        "steps, one line per run. The table below gives each run's first and last point."),
+        data=table_html(["run", "steps", "first cost", "last cost"],
+                        [[name, curve[-1][0], f"{curve[0][1]:.4f}", f"{curve[-1][1]:.4f}"]
+                         for name, curve in curves.items()], "The ends of each curve"))
+    ax = fig.subplots()
+    for i, (name, curve) in enumerate(curves.items()):
+        style = ("-", "--", ":", "-.")[i % 4]  # not colour alone
+        steps, costs = zip(*curve, strict=True)
+        ax.plot(steps, costs, linestyle=style, lw=1.5, label=name)
+    ax.set(xlabel=f"steps (a point every {every})", ylabel="training cost", yscale="log",
+           title="cost over the whole training set")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig
+
+
 def gradient_sizes_plot(sizes_by_name):
     """RMS of dC/dW(l) per layer over training: {name: array (epochs, L)}, one panel each."""
     fig = DescribedFigure(figsize=(9.5, 3.0), layout="constrained", alt=(

@@ -355,6 +355,38 @@ def record(network, mnist, epoch, seconds):
                        network.accuracy(mnist.X_test, mnist.y_test), seconds)
 
 
+class StepCosts:
+    """The training cost every `every` steps of the learner's loop, as (step, cost) pairs.
+
+    `counted(backprop)` is backprop, counting its calls: each call is one step of
+    the loop, so just before call number k * every + 1 the network has taken
+    k * every steps, and the cost of the whole training set (X, labels) is
+    recorded then, as sgd(record_every=every) records it. `finish()` records
+    the last step. pairs starts with (0, the cost before training).
+    """
+
+    def __init__(self, network, X, labels, every):
+        self.network, self.X, self.labels, self.every = network, X, labels, every
+        self.steps, self.pairs = 0, [(0, network.cost(X, labels))]
+
+    def _record(self):
+        if self.pairs[-1][0] != self.steps:
+            self.pairs.append((self.steps, self.network.cost(self.X, self.labels)))
+
+    def counted(self, backprop):
+        def counting(*args, **kwargs):
+            if self.steps % self.every == 0:
+                self._record()
+            self.steps += 1
+            return backprop(*args, **kwargs)
+
+        return counting
+
+    def finish(self):
+        self._record()
+        return self.pairs
+
+
 def what_ran(backprop_used, loop_used):
     """The label of a training run: whose backprop and whose loop it used."""
     mine = [part for part, used, solution in (("backprop", backprop_used, backprop),
