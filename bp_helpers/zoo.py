@@ -314,11 +314,12 @@ BUGS = [
         layers=(1, 2), looks_like=_HIDDEN, where=frozenset({1}),
         why="σ′ is taken at a(l) = σ(z(l)) instead of at z(l). The output error is right, so "
             "layer L agrees; every δ passed back is wrong."),
-    Bug("w_not_transposed", w_not_transposed, "W(l+1) where W(l+1)ᵀ belongs",
+    Bug("w_not_transposed", w_not_transposed, "delta @ W.T where delta @ W belongs",
         ("network.W[l].T",), (("network.W[l].T", "network.W[l]"),),
         layers=(1, 2), looks_like=f"{_HIDDEN}, by more than 1 in places", where=frozenset({1}),
-        why="δ(l+1) went back through W(l+1) instead of W(l+1)ᵀ: the path sum used w_kj "
-            "instead of w_jk. Square matrices hid the mistake."),
+        why="With examples as rows, the column form's W(l+1)ᵀ δ(l+1) is `delta @ W[l]` in "
+            "code; this code transposed W once more, so the path sum used w_kj instead of "
+            "w_jk. Square matrices hid the mistake."),
     Bug("wrong_sign", wrong_sign, "a and y swapped: 2(y − a) instead of 2(a − y)",
         ("output_error(Y, activations[L]",),
         (("output_error(Y, activations[L]", "output_error(activations[L], Y"),),
