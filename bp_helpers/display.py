@@ -74,6 +74,10 @@ class Displayable:
     def snapshot_png(self):
         return None
 
+    def static_picture(self):
+        """HTML that pictures the widget where it cannot run, or None (then its PNG or text)."""
+        return None
+
     def _ipython_display_(self):
         # IPython tries this first; NotImplementedError sends it on to
         # _repr_mimebundle_, which everywhere but Colab is what we want.
@@ -87,18 +91,22 @@ class Displayable:
         if png is not None:
             bundle["image/png"] = png
         bundle["text/plain"] = self.plain_text()
-        bundle["text/html"] = static_html(self.plain_text(), png, self.hint)
+        bundle["text/html"] = static_html(self.plain_text(), png, self.hint,
+                                          self.static_picture())
         return bundle
 
 
-def static_html(text, png, hint):
+def static_html(text, png, hint, picture=None):
     """A course widget where it cannot run yet: its picture (or its text) and a hint.
 
-    `png` (bytes or None) is shown inline as a data URL, so nothing is fetched;
-    the hint says what to run. Front ends that can show the live widget prefer
+    `picture` (HTML, such as an SVG drawing) is shown if given; else `png`
+    (bytes or None) inline as a data URL, so nothing is fetched; else the text.
+    The hint says what to run. Front ends that can show the live widget prefer
     it to this HTML.
     """
-    if png is None:
+    if picture is not None:
+        body = picture
+    elif png is None:
         body = f"<pre style='margin:0'>{html.escape(text)}</pre>"
     else:
         data = base64.b64encode(png).decode("ascii")

@@ -12,6 +12,8 @@ from bp_helpers.panels.graph import (
     GraphPanel,
     GraphState,
     graph_result,
+    judge_next,
+    next_number,
     render_svg,
 )
 
@@ -165,3 +167,52 @@ def test_the_graph_keeps_its_size_in_a_box_that_scrolls_by_keyboard():
     panel = GraphPanel()
     assert re.search(r"<svg [^>]*width='\d+' height='310'", panel.drawing.value)
     assert "overflow-x:auto" in panel.drawing.value and "tabindex='0'" in panel.drawing.value
+
+
+@pytest.mark.parametrize("state", [LESSON1, LESSON2])
+def test_the_next_number_is_what_the_next_step_fills_in(state):
+    n = graph_result(state).n_steps
+    for step in range(n):
+        here = graph_result(GraphState(**{**state.__dict__, "step": step}))
+        after = graph_result(GraphState(**{**state.__dict__, "step": step + 1}))
+        name, number = next_number(here.state)
+        node = after.step.node
+        shown = after.values[node] if after.step.direction == "forward" else after.grads[node]
+        assert number == shown and name.endswith(after.labels[node])
+        assert name.startswith("∂C0/∂") == (after.step.direction == "backward")
+    assert next_number(GraphState(**{**state.__dict__, "step": n})) is None
+
+
+def test_a_guess_is_right_within_a_percent_and_told_the_number_otherwise():
+    assert next_number(LESSON1) == ("z(L)", pytest.approx(0.7))
+    assert judge_next(LESSON1, 0.7) == (True, "Right: z(L) = 0.7.")
+    assert judge_next(LESSON1, 0.705)[0] and not judge_next(LESSON1, 0.72)[0]
+    assert judge_next(LESSON1, -0.7) == (
+        False, "Not quite: you said -0.7, and z(L) = 0.7. See how below.")
+    with pytest.raises(ValueError, match="every number is already filled in"):
+        judge_next(GraphState(step=9), 0.0)
+
+
+def test_the_panel_asks_for_each_number_then_shows_it():
+    panel = GraphPanel(LESSON1)
+    assert "Next: z(L) = ?" in panel.message.value
+    panel.guess.value = 0.7
+    panel.check_button.click()
+    assert panel.slider.value == 1 and "✅ Right: z(L) = 0.7." in panel.verdict.value
+    assert "data-key='value-z1'>= 0.7<" in panel.drawing.value
+    assert "Next: a(L) = ?" in panel.message.value
+    panel.guess.value = 0.0
+    panel.check_button.click()  # wrong: told the number, and the step is shown all the same
+    assert panel.slider.value == 2 and "❌ Not quite: you said 0, and a(L) = " in panel.verdict.value
+    panel.next_button.click()
+    assert panel.verdict.value == ""
+    panel.slider.value = panel.n_steps
+    assert "Next:" not in panel.message.value
+    panel.check_button.click()
+    assert panel.slider.value == panel.n_steps and "Every number is filled in" in panel.verdict.value
+
+
+def test_before_its_cell_runs_the_panel_pictures_the_graph_with_its_inputs_only():
+    html = GraphPanel(LESSON1)._repr_mimebundle_()["text/html"]
+    assert "<svg" in html and "data-key='value-a0'>= 0.8<" in html
+    assert "data-key='value-z1'>= ?<" in html and "data-key='grad-w1'>∂C0/∂· = ?<" in html

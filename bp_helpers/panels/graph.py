@@ -9,8 +9,13 @@ already found at the edge's head. The numbers come from `chain.forward` and
 addition passes the gradient on unchanged (dz/db = 1), a multiplication
 hands each input the other one's value (dz/dw = a(l-1), dz/da(l-1) = w).
 
+Before each step the learner can type the number it will fill in and check it
+(`next_number`, `judge_next`): the panel asks for every number before it shows it.
+
 `graph_result(state)` is the pure logic (GraphState -> GraphResult); GraphPanel
-is the thin view: an SVG drawing in an HTML widget and the step buttons.
+is the thin view: an SVG drawing in an HTML widget, the step buttons and the
+number box. Before its cell runs, the lesson shows the graph's picture at step
+0 (inputs only), so the lesson reads where no kernel runs, on GitHub say.
 """
 
 from dataclasses import dataclass, replace
@@ -196,6 +201,34 @@ def graph_result(state):
                        step=done[-1] if done else None, n_steps=len(steps))
 
 
+def next_number(state):
+    """(name, number) that step state.step + 1 fills in: a node's value on the way forward,
+    its dC0/d(node) on the way back. None after the last step."""
+    if state.step == graph_result(state).n_steps:
+        return None
+    result = graph_result(replace(state, step=state.step + 1))
+    node, label = result.step.node, result.labels[result.step.node]
+    if result.step.direction == "forward":
+        return label, result.values[node]
+    return f"∂C0/∂{label}", result.grads[node]
+
+
+# How far a guess may be off: the panel shows 4 significant digits, and a learner
+# computing from them by hand lands within a few units of the last one.
+GUESS_RTOL, GUESS_ATOL = 0.01, 1e-3
+
+
+def judge_next(state, guess):
+    """(right, sentence) for a learner's guess of the next number; ValueError if none is left."""
+    upcoming = next_number(state)
+    if upcoming is None:
+        raise ValueError("every number is already filled in: start over with ◀ or the slider")
+    name, number = upcoming
+    if abs(guess - number) <= max(GUESS_RTOL * abs(number), GUESS_ATOL):
+        return True, f"Right: {name} = {number:.4g}."
+    return False, f"Not quite: you said {guess:.4g}, and {name} = {number:.4g}. See how below."
+
+
 def _local_value(edge, values, state):
     source, target = edge
     if target == "C0":
@@ -316,12 +349,19 @@ class GraphPanel(Displayable):
         self.next_button = widgets.Button(description="step ▶", button_style="info")
         self.back_button.on_click(lambda _: self.step_by(-1))
         self.next_button.on_click(lambda _: self.step_by(1))
+        self.guess = widgets.FloatText(description="your next number", value=0.0,
+                                       style={"description_width": "initial"},
+                                       layout=widgets.Layout(width="260px"))
+        self.check_button = widgets.Button(description="check ▶", button_style="info")
+        self.check_button.on_click(lambda _: self.check_guess())
+        self.verdict = live(widgets.HTML())
         self.drawing = widgets.HTML()
         self.message = live(widgets.HTML())
         self.drawing.add_class("bp-graph-drawing")
         self.message.add_class("bp-graph-message")
         self.widget = widgets.VBox([
             widgets.HBox([self.back_button, self.next_button, self.play, self.slider]),
+            widgets.HBox([self.guess, self.check_button, self.verdict]),
             self.drawing, self.message])
         self.slider.observe(self.update, names="value")
         self.update()
@@ -332,15 +372,33 @@ class GraphPanel(Displayable):
 
     def step_by(self, change):
         """Take `change` steps (+1 forward, -1 back), staying within the first and last."""
+        self.verdict.value = ""
         self.slider.value = min(max(self.slider.value + change, 0), self.n_steps)
+
+    def check_guess(self):
+        """Judge the number in the box against the next step's, then take that step."""
+        if next_number(self.state) is None:
+            self.verdict.value = "Every number is filled in: go back with ◀ or the slider."
+            return
+        right, sentence = judge_next(self.state, self.guess.value)
+        self.slider.value += 1
+        self.verdict.value = f"<span data-key='verdict'>{'✅' if right else '❌'} {sentence}</span>"
 
     def update(self, change=None):
         result = graph_result(self.state)
         self.drawing.value = scroller(render_svg(result))
         where = ("" if result.step is None else
                  f"<b>{result.step.direction} step {self.slider.value} of {self.n_steps}:</b> ")
+        upcoming = next_number(self.state)
+        ask = ("" if upcoming is None else
+               f"<br>Next: {upcoming[0]} = ? Work it out, type it above and press "
+               "<b>check ▶</b> (or <b>step ▶</b> to see it).")
         self.message.value = (f"<div data-key='message' style='font-size:110%'>{where}"
-                              f"{result.message}</div>")
+                              f"{result.message}{ask}</div>")
+
+    def static_picture(self):
+        """The graph with its inputs only: what the lesson shows before its cell runs."""
+        return scroller(render_svg(graph_result(replace(self.params, step=0))))
 
     def plain_text(self):
         return ("The computation graph, step by step (interactive: open in JupyterLab to "

@@ -359,7 +359,9 @@ print(f"formula {by_formula:.6f}   backprop {by_backprop:.6f}   nudging {by_nudg
 # time: first forward, left to right, each node's value; then backward, right to left,
 # each node's $\partial C_0/\partial(\text{node})$, which is the local derivative on the
 # arrow times the derivative already found at the arrow's head. **◀ step back** undoes a
-# step, and ▶ on the player runs them all. Two patterns show up on the way back:
+# step, and ▶ on the player runs them all. Better: before each step, work out the number
+# it will fill in, type it into **your next number** and press **check ▶**. The panel
+# says whether you were right, then takes the step. Two patterns show up on the way back:
 #
 # * an **addition** passes the gradient on unchanged: in $z = w\,a^{(L-1)} + b$,
 #   $\partial z/\partial b = 1$;

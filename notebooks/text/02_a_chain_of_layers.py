@@ -167,8 +167,10 @@ print(f"formula {by_formula:+.6f}   backprop {by_backprop:+.6f}   nudging {by_nu
 # %% [markdown]
 # ## The chain, step by step
 #
-# The same backward pass, one number at a time. **step ▶** first runs the chain forward,
-# filling in each node's value from left to right; then it runs backward, from the cost
+# The same backward pass, one number at a time, and this time you compute each one first:
+# type it into **your next number** and press **check ▶** (**step ▶** just shows it).
+# The steps first run the chain forward, filling in each node's value from left to right;
+# then they run backward, from the cost
 # to the input, filling in each node's $\partial C_0/\partial(\text{node})$ as the local
 # derivative on an arrow times the derivative already found at its head. Watch the
 # addition $z = w\,a + b$ pass the gradient on unchanged to $b$ ($\partial z/\partial b = 1$),
