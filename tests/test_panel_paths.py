@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from bp_helpers.network import Network
 from bp_helpers.panels import PathsPanel, PathsState, example_network, paths_result
+from bp_helpers.panels.paths import factors_table
 
 
 def every_choice(network):
@@ -79,3 +80,19 @@ def test_view_follows_its_controls():
     assert len(strong) == 4 + 4 * 2  # input 2 -> each hidden neuron, then every hidden -> output
     panel.delta.value = 0.5
     assert "measured" in panel.readout.value
+
+
+def test_each_path_shows_its_three_kinds_of_factor_and_their_product():
+    network, x, y = example_network()
+    for layer, per_path in ((0, 5), (1, 3)):  # a w and a σ′ per layer crossed, then 2(a − y)
+        result = paths_result(PathsState(layer=layer, k=1), network, x, y)
+        g = network.backprop(x, y)
+        for path in result.paths:
+            names = [name for name, _ in path.factors]
+            assert len(names) == per_path and names[-1].startswith("2(a<sub>")
+            assert path.contribution == pytest.approx(np.prod([v for _, v in path.factors]))
+            j, k = path.neurons[1], path.neurons[0]
+            assert path.factors[0][1] == network.W[layer][j, k]
+            assert path.factors[-1][1] == g.dC_da[-1][path.neurons[-1]]
+        table = factors_table(result)
+        assert table.count("<tr>") == len(result.paths) + 1 and "w<sub>" in table

@@ -54,10 +54,13 @@ class PathsState:
 
 @dataclass(frozen=True)
 class Path:
-    """One route from a_k(l) to the cost: the neuron index in each layer l..L, and its product."""
+    """One route from a_k(l) to the cost: the neuron index in each layer l..L, its factors
+    as (name, value) pairs (a w and a σ′ per layer crossed, then 2(a_j − y_j)), and their
+    product."""
 
     neurons: tuple
     contribution: float
+    factors: tuple = ()
 
     @property
     def label(self):
@@ -120,9 +123,14 @@ def paths_result(state, network, x, y):
     paths = []
     for route in itertools.product(*(range(network.sizes[l]) for l in layers)):
         neurons = (state.k, *route)
-        factors = [network.W[l - 1][neurons[i + 1], neurons[i]] * sigma_prime[l - 1][neurons[i + 1]]
-                   for i, l in enumerate(layers)]
-        paths.append(Path(neurons, math.prod(factors) * float(g.dC_da[-1][neurons[-1]])))
+        factors = []
+        for i, l in enumerate(layers):
+            j, k = neurons[i + 1], neurons[i]
+            factors += [(f"w<sub>{j}{k}</sub><sup>({l})</sup>", float(network.W[l - 1][j, k])),
+                        (f"σ′(z<sub>{j}</sub><sup>({l})</sup>)", float(sigma_prime[l - 1][j]))]
+        j = neurons[-1]
+        factors.append((f"2(a<sub>{j}</sub> − y<sub>{j}</sub>)", float(g.dC_da[-1][j])))
+        paths.append(Path(neurons, math.prod(value for _, value in factors), tuple(factors)))
     a = g.activations[state.layer]
     nudged = a.copy()
     nudged[state.k] += state.delta
@@ -153,6 +161,20 @@ def readout_rows(result):
     ]
 
 
+def factors_table(result):
+    """Every path's factors and product, one row per path, as an HTML table."""
+    def product(path):
+        return " × ".join(f"{name} = {value:.3g}" for name, value in path.factors)
+
+    rows = "".join(
+        f"<tr><td style='padding:1px 10px 1px 0;white-space:nowrap'>{path.label}</td>"
+        f"<td>{product(path)}</td><td style='text-align:right;font-family:monospace;"
+        f"white-space:nowrap'>{fmt(path.contribution)}</td></tr>" for path in result.paths)
+    return ("<details><summary>Each path's factors</summary><table style='border-collapse:"
+            "collapse'><tr><th scope='col'>path</th><th scope='col'>factors</th>"
+            f"<th scope='col'>product</th></tr>{rows}</table></details>")
+
+
 class PathsPanel(PanelView):
     """The paths panel's view: pick a layer and neuron, nudge it, see every path."""
 
@@ -169,6 +191,7 @@ class PathsPanel(PanelView):
             value=state.delta, base=10, min=np.log10(DELTA_RANGE[0]), max=np.log10(DELTA_RANGE[1]),
             step=0.25, description="Δ", readout_format=".1e", layout=wide_slider_layout())
         self.readout = live(widgets.HTML())
+        self.factors = widgets.HTML()
         self.fig = live_figure(9.8, 3.6, alt=(
             "The network diagram with every path from the chosen activation to the cost, "
             "and a bar per path of its contribution to the derivative; the table gives "
@@ -176,7 +199,7 @@ class PathsPanel(PanelView):
         self.ax_net, self.ax_bars = self.fig.subplots(1, 2, width_ratios=[1, 1.3])
         self.control_box = widgets.VBox([self.layer, self.k, self.delta])
         self.widget = widgets.VBox([widgets.HBox([self.control_box, self.readout]),
-                                    self.fig.canvas])
+                                    self.factors, self.fig.canvas])
         self._shown = None
         self.layer.observe(self._on_layer, names="value")
         self.watch(self.delta)
@@ -227,6 +250,7 @@ class PathsPanel(PanelView):
         chosen = (result.state.layer, result.state.k)
         if chosen != self._shown:
             self._shown = chosen
+            self.factors.value = factors_table(result)
             self._draw(result)
 
     def _draw(self, result):

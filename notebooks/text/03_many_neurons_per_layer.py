@@ -131,7 +131,9 @@ print(f"formula: {by_formula:.6f}   backprop: {by_backprop:.6f}")
 #
 # Pick a layer and a neuron $k$. The diagram highlights every path from it to the cost,
 # and the bars show each path's product of $w\,\sigma'$ factors times the final error.
-# The orange bar is their sum; the dashed line is what backprop computes for
+# **Each path's factors** opens the same products written out, one factor at a time: a
+# weight and a $\sigma'$ for every layer the path crosses, then $2(a_j - y_j)$. Check
+# one by hand. The orange bar is their sum; the dashed line is what backprop computes for
 # $\partial C_0/\partial a_k$. They agree exactly. The readouts add a third opinion:
 # nudge $a_k$ by $\Delta$, run the rest of the network forward, and measure the change
 # in cost.
