@@ -7,8 +7,8 @@ anywidget whose script looks after the widgets in its box:
 
 - keys: JupyterLab's single-key shortcuts ("m", "d d", arrows) do not fire
   while a course control has focus. Lumino, JupyterLab's toolkit, ignores
-  key events from inside an element marked `data-lm-suppress-shortcuts`;
-  the box carries the mark for keys without Ctrl, Alt or Meta (Shift+Enter
+  key events from an element marked `data-lm-suppress-shortcuts` or inside one;
+  the box and the focused control carry the mark for keys without Ctrl, Alt or Meta (Shift+Enter
   still runs the cell, Ctrl+S still saves). So arrows move a radio choice;
 - no trap: Tab, Shift+Tab and Escape always leave a control (a drawing pad
   would otherwise swallow them), and a drawing pad is not a Tab stop (its
@@ -121,7 +121,11 @@ function guard(box, model) {
     }
     const command = event.ctrlKey || event.metaKey || event.altKey
       || (event.shiftKey && event.key === "Enter");
+    // On the box for keys that bubble from any control, and on the control itself:
+    // Lumino tests a shortcut's selector on the focused element before looking for
+    // the mark on its ancestors, and ":focus" selectors match the control itself.
     set(box, SUPPRESS, command ? null : "");
+    if (event.target instanceof Element) set(event.target, SUPPRESS, command ? null : "");
   };
   box.addEventListener("keydown", onKey, true);
   set(box, SUPPRESS, "");

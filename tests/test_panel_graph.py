@@ -203,13 +203,15 @@ def test_the_panel_asks_for_each_number_then_shows_it():
     assert "Next: a(L) = ?" in panel.message.value
     panel.guess.value = 0.0
     panel.check_button.click()  # wrong: told the number, and the step is shown all the same
-    assert panel.slider.value == 2 and "❌ Not quite: you said 0, and a(L) = " in panel.verdict.value
+    assert panel.slider.value == 2
+    assert "❌ Not quite: you said 0, and a(L) = " in panel.verdict.value
     panel.next_button.click()
     assert panel.verdict.value == ""
     panel.slider.value = panel.n_steps
     assert "Next:" not in panel.message.value
     panel.check_button.click()
-    assert panel.slider.value == panel.n_steps and "Every number is filled in" in panel.verdict.value
+    assert panel.slider.value == panel.n_steps
+    assert "Every number is filled in" in panel.verdict.value
 
 
 def test_before_its_cell_runs_the_panel_pictures_the_graph_with_its_inputs_only():

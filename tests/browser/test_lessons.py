@@ -192,7 +192,8 @@ def test_lesson_runs_clean_and_renders(open_lesson, path):
     problems = lesson.problems()
     assert not problems, f"{lesson.name}: errors on the page:{listing(problems)}"
     unrun = lesson.unrun_cells()
-    assert not unrun, f"{lesson.name}: code cells {unrun} (0-based) did not run"
+    assert not unrun, (f"{lesson.name}: code cells {unrun} (0-based) did not run; their "
+                       f"prompts read {[lesson.prompts()[i] for i in unrun]}")
     broken = [view["text"] for view in lesson.widgets() if not view["rendered"]]
     assert not broken, f"{lesson.name}: widgets that did not render:{listing(broken)}"
     for kind, output in outputs.items():
