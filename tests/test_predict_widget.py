@@ -4,6 +4,7 @@ fair verdict beside the guess."""
 import re
 
 import pytest
+from widget_text import all_text
 
 from bp_helpers.display import WIDGET_VIEW
 from bp_helpers.panels.predict import Answer, Prediction, judge, parse_guess, sign_of
@@ -18,18 +19,6 @@ class Solver:
     def __call__(self):
         self.calls += 1
         return self.answer
-
-
-def all_text(prediction):
-    """Every string the widget tree and its display bundle hold."""
-    texts = [prediction.plain_text()]
-    stack = [prediction.widget]
-    while stack:
-        widget = stack.pop()
-        stack += list(getattr(widget, "children", ()))
-        for name in ("value", "description", "placeholder"):
-            texts.append(str(getattr(widget, name, "")))
-    return "\n".join(texts)
 
 
 @pytest.mark.parametrize("kind, value, options, tolerance", [

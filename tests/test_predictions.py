@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from lessons import LESSONS
+from widget_text import all_text
 
 from bp_helpers import chain
 from bp_helpers.activations import sigmoid, sigmoid_prime
@@ -32,18 +33,6 @@ from bp_helpers.recipes import RECIPES
 
 # The lessons' moments, with the lessons' own parameters: each answer and each sentence on
 # why is recomputed here independently. -----------------------------------------------------
-
-
-def all_text(prediction):
-    """Every string the widget tree and its display bundle hold."""
-    texts = [prediction.plain_text()]
-    stack = [prediction.widget]
-    while stack:
-        widget = stack.pop()
-        stack += list(getattr(widget, "children", ()))
-        for name in ("value", "description", "placeholder"):
-            texts.append(str(getattr(widget, name, "")))
-    return "\n".join(texts)
 
 
 LESSON2_CHAIN = ([1.5, -2.0, 2.5], [0.5, 1.0, -1.0], 1.0, 1.0)
