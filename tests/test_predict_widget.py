@@ -176,3 +176,11 @@ def test_an_exact_number_prediction_says_not_quite_without_a_zero_margin():
 def test_a_sign_guess_of_another_kind_gets_a_clear_error(guess):
     with pytest.raises(ValueError, match="a sign guess must be 'negative', 'zero' or 'positive'"):
         parse_guess("sign", guess)
+
+
+def test_a_number_prompt_says_how_close_counts_and_an_exact_one_says_so():
+    def prompt(tolerance):
+        return Prediction("How many?", "number", lambda: None, tolerance=tolerance).prompt_html()
+
+    assert "anything within ±0.5 of the answer counts" in prompt(0.5)
+    assert "Type the exact number" in prompt(0) and "±0" not in prompt(0)

@@ -156,7 +156,8 @@ class Prediction(Displayable):
         """What the learner sees before committing: how to answer, never the answer."""
         how = {"sign": "Pick a sign", "choice": "Pick one"}.get(self.kind)
         if self.kind == "number":
-            how = f"Type a number (within ±{self.tolerance:g} counts)"
+            how = ("Type the exact number" if self.tolerance == 0 else
+                   f"Type a number (anything within ±{self.tolerance:g} of the answer counts)")
         return f"<i>{how}, then commit. The computed answer appears only after that.</i>"
 
     @property
