@@ -43,7 +43,7 @@ import numpy as np
 import pytest
 
 from bp_helpers.data import load_mnist
-from bp_helpers.evaluation import GradientRecorder, look_inside, misclassified
+from bp_helpers.evaluation import GradientRecorder, confusion_matrix, look_inside, misclassified
 from bp_helpers.network import Network
 from bp_helpers.panels.wishes import WishesState, next_mistake, wishes_result
 from bp_helpers.plots.mnist import misclassified_gallery
@@ -225,3 +225,16 @@ def test_the_gallery_titles_read_true_then_the_answer(mnist, trained):
     figure = misclassified_gallery(mnist.X_test, indices, predicted, true)
     titles = [ax.get_title() for ax in figure.axes if ax.get_title()]
     assert titles == [f"{t} → {p}" for t, p in zip(true, predicted, strict=True)]
+
+
+def test_the_hardest_digit_is_the_confusion_matrixs_row_with_most_mistakes(mnist, trained):
+    network, _ = trained["sigmoid"]
+    counts = confusion_matrix(network, mnist.X_test, mnist.y_test)
+    wrong = counts.sum(axis=1) - np.diag(counts)
+    worst = int(np.argmax(wrong))
+    reveal = lesson5.hardest_digit(network, mnist.X_test, mnist.y_test, guess=str(worst)).reveal
+    assert reveal.correct and reveal.answer.shown == f"the {worst}s"
+    assert f"The {worst}s: {wrong[worst]} of {counts[worst].sum()} wrong" in reveal.answer.why
+    other = str((worst + 1) % 10)
+    wrong_guess = lesson5.hardest_digit(network, mnist.X_test, mnist.y_test, guess=other)
+    assert not wrong_guess.reveal.correct

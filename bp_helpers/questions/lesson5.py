@@ -9,7 +9,7 @@ away lives here.
 import numpy as np
 
 from bp_helpers.data import load_digits
-from bp_helpers.evaluation import gradient_sizes
+from bp_helpers.evaluation import confusion_matrix, gradient_sizes
 from bp_helpers.exercises import Catalogue, Exercise, Solution, lock_module
 from bp_helpers.network import Network, one_hot
 from bp_helpers.panels.predict import Answer, Prediction
@@ -153,6 +153,27 @@ def step_reach(X, lr, lr_lesson4, guess=None):
                       f"η = {lr:g}. At the same η and δ_j, how much farther does one MNIST "
                       "digit's step move z_j than one of lesson 4's 8×8 digits, on average?",
                       "choice", solve, options=REACH_OPTIONS, guess=guess)
+
+
+
+def hardest_digit(network, X, labels, guess=None):
+    """Lesson 5: which true digit the trained network gets wrong most often (X (m, 784))."""
+    digits = tuple(str(d) for d in range(10))
+
+    def solve():
+        counts = confusion_matrix(network, X, labels)
+        wrong = counts.sum(axis=1) - np.diag(counts)
+        worst, best = int(np.argmax(wrong)), int(np.argmin(wrong))
+        mistaken = counts[worst].copy()
+        mistaken[worst] = -1
+        why = (f"The {worst}s: {wrong[worst]} of {counts[worst].sum()} wrong, most often "
+               f"taken for a {int(np.argmax(mistaken))}. The fewest mistakes are on the "
+               f"{best}s ({wrong[best]} of {counts[best].sum()}). The matrix below shows "
+               "every pair.")
+        return Answer(str(worst), f"the {worst}s", why)
+
+    return Prediction("Before the confusion matrix: which digit does the network get wrong "
+                      "most often?", "choice", solve, options=digits, guess=guess)
 
 
 lock_module(__name__)

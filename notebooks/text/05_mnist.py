@@ -152,7 +152,11 @@ print(f"test accuracy after {history.epochs[-1]} epochs: {history.test_accuracie
 #
 # The confusion matrix counts, for every true digit (row), what the network answered
 # (column). The diagonal holds the right answers; everything off it is a mistake, and
-# the big off-diagonal numbers show which digits look alike to the network.
+# the big off-diagonal numbers show which digits look alike to the network. First, a
+# guess:
+
+# %%
+lesson5.hardest_digit(network, mnist.X_test, mnist.y_test)
 
 # %%
 plots.confusion_plot(confusion_matrix(network, mnist.X_test, mnist.y_test))
