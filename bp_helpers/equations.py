@@ -11,7 +11,7 @@ input) and delta(l) = dC0/dz(l), the error of layer l:
 (* multiplies entry by entry.) Examples are rows, as everywhere in the
 package: a batch of m errors delta(l) is an (m, n_l) array, so W(l+1)^T
 delta(l+1) for every example at once is delta_next @ W_next, and (3) and (4)
-average over the batch, giving the gradient of C = (1/m) sum_i C0_i. A
+average over the batch, giving the gradient of C = (1/m) sum_k C_k. A
 single example may be given as 1-D vectors (and (1) and (4) also take plain
 numbers, which is how `network_loops` uses them, one neuron at a time).
 

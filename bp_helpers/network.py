@@ -2,7 +2,7 @@
 
 Layer l computes z(l) = W(l) a(l-1) + b(l), a(l) = sigma(z(l)). One example costs C0 =
 sum_j (a_j(L) - y_j)^2 (or cross-entropy after a softmax); `cost` and `backprop` use the
-batch average C = (1/m) sum_i C0_i. Examples are rows: a batch is (m, n), one example (n,).
+batch average C = (1/m) sum_k C_k. Examples are rows: a batch is (m, n), one example (n,).
 """
 
 import itertools
@@ -101,7 +101,7 @@ class Network:
         return Backward(*_unbatch(single, zs, activations, deltas, dC_da), dC_dW, dC_db)
 
     def cost(self, X, Y):
-        """The cost averaged over the batch, C = (1/m) sum_i C0_i, as a float."""
+        """The cost averaged over the batch, C = (1/m) sum_k C_k, as a float."""
         return self.batch_cost(*self.as_batch(X, validate.targets_given(Y)))
 
     def batch_cost(self, X, Y):

@@ -1,9 +1,9 @@
 """Lesson 4: gradient descent on the full cost, with all examples or with mini-batches.
 
 The cost a network is trained on is the average of the per-example costs over
-the n training examples, C = (1/n) sum_i C0_i. Differentiation is linear, so
+the n training examples, C = (1/n) sum_k C_k. Differentiation is linear, so
 its gradient is the average of the per-example gradients. The course speaks
-of what an example "wishes": the change -dC0_i/dw it asks of every weight
+of what an example "wishes": the change -dC_k/dw it asks of every weight
 (the videos' "desired nudges"); the wished change of the whole cost, -dC/dw,
 is the average wish. A gradient-descent step moves every parameter by lr
 times that wish: w <- w - lr dC/dw.

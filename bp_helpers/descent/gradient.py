@@ -1,7 +1,7 @@
-"""The gradient of the full cost C = (1/n) sum_i C0_i: per example, as one vector, one step.
+"""The gradient of the full cost C = (1/n) sum_k C_k: per example, as one vector, one step.
 
 Differentiation is linear, so nabla C is the average of the per-example
-gradients nabla C0_i; what example i "wishes" is the opposite, -nabla C0_i.
+gradients nabla C_k; what example k "wishes" is the opposite, -nabla C_k.
 """
 
 from dataclasses import dataclass
@@ -14,14 +14,14 @@ from bp_helpers.validate import positive, whole_number
 
 
 def per_example_gradients(network, X, Y):
-    """Backprop on each example of X alone: the per-example gradients dC0_i/dW, dC0_i/db.
+    """Backprop on each example of X alone: the per-example gradients dC_k/dW, dC_k/db.
 
     X is (m, n_0), Y labels (m,) or targets (m, n_L). Returns lists
     (dC0_dW, dC0_db) shaped like network.W and network.b with a leading
     example axis: dC0_dW[l-1] has shape (m, n_l, n_{l-1}). One backward pass
     per example, on purpose: their mean is what network.backprop(X, Y) computes
-    for the whole batch at once. What example i wishes is the opposite,
-    -dC0_i/dW and -dC0_i/db.
+    for the whole batch at once. What example k wishes is the opposite,
+    -dC_k/dW and -dC_k/db.
     """
     X, Y = network.as_batch(X, Y)
     gradients = [network.backprop(x, y) for x, y in zip(X, Y, strict=True)]
