@@ -245,11 +245,6 @@ def kink_check(h=1e-3, guess=None):
                       "number", solve, tolerance=0.01, guess=guess)
 
 
-def show_source(obj):
-    """Print the source code of a bp_helpers function or class, the code that actually runs."""
-    print(inspect.getsource(obj).rstrip())
-
-
 class Measured:
     """Numbers measured on this machine (times), as an HTML table.
 

@@ -44,6 +44,7 @@ if "google.colab" in sys.modules:
 import numpy as np
 
 from bp_helpers.autodiff import Tensor, Value, topological_order, zero_grad
+from bp_helpers.display import show_source
 from bp_helpers.panels.value_graph import ValueGraphPanel
 from bp_helpers.questions import lesson7
 
@@ -62,7 +63,7 @@ from bp_helpers.questions import lesson7
 # multiplication, whole:
 
 # %%
-lesson7.show_source(Value.__mul__)
+show_source(Value.__mul__)
 
 # %% [markdown]
 # $\partial(ab)/\partial a = b$ and $\partial(ab)/\partial b = a$: the local derivatives are
@@ -70,7 +71,7 @@ lesson7.show_source(Value.__mul__)
 # stores lesson 1's $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$:
 
 # %%
-lesson7.show_source(Value.sigmoid)
+show_source(Value.sigmoid)
 
 # %% [markdown]
 # `Value` also knows $+$, $-$, division, a power by a constant, `exp`, `log`, `tanh` and
@@ -137,8 +138,7 @@ ValueGraphPanel(x * y + x.tanh())
 # Here is all of `backward`:
 
 # %%
-lesson7.show_source(Value.backward)
-lesson7.show_source(topological_order)
+show_source(Value.backward, topological_order)
 
 # %% [markdown]
 # Its loop is the chain rule: a parent's grad gets *local derivative × this node's grad*.
@@ -370,8 +370,7 @@ lesson7.grade_backward(backward)
 # addition of a bias:
 
 # %%
-lesson7.show_source(Tensor.__matmul__)
-lesson7.show_source(Tensor.__add__)
+show_source(Tensor.__matmul__, Tensor.__add__)
 
 # %% [markdown]
 # For $Z = A\,W^\top$ with examples as rows, the grad of $A$ is $G\,W$ and that of $W^\top$
@@ -382,7 +381,7 @@ lesson7.show_source(Tensor.__add__)
 # and it runs lesson 6's network:
 
 # %%
-lesson7.show_source(lesson7.network_cost)
+show_source(lesson7.network_cost)
 
 # %% [markdown]
 # Does it reproduce `Network`'s gradients, the four equations of lessons 3 and 6? On the
@@ -403,7 +402,7 @@ print(f"13,002 gradients; the largest difference is below 1e-10: {largest < 1e-1
 # `zero_grad`, `backward` and the step written against Tensors. The loop:
 
 # %%
-lesson7.show_source(sgd_epoch)
+show_source(sgd_epoch)
 
 # %% [markdown]
 # 30 epochs on the 4,000 embedded training digits, batches of 10, $\eta = 0.5$, from the
