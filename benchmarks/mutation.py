@@ -2,8 +2,8 @@
 
 Each mutant below is one small, realistic mistake (a dropped clip, `<` for `<=`,
 a sum for a mean, a missing check) in activations, costs, equations, network,
-chain, gradcheck, the fast trainer and its guard, the grading of learners'
-answers, the IDX reader, the checksum cache, the downloader or the weights
+chain, gradcheck, the fast trainer and its guard, the bug zoo, the grading of
+learners' answers, the IDX reader, the checksum cache, the downloader or the weights
 files. The script copies the course into a temporary folder, applies one mutant
 at a time there (the working tree is never touched), and runs the test files
 that import the mutated module (its own test file first, stopping at the first
@@ -155,6 +155,14 @@ MUTANTS = [
     Mutant("bp_helpers/training.py", "    if not trainer.finite():\n        return \"a weight",
            "    if False:\n        return \"a weight",
            "the finite-weights check skipped"),
+    Mutant("bp_helpers/training.py",
+           "        _append(history, record, callback)\n        last = now\n",
+           "        _append(history, record, callback)\n",
+           "the guard's last = now dropped: a collapse is judged against the start"),
+    # the bug zoo's fingerprints
+    Mutant("bp_helpers/zoo.py", "if max(W[l - 1], b[l - 1]) > report.threshold)",
+           "if max(W[l - 1], b[l - 1]) >= report.threshold)",
+           "a layer lit at exactly the threshold, where the check passes"),
     # the grading of learners' answers
     Mutant("bp_helpers/grading.py", 'rtol=1e-9, timeout=TIMEOUT):', 'rtol=1e-3, timeout=TIMEOUT):',
            "the grading's rtol loosened from 1e-9 to 1e-3"),

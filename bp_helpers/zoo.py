@@ -388,14 +388,12 @@ class Fingerprint:
     """What a bug looks like in a gradient check: the worst relative error per layer.
 
     W, b: tuples with one float per layer (layer 1 first); lit: the layers
-    with an error above the check's threshold; worst_layer: the layer of the
-    single worst entry.
+    with an error above the check's threshold.
     """
 
     W: tuple
     b: tuple
     lit: tuple
-    worst_layer: int
     threshold: float
 
     def describe(self, layer):
@@ -418,7 +416,7 @@ def fingerprint(report):
     b = tuple(float(np.max(e)) for e in report.error_b)
     lit = tuple(l for l in range(1, len(W) + 1)
                 if max(W[l - 1], b[l - 1]) > report.threshold)
-    return Fingerprint(W, b, lit, report.worst_at[1] + 1, report.threshold)
+    return Fingerprint(W, b, lit, report.threshold)
 
 
 def fingerprint_table(bugs=None):

@@ -8,7 +8,7 @@ import pytest
 
 from bp_helpers.activations import Activation, sigmoid, sigmoid_prime
 from bp_helpers.data import load_mnist
-from bp_helpers.fast_trainer import Trainer
+from bp_helpers.fast_trainer import SAME_OUTPUT, Trainer
 from bp_helpers.network import COSTS, Network, one_hot
 from bp_helpers.recipes import RECIPES
 from bp_helpers.training import EpochRecord, History, sgd
@@ -222,6 +222,28 @@ def test_a_dying_network_keeps_the_last_epoch_with_varied_outputs(monkeypatch):
                                       "almost the same output for every training example")
     assert history.epochs == [0, 1]
     assert network.accuracy(X, LABELS) > 0.8
+
+
+def test_a_network_that_starts_out_constant_is_stopped_when_it_collapses_later(monkeypatch):
+    """The collapse is judged against the epoch before, not against the start."""
+    def constant_start():
+        network = blobs_network()
+        network.W[-1][:] = 0  # the same output for every example, not saturated
+        return network
+
+    def spread(network):
+        return Trainer(network, np.float64).evaluate(X, one_hot(LABELS, 3)).spread
+
+    once = constant_start()
+    assert spread(once) < SAME_OUTPUT
+    sgd(once, X, LABELS, epochs=1, batch_size=10, lr=1.0)
+    assert spread(once) >= SAME_OUTPUT  # epoch 1 spreads the outputs out
+    network = constant_start()
+    inject_after(monkeypatch, 60, lambda Wb: Wb[-1][:, -1].__setitem__(slice(None), -1e3))
+    history = sgd(network, X, LABELS, epochs=3, batch_size=10, lr=1.0)
+    assert history.stopped.startswith("Training stopped in epoch 2 of 3: the network now gives "
+                                      "almost the same output for every training example")
+    assert history.epochs == [0, 1]
 
 
 def saturate_the_outputs(network):

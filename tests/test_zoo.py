@@ -1,5 +1,6 @@
 """The bug zoo: every specimen is caught, lights up where the lesson says, by what it says."""
 
+import dataclasses
 import difflib
 import inspect
 import json
@@ -138,6 +139,16 @@ def test_one_layer_one_kind_of_parameter():
     assert paired.lit == (3,) and max(paired.b) <= paired.threshold
     bias = fingerprint(BY_NAME["bias_not_summed"].check())
     assert bias.lit == (3,) and max(bias.W) <= bias.threshold
+
+
+def test_a_layer_lights_up_above_the_threshold_as_the_check_fails_above_it():
+    """An error of exactly the threshold passes the check, so it must leave its layer dark."""
+    report = BY_NAME["paired_with_a_l"].check()  # only layer 3's W is off
+    at = dataclasses.replace(report, threshold=report.worst)
+    assert at.ok and fingerprint(at).lit == ()
+    assert "passed" in str(fingerprint(at)) and "layer 3: ok" in str(fingerprint(at))
+    below = dataclasses.replace(report, threshold=report.worst * (1 - 1e-12))
+    assert not below.ok and fingerprint(below).lit == (3,)
 
 
 def test_the_table_shows_every_bug_with_its_computed_fingerprint():
