@@ -4,7 +4,8 @@
     python3 course.py lab     # set up .venv, open the lessons in JupyterLab
     python3 course.py test    # set up .venv, run every check (lint, unit tests,
                               # every notebook under strict nbval, browser tests,
-                              # then the training claims again as other CPUs compute)
+                              # and, beside them, the training claims again as other
+                              # CPUs compute)
 
 Setting up means: create the virtual environment .venv next to this file if it
 is missing, and install what the command needs into it whenever that has
@@ -15,11 +16,12 @@ Anything after the command is passed on: `course.py lab --port 8899`,
 
 A laptop's processor rounds the sums inside a matrix product in its own order
 (numpy's OpenBLAS picks its kernels for the CPU at run time), so a training
-run takes a slightly different path on every kind of CPU. After the main pass,
-`test` runs the tests marked `every_cpu` (the lessons' claims about training,
-lesson 6's checks, every notebook under strict nbval) again under other x86
-kernel sets, forced with OPENBLAS_CORETYPE, each with a fresh folder for the
-trained weights: a claim that holds on one CPU only fails here.
+run takes a slightly different path on every kind of CPU. That is why `test` also runs
+the tests marked `every_cpu` (the lessons' claims about training, lesson 6's
+checks, every notebook under strict nbval) under other x86 kernel sets, forced
+with OPENBLAS_CORETYPE, each with a fresh folder for the trained weights: a
+claim that holds on one CPU only fails here. These passes run one after the
+other beside the main pass, at a lower priority, and report after it.
 """
 
 import hashlib
@@ -28,6 +30,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import venv
 from pathlib import Path
 
@@ -51,14 +54,18 @@ LAB_SETTINGS = {
 OTHER_KERNELS = {"Haswell": "avx2", "Sandybridge": "avx"}
 
 
-def run(*command, hint=None, **kwargs):
-    """Run a command, echoing it; stop with its exit code if it fails (saying `hint`, if any)."""
+def run(*command, hint=None, stop=True, **kwargs):
+    """Run a command, echoing it, and return its exit code.
+
+    If it fails and `stop` is true, stop with its exit code (saying `hint`, if any).
+    """
     print("+", " ".join(str(c) for c in command), flush=True)
     code = subprocess.call([str(c) for c in command], cwd=ROOT, **kwargs)
-    if code != 0:
+    if code != 0 and stop:
         if hint:
             print(hint, file=sys.stderr, flush=True)
         sys.exit(code)
+    return code
 
 
 def install_fingerprint(requirements):
@@ -166,48 +173,78 @@ def test(args):
     run(BIN / "ruff", "check", ".", env=env)
     pytest = [PYTHON, "-m", "pytest", "--nbval", "--nbval-current-env",
               f"--nbval-sanitize-with={NBVAL_SANITIZE}"]
-    run(*pytest, *args, env=env)
-    if not args:
-        on_other_kernels(pytest, env)
+    if args:
+        run(*pytest, *args, env=env)
+    else:
+        on_other_kernels(pytest, env, alongside=lambda: run(*pytest, env=env, stop=False))
 
 
-def on_other_kernels(pytest, env):
+def on_other_kernels(pytest, env, alongside=None):
     """Run the tests marked every_cpu under each of OTHER_KERNELS that this CPU can run.
 
     Each pass has its own folder for trained weights (so it trains afresh) and its own
-    IPython folder; the passes run side by side, as they mostly keep one core busy
-    each, and their output is printed one pass after the other.
+    IPython folder. The passes run one after the other, at a lower priority, on the
+    core that alongside() (the main pass, which waits on the browser and on kernels
+    much of its time) leaves idle; their output is printed after its own. Stops with
+    alongside's exit code if it failed, else with 1 if a pass failed.
     """
     flags = cpu_flags()
-    passes = {}
+    for kernels, needs in OTHER_KERNELS.items():
+        if needs not in flags:
+            print(f"Skipping the {kernels} kernels: this CPU has no {needs.upper()} "
+                  "(they are x86 kernel sets).", flush=True)
+    runnable = [kernels for kernels, needs in OTHER_KERNELS.items() if needs in flags]
+    code, statuses, running, stop = 0, {}, [], threading.Event()
     with tempfile.TemporaryDirectory(prefix="bp-kernels-") as scratch:
-        for kernels, needs in OTHER_KERNELS.items():
-            if needs not in flags:
-                print(f"Skipping the {kernels} kernels: this CPU has no {needs.upper()} "
-                      "(they are x86 kernel sets).", flush=True)
-                continue
-            folder = Path(scratch) / kernels
-            (folder / "weights").mkdir(parents=True)
-            command = [*pytest, "-m", "every_cpu", "-p", "no:cacheprovider"]
-            print("+", f"OPENBLAS_CORETYPE={kernels}", " ".join(map(str, command)), flush=True)
-            with open(folder / "log", "wb") as log:  # the process keeps writing to it
-                passes[kernels] = subprocess.Popen(
-                    [str(c) for c in command], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                    env=dict(env, OPENBLAS_CORETYPE=kernels, IPYTHONDIR=str(folder / "ipython"),
-                             BP_WEIGHTS_DIR=str(folder / "weights")))
-        failed = []
-        for kernels, process in passes.items():
-            code = process.wait()
+
+        def run_passes():
+            for kernels in runnable:
+                if stop.is_set():
+                    return
+                folder = Path(scratch) / kernels
+                (folder / "weights").mkdir(parents=True)
+                command = [str(c) for c in [*pytest, "-m", "every_cpu", "-p", "no:cacheprovider"]]
+                with open(folder / "log", "wb") as log:
+                    log.write(f"+ OPENBLAS_CORETYPE={kernels} {' '.join(command)}\n".encode())
+                    log.flush()
+                    process = subprocess.Popen(
+                        command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                        env=dict(env, OPENBLAS_CORETYPE=kernels,
+                                 IPYTHONDIR=str(folder / "ipython"),
+                                 BP_WEIGHTS_DIR=str(folder / "weights")))
+                    running[:] = [process]
+                    lower_priority(process.pid)
+                    statuses[kernels] = process.wait()
+
+        passes = threading.Thread(target=run_passes)
+        passes.start()
+        try:
+            code = alongside() if alongside else 0
+            passes.join()
+        finally:  # interrupted: no pass may outlive its folder
+            stop.set()
+            for process in running:
+                if process.poll() is None:
+                    process.kill()
+            passes.join()
+        for kernels in runnable:
             print(f"\n=== The tests marked every_cpu under the {kernels} kernels, as another "
                   "CPU computes, with freshly trained weights ===", flush=True)
             sys.stdout.buffer.write((Path(scratch) / kernels / "log").read_bytes())
             sys.stdout.flush()
-            if code != 0:
-                failed.append(kernels)
+    if code:
+        sys.exit(code)
+    failed = [kernels for kernels in runnable if statuses.get(kernels) != 0]
     if failed:
         print(f"Failed under the {' and '.join(failed)} kernels: a claim or a stored output "
               "holds on this CPU only.", flush=True)
         sys.exit(1)
+
+
+def lower_priority(pid):
+    """Let process pid yield the CPU to the main pass (and so do the kernels it starts)."""
+    if hasattr(os, "setpriority"):  # POSIX
+        os.setpriority(os.PRIO_PROCESS, pid, 10)
 
 
 def cpu_flags():

@@ -179,6 +179,7 @@ CSS = """
 .bp-course .widget-hbox { flex-wrap: wrap; max-width: 100%; }
 .bp-course .widget-vbox { min-width: 0 !important; max-width: 100%; }
 .bp-course .widget-slider { max-width: 100%; }
+.bp-course .widget-html, .bp-course .widget-html-content { min-width: 0; max-width: 100%; }
 .bp-course .widget-image, .bp-course img { max-width: 100%; height: auto; }
 """
 

@@ -9,6 +9,8 @@ import json
 import os
 import re
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -85,18 +87,40 @@ def test_the_readme_keeps_its_two_quick_start_commands():
 
 
 class FakePass:
-    """Stands in for subprocess.Popen: records each pass and writes a line to its log."""
+    """Stands in for subprocess.Popen: records each pass and writes a line to its log.
 
-    def __init__(self, calls, code):
-        self.calls, self.code = calls, code
+    With hold=True a pass runs until it is killed (or for 10 s), to be interrupted.
+    """
+
+    def __init__(self, calls, code, hold=False):
+        self.calls, self.code, self.hold = calls, code, hold
+        self.running, self.killed = 0, []
 
     def __call__(self, command, cwd, stdout, stderr, env):
         self.calls.append((command, env))
         stdout.write(f"pass under {env['OPENBLAS_CORETYPE']}\n".encode())
-        return self
+        return FakeProcess(self)
+
+
+class FakeProcess:
+    def __init__(self, fake):
+        self.fake, self.pid, self.done = fake, 1000 + len(fake.calls), threading.Event()
+        fake.running += 1
+        assert fake.running == 1, "the passes run one after the other"
 
     def wait(self):
-        return self.code
+        if self.fake.hold:
+            self.done.wait(10)
+        self.done.set()
+        self.fake.running -= 1
+        return self.fake.code
+
+    def poll(self):
+        return self.fake.code if self.done.is_set() else None
+
+    def kill(self):
+        self.fake.killed.append(self.pid)
+        self.done.set()
 
 
 @pytest.mark.parametrize("flags, expected", [
@@ -107,7 +131,8 @@ class FakePass:
 def test_the_every_cpu_tests_run_again_under_each_kernel_set_the_cpu_can_run(
         monkeypatch, capsys, flags, expected):
     course = load_course()
-    calls = []
+    calls, lowered = [], []
+    monkeypatch.setattr(course, "lower_priority", lowered.append)
     monkeypatch.setattr(course, "cpu_flags", lambda: flags)
     monkeypatch.setattr(course.subprocess, "Popen", FakePass(calls, code=0))
     course.on_other_kernels(["python", "-m", "pytest"], {"BP_OFFLINE": "1"})
@@ -121,10 +146,47 @@ def test_the_every_cpu_tests_run_again_under_each_kernel_set_the_cpu_can_run(
         assert f"pass under {kernels}" in out
     for kernels in set(course.OTHER_KERNELS) - set(expected):
         assert f"Skipping the {kernels} kernels" in out
+    assert lowered == [1001, 1002][:len(expected)]  # each pass yields to the main pass
+
+
+def test_the_main_pass_runs_beside_the_passes_and_reports_first(monkeypatch, capsys):
+    course = load_course()
+    monkeypatch.setattr(course, "lower_priority", lambda pid: None)
+    monkeypatch.setattr(course, "cpu_flags", lambda: {"avx", "avx2"})
+    monkeypatch.setattr(course.subprocess, "Popen", FakePass([], code=0))
+
+    def main_pass():
+        print("the main pass")
+        return 3
+
+    with pytest.raises(SystemExit) as stop:
+        course.on_other_kernels(["python", "-m", "pytest"], {}, alongside=main_pass)
+    assert stop.value.code == 3  # the main pass's failure, after the passes' reports
+    out = capsys.readouterr().out
+    assert out.index("the main pass") < out.index("pass under Haswell") < out.index(
+        "pass under Sandybridge")
+
+
+def test_an_interrupted_main_pass_stops_the_passes(monkeypatch):
+    course = load_course()
+    fake = FakePass([], code=0, hold=True)
+    monkeypatch.setattr(course, "lower_priority", lambda pid: None)
+    monkeypatch.setattr(course, "cpu_flags", lambda: {"avx", "avx2"})
+    monkeypatch.setattr(course.subprocess, "Popen", fake)
+
+    def interrupted():
+        while not fake.calls:  # the first pass has started
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        course.on_other_kernels(["python", "-m", "pytest"], {}, alongside=interrupted)
+    assert fake.killed == [1001] and len(fake.calls) == 1  # the second never starts
 
 
 def test_a_failure_under_another_kernel_set_fails_the_checks(monkeypatch, capsys):
     course = load_course()
+    monkeypatch.setattr(course, "lower_priority", lambda pid: None)
     monkeypatch.setattr(course, "cpu_flags", lambda: {"avx", "avx2"})
     monkeypatch.setattr(course.subprocess, "Popen", FakePass([], code=1))
     with pytest.raises(SystemExit) as stop:

@@ -3,13 +3,17 @@
 import re
 
 import numpy as np
+from matplotlib.contour import ContourSet
 
 from bp_helpers.plots import computation_tree, network_and_matrix
 from bp_helpers.plots.mnist import (
     confusion_plot,
     cost_every_steps,
+    first_layer_weights,
     misclassified_gallery,
+    neuron_weights,
     sample_digits,
+    weight_regions,
 )
 
 
@@ -74,3 +78,49 @@ def test_the_cost_every_n_steps_names_its_spacing_and_gives_each_curves_ends():
     rows = re.findall(r"<tr><th scope='row'>(\w+)</th><td>(\d+)</td><td>([\d.]+)</td>"
                       r"<td>([\d.]+)</td></tr>", figure._repr_html_())
     assert rows == [("yours", "80", "0.9000", "0.3100"), ("fast", "80", "0.9000", "0.3000")]
+
+
+def hatched_pixels(ax):
+    """The pixels (row, column) inside the hatched regions of ax's one contourf."""
+    (hatched,) = [c for c in ax.collections if isinstance(c, ContourSet)]
+    assert list(hatched.hatches) == ["/////", None]
+    region = hatched.get_paths()[0]  # the first level: below -HATCHED * max |w|
+    return {(r, c) for r, c in np.ndindex(28, 28) if region.contains_point((c, r))}
+
+
+def test_strongly_negative_weights_are_hatched_not_only_red():
+    W1 = np.zeros((2, 784))
+    W1[:, 100] = 1.0
+    W1[0, 300:303] = -0.5  # row 10, columns 20-22: strongly negative
+    W1[1, 300] = -0.1  # weakly negative: below a quarter of the largest |w|, not hatched
+    figure = first_layer_weights(W1)
+    assert "hatched where strongly negative" in alt_of(figure)
+    assert hatched_pixels(figure.axes[0]) == {(10, 20), (10, 21), (10, 22)}
+    assert hatched_pixels(figure.axes[1]) == set()
+
+
+def test_one_neurons_weights_come_in_words_and_as_block_means():
+    rng = np.random.default_rng(0)
+    image = 0.01 * rng.standard_normal((28, 28))
+    image[12:16, 0:4] = 1.0  # a positive stroke in the middle left
+    image[0:4, 24:28] = -1.0  # a negative corner, top right
+    W1 = np.zeros((8, 784))
+    W1[7] = image.ravel()
+    figure = neuron_weights(W1, 7)
+    assert figure.alt.startswith(
+        "Neuron 7's 784 incoming weights as a 28 by 28 picture: most positive (blue) in the "
+        "middle left and ")
+    assert "most negative (red) in the top right and " in figure.alt
+    cells = [float(v) for v in re.findall(r"<td>([-+][\d.]+)</td>", figure.data)]
+    blocks = image.reshape(7, 4, 7, 4).mean(axis=(1, 3))
+    np.testing.assert_allclose(cells, blocks.ravel(), atol=5e-4)
+    assert cells[3 * 7 + 0] == 1.0 and cells[6] == -1.0  # rows 12-15, columns 0-3; the corner
+    corner = {(r, c) for r in range(1, 4) for c in range(24, 27)}  # off the picture's edge
+    assert hatched_pixels(figure.axes[0]) >= corner
+
+
+def test_a_weight_image_with_no_negative_region_says_so():
+    image = np.ones((28, 28))
+    image[10:19, 10:19] = 2.0
+    assert weight_regions(image).endswith("most negative (red) in no region, on average")
+    assert weight_regions(image).startswith("most positive (blue) in the centre and ")

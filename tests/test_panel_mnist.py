@@ -60,6 +60,21 @@ def test_inside_view_follows_its_sliders(network, digits):
     np.testing.assert_array_equal(panel.image.get_array(), X[2].reshape(28, 28))
 
 
+def test_the_readout_says_which_way_the_neurons_weights_wish_to_move(network, digits):
+    """The wished-change image has one sign, shown in colour: the readout says it in words."""
+    X, labels = digits
+    panel = InsidePanel(network, X, labels)
+    ways = set()
+    for neuron in range(16):
+        panel.set_state(index=0, neuron=neuron)
+        delta_j = network.backprop(X[0], labels[0]).deltas[0][neuron]
+        way = "grow (blue)" if delta_j < 0 else "shrink (red)"  # the wish is -delta_j x
+        assert f"weights into neuron {neuron}" in panel.readout.value
+        assert f"{way} where the digit has ink" in panel.readout.value
+        ways.add(way)
+    assert len(ways) == 2  # both cases seen
+
+
 @pytest.mark.parametrize(
     ("values", "error", "message"),
     [

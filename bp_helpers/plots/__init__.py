@@ -31,6 +31,7 @@ from bp_helpers.plots.mnist import (
     gradient_sizes_plot,
     learning_curves,
     misclassified_gallery,
+    neuron_weights,
     sample_digits,
 )
 
@@ -52,6 +53,7 @@ __all__ = [
     "learning_rate_paths",
     "misclassified_gallery",
     "network_and_matrix",
+    "neuron_weights",
     "sample_digits",
     "slice_contours",
     "training_curves",

@@ -11,8 +11,9 @@ def image_grid(images, titles, columns=10, cmap="gray_r", symmetric=False, size=
     """Show images (n, 784) as 28x28 pictures in a grid, each with its title.
 
     symmetric: colour 0 as white and +-max as the two ends of a diverging
-    map (for weights, which can be negative). alt: what the pictures are; the
-    text alternative adds every title, in reading order.
+    map, and hatch the strongly negative pixels, so the sign does not rest on
+    colour alone (for weights, which can be negative). alt: what the pictures
+    are; the text alternative adds every title, in reading order.
     """
     images = np.asarray(images)
     rows = int(np.ceil(len(images) / columns))
@@ -25,8 +26,22 @@ def image_grid(images, titles, columns=10, cmap="gray_r", symmetric=False, size=
         limit = np.abs(image).max() or 1.0
         ax.imshow(image.reshape(IMAGE_SHAPE), cmap="RdBu" if symmetric else cmap,
                   vmin=-limit if symmetric else 0, vmax=limit if symmetric else 1)
+        if symmetric:
+            hatch_negative(ax, image.reshape(IMAGE_SHAPE), limit)
         ax.set_title(title, fontsize=8)
     return fig
+
+
+HATCHED = 0.25  # pixels below -HATCHED * (the image's largest |w|) are hatched
+
+
+def hatch_negative(ax, image, limit):
+    """Hatch the pixels of image (28, 28) below -HATCHED * limit: negative without colour."""
+    hatched = ax.contourf(image, levels=[-np.inf, -HATCHED * limit, np.inf], colors="none",
+                          hatches=["/////", None])
+    hatched.set_edgecolor("#3b0a0a")
+    hatched.set_linewidth(0)
+    return hatched
 
 
 def sample_digits(X, labels, per_digit=3, seed=0):
@@ -40,11 +55,66 @@ def sample_digits(X, labels, per_digit=3, seed=0):
 
 
 def first_layer_weights(W1, columns=8):
-    """Each hidden neuron's 784 incoming weights as a 28x28 image (blue +, red -)."""
+    """Each hidden neuron's 784 incoming weights as a 28x28 image (blue +, red and hatched -)."""
     return image_grid(W1, [f"neuron {j}" for j in range(len(W1))], columns=columns,
                       symmetric=True, size=1.3, alt=(
                           "Each hidden neuron's 784 incoming weights as a 28 by 28 picture, "
-                          "positive weights blue, negative red, zero white"))
+                          "positive weights blue, negative red (hatched where strongly "
+                          "negative), zero white"))
+
+
+BLOCK = 4  # neuron_weights' table averages the weights over BLOCK x BLOCK pixels
+THIRDS = (slice(0, 9), slice(9, 19), slice(19, 28))
+REGIONS = [[f"{row} {column}".replace("middle centre", "centre") for column in
+            ("left", "centre", "right")] for row in ("top", "middle", "bottom")]
+
+
+def neuron_weights(W1, j):
+    """Neuron j's 784 incoming weights (row j of W1 (n, 784)), enlarged, in words and numbers.
+
+    The alt text names the picture's regions (a 3 x 3 split: top left ... bottom
+    right) where the weights are most positive and most negative on average;
+    the table gives the mean of every 4 x 4 block of pixels, so the picture can
+    be read without seeing it.
+    """
+    image = np.asarray(W1[j], dtype=float).reshape(IMAGE_SHAPE)
+    limit = np.abs(image).max() or 1.0
+    blocks = image.reshape(28 // BLOCK, BLOCK, 28 // BLOCK, BLOCK).mean(axis=(1, 3))
+    fig = DescribedFigure(figsize=(3.4, 3.6), layout="constrained", alt=(
+        f"Neuron {j}'s 784 incoming weights as a 28 by 28 picture: {weight_regions(image)}. "
+        "The table below gives the mean weight of each 4 by 4 block of pixels."),
+        data=table_html(["pixel rows \\ columns",
+                         *(f"{c}–{c + BLOCK - 1}" for c in range(0, 28, BLOCK))],
+                        [[f"{r * BLOCK}–{r * BLOCK + BLOCK - 1}",
+                          *(f"{v:+.3f}" for v in row)] for r, row in enumerate(blocks)],
+                        f"Neuron {j}'s mean weight over each 4 by 4 block of pixels, "
+                        "top of the picture first"))
+    ax = fig.add_subplot()
+    ax.imshow(image, cmap="RdBu", vmin=-limit, vmax=limit)
+    hatch_negative(ax, image, limit)
+    ax.set_axis_off()
+    ax.set_title(f"neuron {j}: blue +, red and hatched −", fontsize=9)
+    return fig
+
+
+def weight_regions(image):
+    """Where a weight image (28, 28) is most positive and most negative, in words.
+
+    The picture is split into a 3 x 3 grid of regions; of those with a positive
+    mean weight the (up to) two highest are named, and likewise the negative,
+    e.g. "most positive (blue) in the centre and middle left, most negative
+    (red) in the top right and top centre".
+    """
+    means = np.array([[image[rows, columns].mean() for columns in THIRDS]
+                      for rows in THIRDS]).ravel()
+    names = [region for row in REGIONS for region in row]
+    order = np.argsort(means, kind="stable")
+    parts = []
+    for sign, chosen in (("positive (blue)", [i for i in order[::-1][:2] if means[i] > 0]),
+                         ("negative (red)", [i for i in order[:2] if means[i] < 0])):
+        where = " and ".join(f"the {names[i]}" for i in chosen) or "no region, on average"
+        parts.append(f"most {sign} in {where}")
+    return ", ".join(parts)
 
 
 def confusion_plot(counts):

@@ -175,7 +175,8 @@ plots.misclassified_gallery(mnist.X_test, indices, predicted, true)
 #
 # Neuron $j$ of the first hidden layer computes $\sigma\big(\sum_k w_{jk} x_k + b_j\big)$:
 # it weighs every pixel. Drawing its 784 weights as a 28×28 image shows what it responds
-# to: blue pixels push it up, red pixels push it down. One might hope for tidy edges and
+# to: blue pixels push it up, red pixels push it down (the strongly red ones are hatched
+# too, so the sign does not rest on colour alone). One might hope for tidy edges and
 # loops. What you will see is mostly structured noise: the network found *a* way to
 # separate the digits, not a human way.
 
@@ -183,9 +184,13 @@ plots.misclassified_gallery(mnist.X_test, indices, predicted, true)
 plots.first_layer_weights(network.W[0])
 
 # %% [markdown]
-# A weight image is hard to read on its own. Take one neuron and guess which digit it
-# favours: the one whose average image, weighed by these 784 weights, gives it the
-# largest weighted input.
+# A weight image is hard to read on its own. Take one neuron, neuron 7, drawn larger
+# below, and guess which digit it favours: the one whose average image, weighed by these
+# 784 weights, gives it the largest weighted input. If you would rather read than look,
+# "The numbers" under the picture give its mean weight in every 4×4 block of pixels.
+
+# %%
+plots.neuron_weights(network.W[0], j=7)
 
 # %%
 lesson5.favoured_digit(network, mnist.X_test, mnist.y_test, j=7)

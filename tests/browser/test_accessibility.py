@@ -196,3 +196,68 @@ def test_a_single_key_on_a_course_control_leaves_the_lesson_alone(open_lesson, n
     control.focus()
     lesson.page.keyboard.press("Control+s")
     dirty.wait_for(state="detached", timeout=10_000)
+
+
+# At 200% zoom a 1000 x 800 window is 500 CSS pixels wide: the panels must reflow into it.
+ZOOMED = {"width": 500, "height": 400}
+# The open side panel (the file browser): at that width a learner hides it (Ctrl+B).
+SIDE_PANEL_TAB = ".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current"
+
+# What does not reflow in each course box: [problem, the element, by how many px]. A
+# diagram that needs its two-dimensional layout (the graph) may scroll sideways inside
+# its own region, which takes keyboard focus so the arrow keys can scroll it (WCAG 1.4.10).
+REFLOW_JS = """
+(root) => {
+  const problems = [], slack = 3;
+  const name = el => (typeof el.className === 'string' && el.className
+                      ? el.className : el.tagName).slice(0, 80);
+  const scrolls = el => { const region = el.closest('[role=region][tabindex="0"]');
+                          return region && region !== el; };
+  for (const box of root.querySelectorAll('.bp-course')) {
+    const edge = box.getBoundingClientRect();
+    if (!edge.width) continue;
+    if (box.scrollWidth > box.clientWidth + slack)
+      problems.push(['scrolls sideways', name(box), box.scrollWidth - box.clientWidth]);
+    for (const el of box.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width && r.right > edge.right + slack && !scrolls(el))
+        problems.push(['sticks out on the right', name(el), Math.round(r.right - edge.right)]);
+    }
+    for (const track of box.querySelectorAll('.widget-slider .noUi-target')) {
+      const width = track.getBoundingClientRect().width;
+      if (width < Math.min(100, 0.25 * edge.width))
+        problems.push(['a slider squeezed', name(track.closest('.widget-slider')), width]);
+    }
+    for (const cell of box.querySelectorAll('td, th')) {
+      if (cell.scrollWidth > cell.clientWidth + slack)
+        problems.push(['a table cell cut', cell.textContent.slice(0, 40), cell.scrollWidth]);
+    }
+  }
+  return problems;
+}
+"""
+
+
+@pytest.mark.parametrize("notebook", LESSON_PATHS)
+def test_every_panel_reflows_at_200_percent_zoom(open_lesson, notebook):
+    """Nothing sticks out of its box or scrolls sideways; sliders keep a usable length."""
+    lesson = open_lesson(notebook)
+    if lesson.notebook.locator(".bp-course").count() == 0:
+        pytest.skip(f"{lesson.name} has no course panels")
+    page, size = lesson.page, lesson.page.viewport_size
+    side = page.locator(SIDE_PANEL_TAB)  # the open side panel's tab, if one is open
+    side_id = side.first.get_attribute("data-id") if side.count() else None
+    try:
+        if side_id:
+            side.first.click()  # a click on the current tab hides its panel
+        page.set_viewport_size(ZOOMED)
+        page.wait_for_timeout(700)  # JupyterLab relayouts on resize
+        problems = lesson.notebook.evaluate(REFLOW_JS)
+        for i, box in enumerate(lesson.notebook.locator(".bp-course").all()[:8]):
+            box.scroll_into_view_if_needed()
+            lesson.screenshot(f"zoom200_{lesson.name}_{i}")
+    finally:
+        page.set_viewport_size(size)
+        if side_id:
+            page.locator(f".jp-SideBar .lm-TabBar-tab[data-id='{side_id}']").click()
+    assert problems == [], f"{lesson.name} at 200% zoom: {problems[:10]}"

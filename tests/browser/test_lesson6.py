@@ -65,9 +65,11 @@ def test_lesson6_runs_clean_and_a_learner_can_solve_step_one(open_lesson):
     # Now the answer has the button, as in lessons 1-5, and it shows the worked solution.
     button = cell.get_by_role("button", name="Show a worked solution")
     button.click()
-    wait_until(lambda: "def output_error(a_L, y, z_L):" in cell.text_content(),
-               TIMEOUT, "the worked solution to show")
-    assert "numpy's *, not @" in cell.text_content()  # the reasoning comes with the code
+    # The learner's own code above says "def output_error" too: wait for the output's.
+    answer = cell.locator(".jp-OutputArea")
+    wait_until(lambda: "numpy's *, not @" in answer.text_content(), TIMEOUT,
+               "the worked solution to show, with its reasoning")
+    assert "def output_error(a_L, y, z_L):" in answer.text_content()
     lesson.screenshot("06_your_backprop_solution", cell)
 
     # Specimen 1: only its check shows, and no line of its code.

@@ -328,6 +328,9 @@ def test_nudge_panel_follows_the_keyboard(open_lesson, path):
         panel.wait_until_consistent(f"after {presses} × {key} on {name}")
         wait_until(lambda t=since: painted_since(panel.root, t), UPDATE_TIMEOUT,
                    f"the nudge panel's plot to redraw after moving {name}")
+    # The readout that just changed is a polite live region: a screen reader reads it.
+    assert panel.root.locator("td[data-key='C0']").evaluate(
+        "td => td.closest('[aria-live]').getAttribute('aria-live')") == "polite"
 
 
 @pytest.mark.parametrize("path", lessons_showing("nudge"))

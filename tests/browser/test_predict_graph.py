@@ -40,10 +40,17 @@ def test_a_prediction_from_prompt_to_reveal(open_lesson):
     assert result.locator("[data-key='answer']").count() == 0
     lesson.screenshot("predict_lesson1_prompt", first)
 
-    first.locator("label", has_text="σ′(z(L))").locator("input").check()
-    first.locator("button", has_text="Commit my prediction").click()
+    # By keyboard alone: the arrows move the choice inside the question (not to the next
+    # cell), Tab goes on to the button, Enter commits, and focus moves to the reveal.
+    choose_by_arrows(lesson, first, "σ′(z(L))")
+    lesson.page.keyboard.press("Tab")
+    assert lesson.page.evaluate("document.activeElement.textContent") == "Commit my prediction"
+    lesson.page.keyboard.press("Enter")
     answer = result.locator("[data-key='answer']")
     answer.wait_for(timeout=20_000)
+    wait_until(lambda: result.evaluate("r => r.contains(document.activeElement)"), 5,
+               "focus to move to the reveal")
+    assert result.evaluate("r => r.closest('[aria-live]').getAttribute('aria-live')") == "polite"
     assert answer.text_content() == f"σ′(z(L)) = {sigma_prime}"
     assert result.locator("[data-key='guess']").text_content() == "σ′(z(L))"
     assert result.locator("[data-key='verdict']").text_content() == "Right."
@@ -62,6 +69,31 @@ def test_a_prediction_from_prompt_to_reveal(open_lesson):
     assert verdict.text_content() == "Not quite (more than ±0.01 off)."
     assert second.locator("[data-key='answer']").text_content() == "∂C0/∂w = 0"
     assert lesson.problems() == []
+
+
+def choose_by_arrows(lesson, prediction, option):
+    """Pick `option` of a prediction's radio group with the arrow keys, checking each press.
+
+    Each press must check the next radio and keep the focus on it, and JupyterLab's
+    active cell must stay the same: arrows that reached JupyterLab would move to
+    another cell instead.
+    """
+    radios = prediction.locator("input[type='radio']")
+    labels = [label.text_content().strip()
+              for label in prediction.locator(".widget-radio-box label").all()]
+    target = labels.index(option)
+    active = "() => [...document.querySelectorAll('.jp-Cell')].findIndex(c => " \
+             "c.classList.contains('jp-mod-active'))"
+    radios.nth(0).focus()
+    cell = lesson.page.evaluate(active)
+    at, keys = 0, ["ArrowDown"] + (["ArrowUp"] if target == 0 else ["ArrowDown"] * (target - 1))
+    for key in keys:
+        lesson.page.keyboard.press(key)
+        at = (at + (1 if key == "ArrowDown" else -1)) % len(labels)
+        wait_until(lambda i=at: radios.nth(i).is_checked(), 5, f"{key} to check {labels[at]}")
+        assert radios.nth(at).evaluate("r => r === document.activeElement"), key
+        assert lesson.page.evaluate(active) == cell, f"{key} moved JupyterLab to another cell"
+    assert labels[at] == option
 
 
 def graph_text(graph, key):
