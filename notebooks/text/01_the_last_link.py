@@ -59,13 +59,17 @@ from bp_helpers.questions import lesson1
 #   between cells, Enter edits one, and Shift+Enter runs it.
 # - **Panels and questions.** Tab moves to the next control, Shift+Tab back; no control
 #   or figure keeps the focus. Each control says its name and the value it shows, and
-#   each figure is an image described in words, with its numbers in the table beside it.
+#   each figure is an image described in words, with its numbers in a table under it.
 # - **Sliders.** An arrow key moves a slider one step. To set a value at once, Tab on to
 #   the number beside the slider, type the value and press Enter.
 # - **Shortcuts.** While a course control has the focus, JupyterLab's one-key shortcuts
 #   (M for Markdown, D D to delete a cell) are off, so a stray key cannot change the
 #   lesson, and the arrow keys move a choice; Shift+Enter and Ctrl+S still work. To turn
 #   a shortcut off everywhere, open Settings → Settings Editor → Keyboard Shortcuts.
+# - **Zoom.** The panels reflow up to 200% zoom: controls, then readouts, then the figure.
+#   At that size Ctrl+B hides the file browser and gives the lesson the whole window. A
+#   wide diagram, such as the computational graph, scrolls sideways in its own box: Tab
+#   to it and use the arrow keys.
 
 # %% [markdown]
 # ## An untrained network meets a 2
