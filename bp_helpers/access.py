@@ -26,7 +26,8 @@ anywidget whose script looks after the widgets in its box:
   in the same box;
 - looks: a focus ring and control borders of at least 3:1, and panels that
   reflow in a narrow column (at 200% zoom): controls, then readouts, then
-  the figure, each at most the column's width.
+  the figure, each at most the column's width, and a long radio option
+  wrapped onto more lines rather than over the next one.
 """
 
 import anywidget
@@ -180,6 +181,13 @@ CSS = """
 .bp-course .widget-vbox { min-width: 0 !important; max-width: 100%; }
 .bp-course .widget-slider { max-width: 100%; }
 .bp-course .widget-html, .bp-course .widget-html-content { min-width: 0; max-width: 100%; }
+.bp-course .widget-radio-box label {
+  height: auto; min-height: var(--jp-widgets-radio-item-height); line-height: 1.35;
+  padding: 3px 0; display: flex; align-items: baseline; white-space: normal;
+}
+.bp-course .widget-radio-box label input {  /* ipywidgets floats it left; a flex item instead */
+  order: -1; flex: none; height: auto; margin: 0 8px 0 1px;
+}
 .bp-course .widget-image, .bp-course img { max-width: 100%; height: auto; }
 """
 

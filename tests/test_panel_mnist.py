@@ -55,7 +55,9 @@ def test_inside_view_follows_its_sliders(network, digits):
                                r.activations[-1])
     np.testing.assert_allclose([b.get_height() for b in panel.wish_bars[0]],
                                r.wishes[1] / np.abs(r.wishes[1]).max())  # to scale per layer
-    assert f"a(3) {np.abs(r.wishes[3]).max():.1e}" in panel.readout.value
+    assert (f"largest wish in a(3)</td><td data-key='largest3' style='text-align:right;"
+            f"font-family:monospace;white-space:nowrap'>{np.abs(r.wishes[3]).max():.1e}<"
+            ) in panel.readout.value
     assert panel.ax_digit.title.get_text() == f"test digit #2: a {r.label}"
     np.testing.assert_array_equal(panel.image.get_array(), X[2].reshape(28, 28))
 
@@ -69,8 +71,8 @@ def test_the_readout_says_which_way_the_neurons_weights_wish_to_move(network, di
         panel.set_state(index=0, neuron=neuron)
         delta_j = network.backprop(X[0], labels[0]).deltas[0][neuron]
         way = "grow (blue)" if delta_j < 0 else "shrink (red)"  # the wish is -delta_j x
-        assert f"weights into neuron {neuron}" in panel.readout.value
-        assert f"{way} where the digit has ink" in panel.readout.value
+        assert f"weights into neuron {neuron} wish to" in panel.readout.value
+        assert f">{way}<" in panel.readout.value
         ways.add(way)
     assert len(ways) == 2  # both cases seen
 

@@ -60,21 +60,20 @@ def inside_result(state, network, X, labels):
 
 
 def readout_rows(result):
-    """(key, label, value) rows for the readout: the digit, the verdict, each largest wish,
-    and which way the weights into neuron j wish to move (the image's one colour, in words).
+    """(key, label, value) rows for the readout: the digit, the verdict, each layer's largest
+    wish, and which way the weights into neuron j wish to move (the image's one colour, in
+    words). Short values, so the readout stays two columns in a narrow column.
     """
     inside = result.inside
     verdict = "right" if inside.predicted == inside.label else "wrong"
-    largest = ", ".join(f"a({l}) {np.abs(w).max():.1e}"
-                        for l, w in enumerate(inside.wishes[1:], start=1))
     wish = -float(np.sum(inside.dC_dw_neuron))  # -delta_j times the ink, which is >= 0
-    way = ("grow (blue) where the digit has ink" if wish > 0 else
-           "shrink (red) where the digit has ink" if wish < 0 else "stay: δ_j is 0")
+    way = "grow (blue)" if wish > 0 else "shrink (red)" if wish < 0 else "stay (δ_j = 0)"
     return [
         ("label", "true digit", str(inside.label)),
         ("predicted", "network says", f"{inside.predicted} ({verdict})"),
-        ("largest", "largest wish", largest),
-        ("weights", f"weights into neuron {result.state.neuron}", way),
+        *((f"largest{l}", f"largest wish in a({l})", f"{np.abs(w).max():.1e}")
+          for l, w in enumerate(inside.wishes[1:], start=1)),
+        ("weights", f"weights into neuron {result.state.neuron} wish to", way),
     ]
 
 

@@ -228,6 +228,11 @@ REFLOW_JS = """
       if (width < Math.min(100, 0.25 * edge.width))
         problems.push(['a slider squeezed', name(track.closest('.widget-slider')), width]);
     }
+    for (const el of box.querySelectorAll('label, button, .widget-label')) {
+      if (el.checkVisibility() && el.scrollHeight > el.clientHeight + slack)
+        problems.push(['text runs over its box', el.textContent.slice(0, 40),
+                       el.scrollHeight - el.clientHeight]);
+    }
     for (const cell of box.querySelectorAll('td, th')) {
       if (cell.scrollWidth > cell.clientWidth + slack)
         problems.push(['a table cell cut', cell.textContent.slice(0, 40), cell.scrollWidth]);
@@ -240,7 +245,8 @@ REFLOW_JS = """
 
 @pytest.mark.parametrize("notebook", LESSON_PATHS)
 def test_every_panel_reflows_at_200_percent_zoom(open_lesson, notebook):
-    """Nothing sticks out of its box or scrolls sideways; sliders keep a usable length."""
+    """Nothing sticks out of its box or scrolls sideways, no text runs over the next line,
+    and sliders keep a usable length."""
     lesson = open_lesson(notebook)
     if lesson.notebook.locator(".bp-course").count() == 0:
         pytest.skip(f"{lesson.name} has no course panels")
