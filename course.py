@@ -20,8 +20,9 @@ run takes a slightly different path on every kind of CPU. That is why `test` als
 the tests marked `every_cpu` (the lessons' claims about training, lesson 6's
 checks, every notebook under strict nbval) under other x86 kernel sets, forced
 with OPENBLAS_CORETYPE, each with a fresh folder for the trained weights: a
-claim that holds on one CPU only fails here. These passes run one after the
-other beside the main pass, at a lower priority, and report after it.
+claim that holds on one CPU only fails here. The main pass runs its browser
+tests first, on their own; the other passes then run one after the other beside
+the rest of it, at a lower priority, and report after it.
 """
 
 import hashlib
@@ -178,8 +179,13 @@ def test(args):
               f"--nbval-sanitize-with={NBVAL_SANITIZE}"]
     if args:
         run(*pytest, *args, env=env)
-    else:
-        on_other_kernels(pytest, env, alongside=lambda: run(*pytest, env=env, stop=False))
+        return
+    # The browser tests first, on their own: they wait on JupyterLab, Chromium and
+    # kernels, and every wait grows when the CPU is shared. The rest of the main pass
+    # then runs with the other-kernel passes beside it.
+    browser = run(*pytest, "-m", "browser", env=env, stop=False)
+    on_other_kernels(pytest, env, alongside=lambda: run(
+        *pytest, "-m", "not browser", env=env, stop=False) or browser)
 
 
 def on_other_kernels(pytest, env, alongside=None):

@@ -195,6 +195,27 @@ def test_a_failure_under_another_kernel_set_fails_the_checks(monkeypatch, capsys
     assert "Failed under the Haswell and Sandybridge kernels" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(("browser_code", "rest_code", "expected"), [
+    (0, 0, 0), (1, 0, 1), (0, 2, 2), (1, 2, 2)])
+def test_the_browser_tests_run_alone_first_and_a_failure_anywhere_fails(
+        monkeypatch, browser_code, rest_code, expected):
+    course = load_course()
+    ran = []
+
+    def fake_run(*command, stop=True, **kwargs):
+        ran.append(" ".join(map(str, command[-2:])))
+        return {"-m browser": browser_code, "-m not browser": rest_code}.get(ran[-1], 0)
+
+    def fake_other_kernels(pytest, env, alongside):
+        ran.append("other kernels start")
+        assert alongside() == expected
+
+    monkeypatch.setattr(course, "run", fake_run)
+    monkeypatch.setattr(course, "on_other_kernels", fake_other_kernels)
+    course.test([])
+    assert ran == ["check .", "-m browser", "other kernels start", "-m not browser"]
+
+
 def test_the_cpu_flags_come_from_proc_cpuinfo():
     course = load_course()
     flags = course.cpu_flags()
