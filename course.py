@@ -193,8 +193,8 @@ def on_other_kernels(pytest, env, alongside=None):
 
     Each pass has its own folder for trained weights (so it trains afresh) and its own
     IPython folder. The passes run one after the other, at a lower priority, on the
-    core that alongside() (the main pass, which waits on the browser and on kernels
-    much of its time) leaves idle; their output is printed after its own. Stops with
+    core that alongside() (the rest of the main pass, which waits on kernels much of
+    its time) leaves idle; their output is printed after its own. Stops with
     alongside's exit code if it failed, else with 1 if a pass failed.
     """
     flags = cpu_flags()

@@ -102,8 +102,8 @@ def weight_regions(image):
 
     The picture is split into a 3 x 3 grid of regions; of those with a positive
     mean weight the (up to) two highest are named, and likewise the negative,
-    e.g. "most positive (blue) in the centre and middle left, most negative
-    (red) in the top right and top centre".
+    e.g. "most positive (blue) in the centre and the middle left, most negative
+    (red) in the top right and the top centre".
     """
     means = np.array([[image[rows, columns].mean() for columns in THIRDS]
                       for rows in THIRDS]).ravel()
