@@ -564,6 +564,11 @@ class LessonPage:
         width, height, data = within.evaluate(PIXELS_JS)
         return width, height, base64.b64decode(data)
 
+    def active_cell(self):
+        """The index of JupyterLab's active cell: arrow keys that reach JupyterLab move it."""
+        return self.page.evaluate("() => [...document.querySelectorAll('.jp-Cell')]"
+                                  ".findIndex(c => c.classList.contains('jp-mod-active'))")
+
     def output_with(self, selector):
         """The cell output that contains `selector` (a panel's output, say)."""
         return self.notebook.locator(".jp-OutputArea-output").filter(

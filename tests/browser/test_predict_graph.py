@@ -82,17 +82,15 @@ def choose_by_arrows(lesson, prediction, option):
     labels = [label.text_content().strip()
               for label in prediction.locator(".widget-radio-box label").all()]
     target = labels.index(option)
-    active = "() => [...document.querySelectorAll('.jp-Cell')].findIndex(c => " \
-             "c.classList.contains('jp-mod-active'))"
     radios.nth(0).focus()
-    cell = lesson.page.evaluate(active)
+    cell = lesson.active_cell()
     at, keys = 0, ["ArrowDown"] + (["ArrowUp"] if target == 0 else ["ArrowDown"] * (target - 1))
     for key in keys:
         lesson.page.keyboard.press(key)
         at = (at + (1 if key == "ArrowDown" else -1)) % len(labels)
         wait_until(lambda i=at: radios.nth(i).is_checked(), 5, f"{key} to check {labels[at]}")
         assert radios.nth(at).evaluate("r => r === document.activeElement"), key
-        assert lesson.page.evaluate(active) == cell, f"{key} moved JupyterLab to another cell"
+        assert lesson.active_cell() == cell, f"{key} moved JupyterLab to another cell"
     assert labels[at] == option
 
 

@@ -85,9 +85,15 @@ def test_the_2_view_follows_its_buttons(open_lesson, lesson_network):
     assert readout(panel, "hidden_wish") == f"{expected.hidden_wish:+.4f}"
     lesson.screenshot("wishes_mistake", panel)
 
-    # another hidden neuron: its wish, as the kernel computes it
-    panel.locator(".widget-dropdown", has_text="hidden neuron k").locator("select") \
-        .select_option("5")
+    # another hidden neuron, picked by keyboard (the arrows change the menu, not the
+    # cell): its wish, as the kernel computes it
+    menu = panel.locator(".widget-dropdown", has_text="hidden neuron k").locator("select")
+    menu.focus()
+    cell = lesson.active_cell()
+    for _ in range(5):
+        lesson.page.keyboard.press("ArrowDown")
+    wait_until(lambda: menu.input_value() == "5", 5, "five ArrowDowns to pick neuron 5")
+    assert lesson.active_cell() == cell and menu.evaluate("m => m === document.activeElement")
     expected = wishes_result(WishesState(index=mistake, neuron=5), network, X, labels)
     wait_until(lambda: readout(panel, "hidden_wish") == f"{expected.hidden_wish:+.4f}",
                UPDATE_TIMEOUT, "hidden neuron 5's wish")
